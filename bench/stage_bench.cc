@@ -1,0 +1,58 @@
+// Micro-benchmarks: each stage alone, and the whole pipeline, on the seed article.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "caspian/caspian.h"
+
+namespace {
+
+caspian::Document seed() {
+  std::ifstream in(std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  caspian::ReadOptions o;
+  o.date = "2025-08-20";
+  auto d = caspian::document_from_text(ss.str(), o);
+  if (!d.ok()) std::abort();
+  return std::move(d).value();
+}
+
+void run_stages(benchmark::State& state, std::vector<std::string> stages) {
+  caspian::PipelineOptions opts;
+  opts.stages = std::move(stages);
+  auto p = caspian::Pipeline::create(opts);
+  if (!p.ok()) {
+    state.SkipWithError(p.status().to_string().c_str());
+    return;
+  }
+  // Prerequisite stages run once outside the timed loop.
+  caspian::PipelineOptions prereq_opts;
+  prereq_opts.stages = {"tokenize"};
+  auto prereq = caspian::Pipeline::create(prereq_opts);
+  caspian::Document base = seed();
+  if (prereq.ok() && opts.stages != std::vector<std::string>{"tokenize"} && opts.stages.size() == 1) prereq->run(base);
+  for (auto _ : state) {
+    caspian::Document d = base;
+    p->run(d);
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(base.text.size()));
+}
+
+void BM_Tokenize(benchmark::State& s) { run_stages(s, {"tokenize"}); }
+void BM_Timex(benchmark::State& s) { run_stages(s, {"timex"}); }
+void BM_Gazetteer(benchmark::State& s) { run_stages(s, {"gazetteer"}); }
+void BM_RuleNer(benchmark::State& s) { run_stages(s, {"rule_ner"}); }
+void BM_Pipeline(benchmark::State& s) { run_stages(s, caspian::stage_names()); }
+
+BENCHMARK(BM_Tokenize);
+BENCHMARK(BM_Timex);
+BENCHMARK(BM_Gazetteer);
+BENCHMARK(BM_RuleNer);
+BENCHMARK(BM_Pipeline);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default 20)
+# on a scratch corpus seeded from tests/golden. Fails on the first finding.
+set -euo pipefail
+build=${1:-build/fuzz}
+seconds=${FUZZ_SECONDS:-20}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export CASPIAN_DATA="$root/data"
+status=0
+for target in "$build"/fuzz/fuzz_*; do
+  [ -x "$target" ] || continue
+  name=$(basename "$target")
+  corpus=$(mktemp -d)
+  cp "$root"/tests/golden/*.txt "$root"/tests/golden/*.json "$corpus"/ 2>/dev/null || true
+  echo "fuzz: $name for ${seconds}s"
+  if ! "$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=0 "$corpus" >"$corpus.log" 2>&1; then
+    tail -n 40 "$corpus.log"
+    echo "fuzz: $name FAILED"
+    status=1
+  else
+    grep -E "^(#[0-9]+|Done)" "$corpus.log" | tail -n 1 || true
+  fi
+  rm -rf "$corpus" "$corpus.log"
+done
+exit $status

@@ -1,0 +1,147 @@
+// The shared document model that every pipeline stage reads and enriches.
+//
+// A Document holds one article. Its analysed text is `text`: the headline, a
+// blank line ("\n\n"), then the body (when there is no headline, just the
+// body). Every span is a half-open byte range [begin, end) into `text`, which
+// is always valid UTF-8. Stages append to the vectors below and never reorder
+// what earlier stages produced, so indices (sentence, token) stay stable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caspian {
+
+// Version of the analysis JSON schema (docs/schema.md). Bump on any change
+// that is not a pure addition of an optional field.
+inline constexpr int kSchemaVersion = 1;
+
+struct Span {
+  uint32_t begin = 0;  // byte offset, inclusive
+  uint32_t end = 0;    // byte offset, exclusive
+  uint32_t size() const { return end - begin; }
+  bool operator==(const Span&) const = default;
+};
+
+enum class TokenKind { kWord, kNumber, kPunct, kSymbol, kUrl, kEmail, kOther };
+
+struct Token {
+  Span span;
+  TokenKind kind = TokenKind::kWord;
+  bool space_after = true;  // whether whitespace follows in `text`
+  bool operator==(const Token&) const = default;
+};
+
+struct Sentence {
+  Span span;
+  uint32_t first_token = 0;  // index into Document::tokens
+  uint32_t token_count = 0;
+  bool operator==(const Sentence&) const = default;
+};
+
+enum class EntityKind { kCountry, kPlace, kFeature, kPerson, kOrganization, kMisc };
+
+// A canonical entity that mentions link to. Ids are namespaced:
+//   iso3166:KAZ         countries (ISO 3166-1 alpha-3)
+//   geonames:1526384    populated places (GeoNames id)
+//   feature:caspian-sea natural features from data/gazetteer/features.tsv
+//   person:nikol-pashinyan, org:astana-times   (normalised names)
+struct Entity {
+  std::string id;
+  EntityKind kind = EntityKind::kMisc;
+  std::string name;          // preferred name
+  std::string country;       // ISO 3166-1 alpha-2 of the place or country, if any
+  std::optional<double> lat;
+  std::optional<double> lon;
+  int64_t population = 0;
+  std::string feature_code;  // GeoNames feature code (PPLC, PPLA, ...) if any
+  bool operator==(const Entity&) const = default;
+};
+
+// One occurrence of an entity in the text.
+struct Mention {
+  Span span;
+  uint32_t sentence = 0;     // index into Document::sentences
+  EntityKind kind = EntityKind::kMisc;
+  std::string entity_id;     // key into Document::entities; empty if unlinked
+  std::string method;        // which recogniser found it, e.g. "gazetteer", "rules"
+  std::string evidence;      // why it was linked this way (human-readable)
+  double confidence = 0.0;   // in [0, 1]
+  bool operator==(const Mention&) const = default;
+};
+
+enum class TimeGranularity { kDay, kWeek, kMonth, kQuarter, kSeason, kYear, kDecade, kCentury, kUnknown };
+enum class TimeType { kDate, kDuration, kSet };
+
+// A temporal expression normalised against the publication date, following
+// TIMEX3 conventions: value "2025-07-10", "2025-07", "2025", "2025-W33",
+// "P3Y" (duration); mod "START", "MID", "END", "BEFORE", "AFTER", "ON_OR_AFTER", ...
+struct TimeExpression {
+  Span span;
+  uint32_t sentence = 0;
+  TimeType type = TimeType::kDate;
+  std::string value;
+  TimeGranularity granularity = TimeGranularity::kUnknown;
+  std::string mod;           // empty when none
+  bool anchored = false;     // true when resolved relative to the publication date
+  bool operator==(const TimeExpression&) const = default;
+};
+
+// A failure inside one stage, recorded against the article.
+struct StageIssue {
+  std::string stage;
+  std::string message;
+  bool operator==(const StageIssue&) const = default;
+};
+
+struct Document {
+  // Metadata.
+  std::string id;            // caller-chosen identifier (e.g. "file.jsonl:12")
+  std::string url;
+  std::string source;        // outlet or domain
+  std::string title;
+  std::string language = "en";
+  std::optional<std::chrono::year_month_day> published;
+  std::string license;       // licence of the text, if known
+  std::string attribution;   // who to credit, if known
+  std::vector<std::string> categories;
+
+  // Analysed text: title + "\n\n" + body. `body_offset` is where the body starts.
+  std::string text;
+  uint32_t body_offset = 0;
+
+  // Annotations.
+  std::vector<Token> tokens;
+  std::vector<Sentence> sentences;
+  std::vector<Mention> mentions;
+  std::vector<Entity> entities;   // unique by id
+  std::vector<TimeExpression> times;
+  std::vector<StageIssue> issues;
+
+  std::string_view slice(Span s) const { return std::string_view(text).substr(s.begin, s.size()); }
+  std::string_view body() const { return std::string_view(text).substr(body_offset); }
+  // Index of the sentence containing byte `offset` (the last sentence starting
+  // at or before it), or 0 when there are no sentences.
+  uint32_t sentence_at(uint32_t offset) const;
+  // Returns the entity with that id, or nullptr.
+  const Entity* find_entity(std::string_view id) const;
+  // Adds `e` unless an entity with the same id exists. Returns the stored entity.
+  const Entity& add_entity(Entity e);
+
+  bool operator==(const Document&) const = default;
+};
+
+// Builds a Document from a headline and body. Requires valid UTF-8 (callers
+// validate with utf8::validate first).
+Document make_document(std::string title, std::string_view body);
+
+std::string_view to_string(EntityKind k) noexcept;
+std::string_view to_string(TokenKind k) noexcept;
+std::string_view to_string(TimeGranularity g) noexcept;
+std::string_view to_string(TimeType t) noexcept;
+
+}  // namespace caspian

@@ -1,0 +1,81 @@
+// Stages and the pipeline that runs them over a Document.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caspian/document.h"
+#include "caspian/result.h"
+
+namespace caspian {
+
+namespace kb {
+class Gazetteer;
+}
+
+// Read-only resources that stages share. Owned by the Pipeline, which
+// outlives its stages. Immutable after loading, hence safe to read from
+// several threads.
+struct Resources {
+  std::filesystem::path data_dir;            // root of data/ (gazetteer, ...)
+  std::unique_ptr<kb::Gazetteer> gazetteer;  // loaded on demand by stages that need it
+
+  Resources();
+  ~Resources();
+  Resources(Resources&&) noexcept;
+  Resources& operator=(Resources&&) noexcept;
+};
+
+// One step in the life of an article. Implementations enrich the Document
+// and return a non-ok Status only for failures tied to this document (they
+// are recorded in Document::issues; the batch goes on).
+// Thread safety: process() is const and may be called concurrently.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view name() const noexcept = 0;
+  virtual Status process(Document& doc) const = 0;
+};
+
+// Creates the stage registered under `name` ("tokenize", "timex",
+// "gazetteer", "rule_ner", ...). Loads any resource it needs into `res`
+// (which must outlive the stage). Unknown names yield kInvalidArgument
+// listing the known ones.
+Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res);
+
+// Names of all registered stages, in default pipeline order.
+std::vector<std::string> stage_names();
+
+struct PipelineOptions {
+  std::filesystem::path data_dir;   // empty: default_data_dir()
+  std::vector<std::string> stages;  // empty: the default pipeline
+};
+
+// The directory holding caspian's data files: $CASPIAN_DATA if set, else the
+// installed/source data directory compiled into the binary.
+std::filesystem::path default_data_dir();
+
+class Pipeline {
+ public:
+  static Result<Pipeline> create(PipelineOptions options = {});
+
+  // Runs every stage in order. A failing stage is recorded in doc.issues and
+  // the remaining stages still run. Never throws on input.
+  void run(Document& doc) const;
+
+  const std::vector<std::unique_ptr<Stage>>& stages() const { return stages_; }
+
+  Pipeline(Pipeline&&) noexcept;
+  Pipeline& operator=(Pipeline&&) noexcept;
+  ~Pipeline();
+
+ private:
+  Pipeline();
+  std::unique_ptr<Resources> resources_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+};
+
+}  // namespace caspian

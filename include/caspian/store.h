@@ -1,0 +1,86 @@
+// The article store. SQLite (embedded, the default) now; other back ends
+// implement the same interface.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caspian/document.h"
+#include "caspian/result.h"
+
+namespace caspian {
+
+struct PutResult {
+  enum class Outcome { kStored, kDuplicate };
+  Outcome outcome = Outcome::kStored;
+  int64_t article_id = 0;     // the stored article, or the one it duplicates
+  std::string duplicate_by;   // "url" or "content" when a duplicate
+};
+
+struct SearchQuery {
+  std::string text;                        // FTS5 query; empty: match all
+  std::vector<std::string> entity_ids;     // every one must be mentioned
+  std::optional<std::chrono::year_month_day> since, until;  // inclusive, on publication date
+  int limit = 10;
+  bool oldest_first = false;               // order by date instead of rank
+};
+
+struct SearchHit {
+  int64_t article_id = 0;
+  std::string title;
+  std::string url;
+  std::string source;
+  std::optional<std::chrono::year_month_day> published;
+  std::string snippet;  // matched terms wrapped in [ ]
+  double score = 0;     // bm25, lower is better
+};
+
+struct EntityCount {
+  std::string entity_id;
+  std::string name;
+  EntityKind kind = EntityKind::kMisc;
+  int64_t mentions = 0;
+  int64_t articles = 0;
+};
+
+struct StoreStats {
+  int64_t articles = 0;
+  int64_t mentions = 0;
+  int64_t entities = 0;
+  int64_t time_expressions = 0;
+  int schema_version = 0;
+};
+
+// Thread safety: one Store per thread.
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Stores the document atomically (all of it or nothing). Articles are keyed
+  // by canonical URL and by a hash of their text; a match is a duplicate and
+  // nothing is written.
+  virtual Result<PutResult> put(const Document& doc) = 0;
+  virtual Result<std::optional<Document>> get(int64_t article_id) = 0;
+  virtual Result<std::vector<SearchHit>> search(const SearchQuery& q) = 0;
+  // Most mentioned entities of `kind`, by number of articles then mentions.
+  virtual Result<std::vector<EntityCount>> top_entities(EntityKind kind, int limit) = 0;
+  virtual Result<StoreStats> stats() = 0;
+  // Groups writes into one transaction for speed; each put stays atomic.
+  virtual Status begin_batch() = 0;
+  virtual Status commit_batch() = 0;
+};
+
+// Opens (creating or migrating) the store at `location`: a file path or
+// "sqlite:PATH". A database written by a newer schema fails with
+// kUnsupportedVersion naming both versions.
+Result<std::unique_ptr<Store>> open_store(std::string_view location);
+
+// Canonical form of a URL for de-duplication: lower-case scheme and host,
+// no fragment, no default port, tracking parameters (utm_*, fbclid, gclid) removed.
+std::string canonical_url(std::string_view url);
+
+}  // namespace caspian

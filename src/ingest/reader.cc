@@ -1,0 +1,244 @@
+// Walks inputs (files, directories, stdin) and dispatches by format.
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+#include "caspian/ingest.h"
+#include "ingest/text_checks.h"
+
+namespace caspian {
+
+namespace fs = std::filesystem;
+
+std::string RecordOrigin::to_string() const { return line == 0 ? path : fmt::format("{}:{}", path, line); }
+
+namespace {
+
+constexpr size_t kReadChunk = size_t{1} << 16;
+constexpr std::string_view kStdinName = "-";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// A byte source over a plain or gzip file (zlib reads both transparently), or stdin.
+class ByteSource {
+ public:
+  static Result<std::unique_ptr<ByteSource>> open(const std::string& path) {
+    auto src = std::unique_ptr<ByteSource>(new ByteSource());
+    if (path == kStdinName) {
+      src->gz_ = gzdopen(dup(fileno(stdin)), "rb");
+    } else {
+      src->gz_ = gzopen(path.c_str(), "rb");
+    }
+    if (src->gz_ == nullptr) {
+      return Status(ErrorCode::kIoError, fmt::format("cannot open: {}", std::strerror(errno)));
+    }
+    gzbuffer(src->gz_, kReadChunk);
+    return src;
+  }
+  ~ByteSource() {
+    if (gz_ != nullptr) gzclose(gz_);
+  }
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  // Reads up to `n` bytes; returns the count (0 at end) or an error.
+  Result<size_t> read(char* buf, size_t n) {
+    const int got = gzread(gz_, buf, static_cast<unsigned>(n));
+    if (got < 0) {
+      int errnum = 0;
+      const char* msg = gzerror(gz_, &errnum);
+      return Status(ErrorCode::kCorrupt, fmt::format("read failed: {}", msg != nullptr ? msg : "unknown error"));
+    }
+    if (got == 0) {
+      // zlib reports a truncated gzip stream as a clean end plus an error state.
+      int errnum = 0;
+      const char* msg = gzerror(gz_, &errnum);
+      if (errnum != Z_OK && errnum != Z_STREAM_END) {
+        return Status(ErrorCode::kCorrupt, fmt::format("truncated or corrupt compressed data: {}", msg));
+      }
+    }
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  ByteSource() = default;
+  gzFile gz_ = nullptr;
+};
+
+// Reads the rest of an input, of which `already` bytes were read, up to a
+// total of `limit` bytes.
+Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit) {
+  std::string out;
+  char buf[kReadChunk];
+  for (;;) {
+    auto got = src.read(buf, sizeof buf);
+    if (!got.ok()) return got.status();
+    if (*got == 0) break;
+    if (already + out.size() + *got > limit) {
+      return Status(ErrorCode::kTooLarge, fmt::format("larger than the limit of {} bytes (--max-bytes)", limit));
+    }
+    out.append(buf, *got);
+  }
+  return out;
+}
+
+InputFormat format_from_name(std::string_view name) {
+  if (ends_with(name, ".gz")) name.remove_suffix(3);
+  if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return InputFormat::kJsonl;
+  if (ends_with(name, ".json")) return InputFormat::kJson;
+  if (ends_with(name, ".txt") || ends_with(name, ".text")) return InputFormat::kText;
+  return InputFormat::kAuto;
+}
+
+// Sniffs content: an object per line is JSONL, one object is JSON, else text.
+InputFormat sniff(std::string_view head) {
+  head = ingest::strip_bom(head);
+  const size_t first = head.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || head[first] != '{') return InputFormat::kText;
+  const size_t nl = head.find('\n', first);
+  if (nl != std::string_view::npos) {
+    const size_t next = head.find_first_not_of(" \t\r\n", nl);
+    if (next != std::string_view::npos && head[next] == '{') return InputFormat::kJsonl;
+  }
+  return InputFormat::kJson;
+}
+
+// Streams a JSONL input line by line with bounded memory: a line longer
+// than options.max_bytes is skipped and reported, not buffered.
+// `src` may be null when all the bytes are already in `prefix`.
+bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, const ReadOptions& options,
+                const RecordSink& sink) {
+  std::string line = std::move(prefix);
+  uint64_t line_no = 1;
+  bool oversized = false;
+  char buf[kReadChunk];
+  auto emit = [&](std::string_view text) -> bool {
+    RecordOrigin origin{path, line_no};
+    if (oversized) {
+      oversized = false;
+      return sink(origin, Status(ErrorCode::kTooLarge,
+                                 fmt::format("line longer than the limit of {} bytes", options.max_bytes)));
+    }
+    if (ingest::is_blank(text)) return true;
+    return sink(origin, document_from_news_json(text));
+  };
+  auto consume = [&](std::string_view chunk) -> bool {
+    while (!chunk.empty()) {
+      const size_t nl = chunk.find('\n');
+      const std::string_view piece = chunk.substr(0, nl);
+      if (!oversized) {
+        if (line.size() + piece.size() > options.max_bytes) {
+          oversized = true;
+          line.clear();
+        } else {
+          line.append(piece);
+        }
+      }
+      if (nl == std::string_view::npos) return true;
+      if (!emit(line)) return false;
+      line.clear();
+      ++line_no;
+      chunk.remove_prefix(nl + 1);
+    }
+    return true;
+  };
+  // The sniffed prefix may itself contain complete lines.
+  std::string pending = std::move(line);
+  line.clear();
+  if (!consume(pending)) return false;
+  while (src != nullptr) {
+    auto got = src->read(buf, sizeof buf);
+    if (!got.ok()) {
+      // Keep what was read; report the damage at the line where it happened.
+      return sink(RecordOrigin{path, line_no}, got.status());
+    }
+    if (*got == 0) break;
+    if (!consume(std::string_view(buf, *got))) return false;
+  }
+  if (!line.empty() || oversized) return emit(line);
+  return true;
+}
+
+bool read_one(const std::string& path, const ReadOptions& options, const RecordSink& sink) {
+  const RecordOrigin origin{path, 0};
+  if (path != kStdinName) {
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) return sink(origin, Status(ErrorCode::kNotFound, "no such file or directory"));
+    if (!fs::is_regular_file(status)) return sink(origin, Status(ErrorCode::kInvalidArgument, "not a regular file"));
+  }
+  auto src = ByteSource::open(path);
+  if (!src.ok()) return sink(origin, src.status());
+
+  // Sniff the format from the name, else from the first chunk, so that a
+  // large JSONL input is streamed rather than read whole.
+  std::string head(kReadChunk, '\0');
+  auto got = (*src)->read(head.data(), head.size());
+  if (!got.ok()) return sink(origin, got.status());
+  head.resize(*got);
+  InputFormat format = options.format;
+  if (format == InputFormat::kAuto) format = format_from_name(path);
+  if (format == InputFormat::kAuto) format = sniff(head);
+  if (format == InputFormat::kJsonl) return read_jsonl(path, src->get(), std::move(head), options, sink);
+
+  if (head.size() > options.max_bytes) {
+    return sink(origin, Status(ErrorCode::kTooLarge,
+                               fmt::format("larger than the limit of {} bytes (--max-bytes)", options.max_bytes)));
+  }
+  auto rest = read_rest(**src, head.size(), options.max_bytes);
+  if (!rest.ok()) return sink(origin, rest.status());
+  std::string bytes = std::move(head) + *rest;
+  if (format == InputFormat::kJson) {
+    if (auto st = ingest::check_text(bytes); !st.ok()) return sink(origin, st);
+    return sink(origin, document_from_news_json(bytes));
+  }
+  if (bytes.empty()) return sink(origin, Status(ErrorCode::kEmptyInput, "empty file"));
+  return sink(origin, document_from_text(bytes, options));
+}
+
+}  // namespace
+
+Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options, const RecordSink& sink) {
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != kStdinName && fs::is_directory(path, ec)) {
+      std::vector<std::string> files;
+      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+      if (ec) {
+        if (!sink(RecordOrigin{path, 0}, Status(ErrorCode::kIoError, ec.message()))) {
+          return Status(ErrorCode::kInterrupted, "stopped");
+        }
+        continue;
+      }
+      for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        const std::string name = it->path().filename().string();
+        if (!name.empty() && name.front() == '.') {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file()) files.push_back(it->path().string());
+      }
+      std::sort(files.begin(), files.end());
+      for (const std::string& f : files) {
+        if (!read_one(f, options, sink)) return Status(ErrorCode::kInterrupted, "stopped");
+      }
+      continue;
+    }
+    if (!read_one(path, options, sink)) return Status(ErrorCode::kInterrupted, "stopped");
+  }
+  return Status::Ok();
+}
+
+}  // namespace caspian

@@ -1,0 +1,96 @@
+#include "caspian/pipeline.h"
+
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <utility>
+
+#include "kb/gazetteer.h"
+#include "pipeline/stages.h"
+
+#ifndef CASPIAN_SOURCE_DATA_DIR
+#define CASPIAN_SOURCE_DATA_DIR "data"
+#endif
+
+namespace caspian {
+
+Resources::Resources() = default;
+Resources::~Resources() = default;
+Resources::Resources(Resources&&) noexcept = default;
+Resources& Resources::operator=(Resources&&) noexcept = default;
+
+namespace {
+
+using StageFactory = Result<std::unique_ptr<Stage>> (*)(Resources&);
+
+struct StageEntry {
+  std::string_view name;
+  StageFactory make;
+};
+
+// The registry, in default pipeline order: the life of an article through
+// nlp (tokens, then time) and kb (places, then people and organisations).
+constexpr StageEntry kStages[] = {
+    {"tokenize", &stages::make_tokenizer},
+    {"timex", &stages::make_timex},
+    {"gazetteer", &stages::make_place_linker},
+    {"rule_ner", &stages::make_rule_ner},
+};
+
+}  // namespace
+
+std::vector<std::string> stage_names() {
+  std::vector<std::string> names;
+  for (const StageEntry& e : kStages) names.emplace_back(e.name);
+  return names;
+}
+
+Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res) {
+  for (const StageEntry& e : kStages) {
+    if (e.name == name) return e.make(res);
+  }
+  std::string known;
+  for (const StageEntry& e : kStages) {
+    if (!known.empty()) known += ", ";
+    known += e.name;
+  }
+  return Status(ErrorCode::kInvalidArgument, "unknown stage '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::filesystem::path default_data_dir() {
+  if (const char* env = std::getenv("CASPIAN_DATA"); env != nullptr && *env != '\0') return env;
+  return CASPIAN_SOURCE_DATA_DIR;
+}
+
+Pipeline::Pipeline() : resources_(std::make_unique<Resources>()) {}
+Pipeline::~Pipeline() = default;
+Pipeline::Pipeline(Pipeline&&) noexcept = default;
+Pipeline& Pipeline::operator=(Pipeline&&) noexcept = default;
+
+Result<Pipeline> Pipeline::create(PipelineOptions options) {
+  Pipeline p;
+  p.resources_->data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
+  const std::vector<std::string> names = options.stages.empty() ? stage_names() : options.stages;
+  for (const std::string& name : names) {
+    auto stage = make_stage(name, *p.resources_);
+    if (!stage.ok()) return stage.status();
+    p.stages_.push_back(std::move(stage).value());
+  }
+  return p;
+}
+
+void Pipeline::run(Document& doc) const {
+  for (const auto& stage : stages_) {
+    Status st;
+    // A stage bug must not take the batch down: contain anything it throws
+    // (e.g. std::bad_alloc on a pathological article) and record it.
+    try {
+      st = stage->process(doc);
+    } catch (const std::exception& e) {
+      st = Status(ErrorCode::kInternal, e.what());
+    }
+    if (!st.ok()) doc.issues.push_back({std::string(stage->name()), st.to_string()});
+  }
+}
+
+}  // namespace caspian

@@ -1,0 +1,19 @@
+// Internal: the factories of the built-in stages, one per file.
+#pragma once
+
+#include <memory>
+
+#include "caspian/pipeline.h"
+
+namespace caspian::stages {
+
+// "tokenize": sentences and tokens with byte offsets (src/nlp/tokenizer.cc).
+Result<std::unique_ptr<Stage>> make_tokenizer(Resources& res);
+// "timex": temporal expressions normalised against the publication date (src/nlp/timex.cc).
+Result<std::unique_ptr<Stage>> make_timex(Resources& res);
+// "gazetteer": countries, places and features linked to canonical ids (src/kb/place_linker.cc).
+Result<std::unique_ptr<Stage>> make_place_linker(Resources& res);
+// "rule_ner": rule-based people and organisations (src/kb/rule_ner.cc).
+Result<std::unique_ptr<Stage>> make_rule_ner(Resources& res);
+
+}  // namespace caspian::stages

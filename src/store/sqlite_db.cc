@@ -1,0 +1,44 @@
+#include "store/sqlite_db.h"
+
+#include <fmt/format.h>
+
+namespace caspian::store {
+
+namespace {
+constexpr int kBusyTimeoutMs = 10000;
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status(ErrorCode::kStoreError, fmt::format("cannot open database '{}': {}", path, msg));
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<Database>(new Database(db));
+}
+
+Status Database::exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string owned(sql);
+  if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Status(ErrorCode::kStoreError, msg);
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
+    return Status(ErrorCode::kStoreError, fmt::format("{} (in: {})", sqlite3_errmsg(db_), sql.substr(0, 80)));
+  }
+  return Statement(db_, stmt);
+}
+
+}  // namespace caspian::store

@@ -1,0 +1,501 @@
+// The embedded default store: SQLite in WAL mode with FTS5.
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <array>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "caspian/json.h"
+#include "caspian/store.h"
+#include "store/sqlite_db.h"
+
+namespace caspian {
+
+namespace {
+
+using store::Database;
+using store::Statement;
+
+// PRAGMA application_id: marks the file as a caspian store ("CSPN").
+constexpr int64_t kApplicationId = 0x4353504E;
+constexpr std::string_view kSqlitePrefix = "sqlite:";
+
+// Schema migrations: kMigrations[i] takes the schema from version i to i + 1.
+// Append, never edit: a database records its version in PRAGMA user_version.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE articles (
+  id            INTEGER PRIMARY KEY,
+  url           TEXT NOT NULL DEFAULT '',
+  canonical_url TEXT UNIQUE,              -- NULL when the article has no URL
+  content_hash  TEXT NOT NULL UNIQUE,     -- XXH3-128 of the analysed text
+  source        TEXT NOT NULL DEFAULT '',
+  title         TEXT NOT NULL DEFAULT '',
+  published     TEXT,                     -- YYYY-MM-DD
+  language      TEXT NOT NULL DEFAULT '',
+  license       TEXT NOT NULL DEFAULT '',
+  attribution   TEXT NOT NULL DEFAULT '',
+  categories    TEXT NOT NULL DEFAULT '[]',
+  text          TEXT NOT NULL,
+  body_offset   INTEGER NOT NULL,
+  analysis      TEXT NOT NULL,            -- the versioned analysis JSON (docs/schema.md)
+  ingested_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX articles_published ON articles(published);
+
+CREATE TABLE entities (
+  id           TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  country      TEXT NOT NULL DEFAULT '',
+  lat          REAL,
+  lon          REAL,
+  population   INTEGER NOT NULL DEFAULT 0,
+  feature_code TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE mentions (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  entity_id  TEXT NOT NULL DEFAULT '',
+  kind       TEXT NOT NULL,
+  begin      INTEGER NOT NULL,
+  end        INTEGER NOT NULL,
+  sentence   INTEGER NOT NULL,
+  surface    TEXT NOT NULL,
+  method     TEXT NOT NULL,
+  confidence REAL NOT NULL
+);
+CREATE INDEX mentions_entity ON mentions(entity_id, article_id);
+CREATE INDEX mentions_article ON mentions(article_id);
+
+CREATE TABLE time_expressions (
+  article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  begin       INTEGER NOT NULL,
+  end         INTEGER NOT NULL,
+  sentence    INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  granularity TEXT NOT NULL,
+  mod         TEXT NOT NULL DEFAULT '',
+  anchored    INTEGER NOT NULL,
+  surface     TEXT NOT NULL
+);
+CREATE INDEX time_expressions_article ON time_expressions(article_id);
+CREATE INDEX time_expressions_value ON time_expressions(value);
+
+-- Filled by later stages (events, topics, story clusters).
+CREATE TABLE events (
+  id           INTEGER PRIMARY KEY,
+  article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  sentence     INTEGER NOT NULL,
+  source_actor TEXT NOT NULL DEFAULT '',
+  target_actor TEXT NOT NULL DEFAULT '',
+  cameo_code   TEXT NOT NULL DEFAULT '',
+  plover_type  TEXT NOT NULL DEFAULT '',
+  event_date   TEXT,
+  location_id  TEXT,
+  confidence   REAL NOT NULL DEFAULT 0,
+  record       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_article ON events(article_id);
+CREATE TABLE topics (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  topic      TEXT NOT NULL,
+  score      REAL NOT NULL,
+  PRIMARY KEY (article_id, topic)
+);
+CREATE TABLE clusters (
+  id    INTEGER PRIMARY KEY,
+  label TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE article_clusters (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+  PRIMARY KEY (article_id, cluster_id)
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+)sql",
+};
+
+constexpr int kSchemaVersionLatest = static_cast<int>(kMigrations.size());
+
+std::string content_hash(std::string_view text) {
+  const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+std::optional<std::chrono::year_month_day> date_or_null(const Statement& s, int col) {
+  if (s.col_null(col)) return std::nullopt;
+  auto d = parse_iso_date(s.col_text(col));
+  return d.ok() ? std::optional(*d) : std::nullopt;
+}
+
+// FTS5 query syntax treats '-', ':', '"' and others specially. A plain user
+// query is turned into a conjunction of quoted terms so that it cannot fail.
+std::string quote_terms(std::string_view q) {
+  std::string out;
+  std::string term;
+  auto flush = [&] {
+    if (term.empty()) return;
+    if (!out.empty()) out += ' ';
+    out += '"' + term + '"';
+    term.clear();
+  };
+  for (char c : q) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u) != 0) {
+      term += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  ~SqliteStore() override {
+    if (in_batch_) (void)commit_batch();
+  }
+
+  Status init() {
+    CASPIAN_RETURN_IF_ERROR(db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    auto app = scalar_int("PRAGMA application_id");
+    if (!app.ok()) return app.status();
+    auto version = scalar_int("PRAGMA user_version");
+    if (!version.ok()) return version.status();
+    auto tables = scalar_int("SELECT count(*) FROM sqlite_master");
+    if (!tables.ok()) return tables.status();
+    if (*app != kApplicationId && *tables > 0) {
+      return Status(ErrorCode::kCorrupt, "not a caspian database (the file holds other tables)");
+    }
+    if (*version > kSchemaVersionLatest) {
+      return Status(ErrorCode::kUnsupportedVersion,
+                    fmt::format("database schema version {} is newer than this build supports ({}); upgrade caspian",
+                                *version, kSchemaVersionLatest));
+    }
+    for (int v = static_cast<int>(*version); v < kSchemaVersionLatest; ++v) {
+      CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
+      Status st = db_->exec(kMigrations[static_cast<size_t>(v)]);
+      if (st.ok()) st = db_->exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, v + 1));
+      if (!st.ok()) {
+        (void)db_->exec("ROLLBACK");
+        return Status(ErrorCode::kStoreError, fmt::format("migration to schema {} failed: {}", v + 1, st.message()));
+      }
+      CASPIAN_RETURN_IF_ERROR(db_->exec("COMMIT"));
+    }
+    return Status::Ok();
+  }
+
+  Status begin_batch() override {
+    if (in_batch_) return Status::Ok();
+    CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
+    in_batch_ = true;
+    return Status::Ok();
+  }
+
+  Status commit_batch() override {
+    if (!in_batch_) return Status::Ok();
+    in_batch_ = false;
+    for (const PendingFts& p : pending_fts_) {
+      if (Status st = index_fts(p.id, p.title, p.text); !st.ok()) {
+        pending_fts_.clear();
+        (void)db_->exec("ROLLBACK");
+        return Status(st.code(), "batch rolled back: " + st.message());
+      }
+    }
+    pending_fts_.clear();
+    return db_->exec("COMMIT");
+  }
+
+  Result<PutResult> put(const Document& doc) override {
+    const std::string canon = canonical_url(doc.url);
+    const std::string hash = content_hash(doc.text);
+    // Two indexed look-ups: an OR over both columns would defeat the indexes.
+    if (!canon.empty()) {
+      auto by_url = find_id("SELECT id FROM articles WHERE canonical_url = ?1", canon);
+      if (!by_url.ok()) return by_url.status();
+      if (*by_url != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_url, "url"};
+    }
+    auto by_hash = find_id("SELECT id FROM articles WHERE content_hash = ?1", hash);
+    if (!by_hash.ok()) return by_hash.status();
+    if (*by_hash != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_hash, "content"};
+    // A savepoint makes each article all-or-nothing, inside or outside a batch.
+    CASPIAN_RETURN_IF_ERROR(db_->exec("SAVEPOINT put_article"));
+    auto id = insert_all(doc, canon, hash);
+    if (!id.ok()) {
+      (void)db_->exec("ROLLBACK TO put_article; RELEASE put_article");
+      return id.status();
+    }
+    CASPIAN_RETURN_IF_ERROR(db_->exec("RELEASE put_article"));
+    // FTS5 flushes its pending index data whenever a savepoint opens in a
+    // transaction that wrote to it, which would make every put of a batch
+    // pay for a full flush. So a batch indexes its articles at commit, in
+    // the same transaction; outside a batch the article is indexed now.
+    if (in_batch_) {
+      pending_fts_.push_back({*id, doc.title, doc.text});
+    } else if (Status st = index_fts(*id, doc.title, doc.text); !st.ok()) {
+      (void)delete_article(*id);
+      return st;
+    }
+    return PutResult{PutResult::Outcome::kStored, *id, {}};
+  }
+
+  Result<std::optional<Document>> get(int64_t article_id) override {
+    auto s = db_->prepare("SELECT analysis FROM articles WHERE id = ?1");
+    if (!s.ok()) return s.status();
+    s->bind(1, article_id);
+    auto row = s->step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Document>();
+    auto doc = from_json(s->col_text(0));
+    if (!doc.ok()) return doc.status();
+    return std::optional<Document>(std::move(doc).value());
+  }
+
+  Result<std::vector<SearchHit>> search(const SearchQuery& q) override {
+    auto hits = run_search(q, q.text);
+    // A query that is not valid FTS5 syntax (FTS5 reports "syntax error",
+    // "no such column", "unterminated string", ...) is retried as plain terms.
+    if (!hits.ok() && !q.text.empty()) {
+      const std::string plain = quote_terms(q.text);
+      if (plain != q.text) return run_search(q, plain);
+    }
+    return hits;
+  }
+
+  Result<std::vector<EntityCount>> top_entities(EntityKind kind, int limit) override {
+    auto s = db_->prepare(
+        "SELECT m.entity_id, e.name, count(*), count(DISTINCT m.article_id) FROM mentions m "
+        "JOIN entities e ON e.id = m.entity_id WHERE e.kind = ?1 "
+        "GROUP BY m.entity_id ORDER BY 4 DESC, 3 DESC, 1 LIMIT ?2");
+    if (!s.ok()) return s.status();
+    s->bind(1, to_string(kind));
+    s->bind(2, int64_t{limit});
+    std::vector<EntityCount> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.push_back({s->col_text(0), s->col_text(1), kind, s->col_int(2), s->col_int(3)});
+    }
+    return out;
+  }
+
+  Result<StoreStats> stats() override {
+    StoreStats st;
+    for (auto [sql, out] : {std::pair{"SELECT count(*) FROM articles", &st.articles},
+                            std::pair{"SELECT count(*) FROM mentions", &st.mentions},
+                            std::pair{"SELECT count(*) FROM entities", &st.entities},
+                            std::pair{"SELECT count(*) FROM time_expressions", &st.time_expressions}}) {
+      auto v = scalar_int(sql);
+      if (!v.ok()) return v.status();
+      *out = *v;
+    }
+    auto v = scalar_int("PRAGMA user_version");
+    if (!v.ok()) return v.status();
+    st.schema_version = static_cast<int>(*v);
+    return st;
+  }
+
+ private:
+  Result<int64_t> scalar_int(std::string_view sql) {
+    auto s = db_->prepare(sql);
+    if (!s.ok()) return s.status();
+    auto row = s->step();
+    if (!row.ok()) return row.status();
+    return *row ? s->col_int(0) : 0;
+  }
+
+  Status index_fts(int64_t id, std::string_view title, std::string_view text) {
+    auto stmt = cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)");
+    if (!stmt.ok()) return stmt.status();
+    Statement& fts = **stmt;
+    fts.bind(1, id);
+    fts.bind(2, title);
+    fts.bind(3, text);
+    return fts.run();
+  }
+
+  Status delete_article(int64_t id) {
+    auto stmt = cached("DELETE FROM articles WHERE id = ?1");
+    if (!stmt.ok()) return stmt.status();
+    (**stmt).bind(1, id);
+    return (**stmt).run();
+  }
+
+  // The id of the first row of `sql` (one text parameter), or 0 when none.
+  Result<int64_t> find_id(std::string_view sql, std::string_view key) {
+    auto s_stmt = cached(sql);
+    if (!s_stmt.ok()) return s_stmt.status();
+    Statement& s = **s_stmt;
+    s.bind(1, key);
+    auto row = s.step();
+    const int64_t id = row.ok() && *row ? s.col_int(0) : 0;
+    s.reset();
+    if (!row.ok()) return row.status();
+    return id;
+  }
+
+  Result<int64_t> insert_all(const Document& doc, const std::string& canon, const std::string& hash) {
+    auto a_stmt = cached(
+        "INSERT INTO articles(url, canonical_url, content_hash, source, title, published, language, license, "
+        "attribution, categories, text, body_offset, analysis) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+    if (!a_stmt.ok()) return a_stmt.status();
+    Statement& a = **a_stmt;
+    a.bind(1, doc.url);
+    canon.empty() ? a.bind_null(2) : a.bind(2, canon);
+    a.bind(3, hash);
+    a.bind(4, doc.source);
+    a.bind(5, doc.title);
+    doc.published ? a.bind(6, format_date(*doc.published)) : a.bind_null(6);
+    a.bind(7, doc.language);
+    a.bind(8, doc.license);
+    a.bind(9, doc.attribution);
+    a.bind(10, nlohmann::json(doc.categories).dump());
+    a.bind(11, doc.text);
+    a.bind(12, int64_t{doc.body_offset});
+    a.bind(13, to_json(doc, -1));
+    CASPIAN_RETURN_IF_ERROR(a.run());
+    const int64_t id = db_->last_insert_rowid();
+
+    auto ent_stmt = cached(
+        "INSERT INTO entities(id, kind, name, country, lat, lon, population, feature_code) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(id) DO NOTHING");
+    if (!ent_stmt.ok()) return ent_stmt.status();
+    Statement& ent = **ent_stmt;
+    for (const Entity& e : doc.entities) {
+      ent.bind(1, e.id);
+      ent.bind(2, to_string(e.kind));
+      ent.bind(3, e.name);
+      ent.bind(4, e.country);
+      ent.bind_opt(5, e.lat);
+      ent.bind_opt(6, e.lon);
+      ent.bind(7, e.population);
+      ent.bind(8, e.feature_code);
+      CASPIAN_RETURN_IF_ERROR(ent.run());
+    }
+
+    auto men_stmt = cached(
+        "INSERT INTO mentions(article_id, entity_id, kind, begin, end, sentence, surface, method, confidence) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    if (!men_stmt.ok()) return men_stmt.status();
+    Statement& men = **men_stmt;
+    for (const Mention& m : doc.mentions) {
+      men.bind(1, id);
+      men.bind(2, m.entity_id);
+      men.bind(3, to_string(m.kind));
+      men.bind(4, int64_t{m.span.begin});
+      men.bind(5, int64_t{m.span.end});
+      men.bind(6, int64_t{m.sentence});
+      men.bind(7, doc.slice(m.span));
+      men.bind(8, m.method);
+      men.bind(9, m.confidence);
+      CASPIAN_RETURN_IF_ERROR(men.run());
+    }
+
+    auto tx_stmt = cached(
+        "INSERT INTO time_expressions(article_id, begin, end, sentence, type, value, granularity, mod, anchored, "
+        "surface) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (!tx_stmt.ok()) return tx_stmt.status();
+    Statement& tx = **tx_stmt;
+    for (const TimeExpression& t : doc.times) {
+      tx.bind(1, id);
+      tx.bind(2, int64_t{t.span.begin});
+      tx.bind(3, int64_t{t.span.end});
+      tx.bind(4, int64_t{t.sentence});
+      tx.bind(5, to_string(t.type));
+      tx.bind(6, t.value);
+      tx.bind(7, to_string(t.granularity));
+      tx.bind(8, t.mod);
+      tx.bind(9, int64_t{t.anchored ? 1 : 0});
+      tx.bind(10, doc.slice(t.span));
+      CASPIAN_RETURN_IF_ERROR(tx.run());
+    }
+    return id;
+  }
+
+  Result<std::vector<SearchHit>> run_search(const SearchQuery& q, const std::string& match) {
+    constexpr int kSnippetTokens = 16;
+    const bool fts = !match.empty();
+    std::string sql;
+    if (fts) {
+      sql = fmt::format(
+          "SELECT a.id, a.title, a.url, a.source, a.published, snippet(articles_fts, 1, '[', ']', '…', {}), "
+          "bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+          "WHERE articles_fts MATCH ?1",
+          kSnippetTokens);
+    } else {
+      sql = "SELECT a.id, a.title, a.url, a.source, a.published, substr(a.text, a.body_offset + 1, 160), 0 AS score "
+            "FROM articles a WHERE ?1 IS NULL";
+    }
+    int next = 2;
+    if (q.since) sql += fmt::format(" AND a.published >= ?{}", next++);
+    if (q.until) sql += fmt::format(" AND a.published <= ?{}", next++);
+    for (size_t i = 0; i < q.entity_ids.size(); ++i) {
+      sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
+    }
+    sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id" : (fts ? " ORDER BY score" : " ORDER BY a.published DESC, a.id");
+    sql += fmt::format(" LIMIT ?{}", next);
+    auto s = db_->prepare(sql);
+    if (!s.ok()) return s.status();
+    int b = 1;
+    fts ? s->bind(b++, match) : s->bind_null(b++);
+    if (q.since) s->bind(b++, format_date(*q.since));
+    if (q.until) s->bind(b++, format_date(*q.until));
+    for (const std::string& e : q.entity_ids) s->bind(b++, e);
+    s->bind(b, int64_t{q.limit});
+    std::vector<SearchHit> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.push_back({s->col_int(0), s->col_text(1), s->col_text(2), s->col_text(3), date_or_null(*s, 4),
+                     s->col_text(5), s->col_double(6)});
+    }
+    return out;
+  }
+
+  // Prepared statements of the write path, prepared once per connection.
+  Result<Statement*> cached(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      auto stmt = db_->prepare(sql);
+      if (!stmt.ok()) return stmt.status();
+      it = statements_.emplace(sql, std::make_unique<Statement>(std::move(stmt).value())).first;
+    }
+    return it->second.get();
+  }
+
+  std::unique_ptr<Database> db_;
+  // Keys are string literals of this file, so views into them stay valid.
+  std::map<std::string_view, std::unique_ptr<Statement>> statements_;
+  struct PendingFts {
+    int64_t id;
+    std::string title, text;
+  };
+  std::vector<PendingFts> pending_fts_;  // articles of the open batch, to index at commit
+  bool in_batch_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(std::string_view location) {
+  if (location.substr(0, kSqlitePrefix.size()) == kSqlitePrefix) location.remove_prefix(kSqlitePrefix.size());
+  if (location.empty()) return Status(ErrorCode::kInvalidArgument, "empty database path");
+  auto db = Database::open(std::string(location));
+  if (!db.ok()) return db.status();
+  auto store = std::make_unique<SqliteStore>(std::move(db).value());
+  if (Status st = store->init(); !st.ok()) {
+    return Status(st.code(), fmt::format("{}: {}", location, st.message()));
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace caspian

@@ -1,0 +1,180 @@
+// End-to-end tests of the `caspian` binary: analyse, ingest, search, show,
+// bad input, and an interrupted ingest.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "caspian/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(CASPIAN_BINARY) + " " + args + " 2>&1";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  std::array<char, 4096> buf{};
+  size_t n = 0;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+const std::string kSeed = std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt";
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("caspian_cli_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, std::string_view bytes) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+  fs::path dir_;
+  std::string db_;
+};
+
+TEST_F(CliTest, VersionAndHelp) {
+  auto v = run("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("caspian "), std::string::npos);
+  for (const char* verb : {"analyze", "ingest", "search", "show", "summary", "eval"}) {
+    auto h = run(std::string(verb) + " --help");
+    EXPECT_EQ(h.exit_code, 0) << verb;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << verb;
+  }
+  EXPECT_EQ(run("no-such-verb").exit_code, 2);
+  EXPECT_EQ(run("search --since yesterday x").exit_code, 2);
+}
+
+TEST_F(CliTest, AnalyzeSeedArticleAsJson) {
+  auto r = run("analyze --date 2025-08-20 " + kSeed);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["published"], "2025-08-20");
+  EXPECT_GT(j["sentences"].size(), 15U);
+  std::set<std::string> ids;
+  for (const auto& m : j["mentions"]) ids.insert(m["entity_id"].get<std::string>());
+  for (const char* id : {"geonames:1526384", "iso3166:KAZ", "iso3166:AZE", "iso3166:ARM", "iso3166:USA",
+                         "geonames:4140963", "geonames:292968"}) {
+    EXPECT_TRUE(ids.count(id)) << id;
+  }
+  std::map<std::string, std::string> times;
+  for (const auto& t : j["times"]) times[t["text"].get<std::string>()] = t["value"].get<std::string>() + "/" + t["mod"].get<std::string>();
+  EXPECT_EQ(times["July 10"], "2025-07-10/");
+  EXPECT_EQ(times["late 2025"], "2025/END");
+  EXPECT_EQ(times["late 2024"], "2024/END");
+}
+
+TEST_F(CliTest, AnalyzeReadsStdinAndPrintsText) {
+  auto r = run("analyze --format text --date 2025-08-20 - < " + kSeed);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Almaty"), std::string::npos);
+  EXPECT_NE(r.out.find("Time expressions"), std::string::npos);
+}
+
+TEST_F(CliTest, IngestTwiceStoresNothingNew) {
+  const std::string corpus = write("c.jsonl",
+                                   "{\"title\":\"Chemical weapons found\",\"text\":\"Inspectors found chemical weapons in Syria.\",\"url\":\"https://a.example/1\",\"date\":\"2025-01-02\"}\n"
+                                   "{\"title\":\"Talks in Almaty\",\"text\":\"Leaders of Armenia and Azerbaijan met in Almaty.\",\"url\":\"https://a.example/2\",\"date\":\"2025-01-03\"}\n");
+  auto first = run("ingest --db " + db_ + " " + corpus + " " + kSeed + " --date 2025-08-20");
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("3 stored"), std::string::npos) << first.out;
+  auto second = run("ingest --db " + db_ + " " + corpus + " " + kSeed + " --date 2025-08-20");
+  ASSERT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_NE(second.out.find("0 stored, 3 duplicates"), std::string::npos) << second.out;
+
+  auto s = run("search --db " + db_ + " \"chemical weapons\"");
+  ASSERT_EQ(s.exit_code, 0) << s.out;
+  EXPECT_NE(s.out.find("Chemical weapons found"), std::string::npos);
+  EXPECT_NE(s.out.find("[chemical]"), std::string::npos);
+
+  auto sj = run("search --db " + db_ + " --format json --entity geonames:1526384 Almaty");
+  ASSERT_EQ(sj.exit_code, 0) << sj.out;
+  const auto hits = nlohmann::json::parse(sj.out);
+  ASSERT_GE(hits.size(), 2U);
+
+  const int64_t id = hits[0]["article_id"].get<int64_t>();
+  auto show = run("show --db " + db_ + " " + std::to_string(id));
+  EXPECT_EQ(show.exit_code, 0);
+  EXPECT_NE(show.out.find("Almaty"), std::string::npos);
+  EXPECT_EQ(run("show --db " + db_ + " 99999").exit_code, 1);
+
+  auto sum = run("summary --db " + db_ + " --query Almaty");
+  EXPECT_EQ(sum.exit_code, 0) << sum.out;
+  EXPECT_NE(sum.out.find("3 articles"), std::string::npos) << sum.out;
+}
+
+TEST_F(CliTest, BadInputsFailAloneAndTheExitCodeSaysSo) {
+  const auto good = write("good.txt", "Headline\nLeaders met in Almaty.");
+  const auto bad_utf8 = write("bad.txt", "Headline\n\xFF\xFE broken");
+  const auto empty = write("empty.txt", "");
+  const auto binary = write("bin.dat", std::string("\x7f" "ELF\0\0\0\1", 8));
+  const auto jsonl = write("lines.jsonl", "{\"title\":\"ok\",\"text\":\"fine\"}\nnot json\n");
+  auto r = run("ingest --db " + db_ + " " + good + " " + bad_utf8 + " " + empty + " " + binary + " " + jsonl + " " +
+               (dir_ / "missing.txt").string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find(bad_utf8 + ": invalid-utf8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(empty + ": empty-input"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(binary + ": binary-input"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(jsonl + ":2: parse-error"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("missing.txt: not-found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 stored"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, InterruptedIngestLeavesAConsistentDatabase) {
+  // Many distinct articles, so that the ingest is still running when stopped.
+  std::string lines;
+  for (int i = 0; i < 20000; ++i) {
+    lines += "{\"title\":\"Article " + std::to_string(i) +
+             "\",\"text\":\"Leaders met in Almaty and Baku on July 10. Number " + std::to_string(i) + ".\"}\n";
+  }
+  const auto corpus = write("big.jsonl", lines);
+  const std::string cmd = "timeout --preserve-status -s INT 1 " + std::string(CASPIAN_BINARY) + " ingest --quiet --db " + db_ + " " +
+                          corpus + " > /dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  const int code = WEXITSTATUS(status);
+  EXPECT_TRUE(code == 130 || code == 0) << code;
+  auto store = caspian::open_store(db_);
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  auto st = (*store)->stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_GT(st->articles, 0);
+  // The full-text index and the articles agree: no half-stored article.
+  caspian::SearchQuery q;
+  q.text = "Almaty";
+  q.limit = 1000000;
+  auto hits = (*store)->search(q);
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(static_cast<int64_t>(hits->size()), st->articles);
+  // Resuming stores the rest and nothing twice.
+  auto again = run("ingest --quiet --db " + db_ + " " + corpus);
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  auto st2 = (*store)->stats();
+  ASSERT_TRUE(st2.ok());
+  EXPECT_EQ(st2->articles, 20000);
+}
+
+}  // namespace

@@ -1,0 +1,173 @@
+// The SQLite store: idempotent puts, atomicity, search, versions.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "caspian/json.h"
+#include "caspian/store.h"
+
+namespace caspian {
+namespace {
+
+namespace fs = std::filesystem;
+
+Document article(const std::string& title, const std::string& body, const std::string& url, const char* date) {
+  Document d = make_document(title, body);
+  d.url = url;
+  d.published = *parse_iso_date(date);
+  if (const size_t pos = d.text.find("Almaty"); pos != std::string::npos) {
+    const auto at = static_cast<uint32_t>(pos);
+    d.entities.push_back({"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25, 76.92, 2000900, "PPLA"});
+    d.mentions.push_back({{at, at + 6}, 0, EntityKind::kPlace, "geonames:1526384", "gazetteer", "", 0.9});
+  }
+  return d;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = fs::temp_directory_path() / ("caspian_store_test_" + std::to_string(::getpid()) + ".db");
+    remove();
+  }
+  void TearDown() override { remove(); }
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+  }
+  std::unique_ptr<Store> open() {
+    auto s = open_store(path_.string());
+    EXPECT_TRUE(s.ok()) << s.status().to_string();
+    return std::move(s).value();
+  }
+  fs::path path_;
+};
+
+TEST_F(StoreTest, PutIsIdempotentByUrlAndContent) {
+  auto s = open();
+  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://News.example/a?utm_source=x#top", "2025-08-01"));
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  EXPECT_EQ(a->outcome, PutResult::Outcome::kStored);
+  auto same_url = s->put(article("Other text", "Different body.", "https://news.example/a", "2025-08-02"));
+  ASSERT_TRUE(same_url.ok());
+  EXPECT_EQ(same_url->outcome, PutResult::Outcome::kDuplicate);
+  EXPECT_EQ(same_url->duplicate_by, "url");
+  auto same_text = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
+  ASSERT_TRUE(same_text.ok());
+  EXPECT_EQ(same_text->outcome, PutResult::Outcome::kDuplicate);
+  EXPECT_EQ(same_text->duplicate_by, "content");
+  auto st = s->stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->articles, 1);
+  EXPECT_EQ(st->mentions, 1);
+}
+
+TEST_F(StoreTest, GetReturnsTheStoredAnalysis) {
+  auto s = open();
+  const Document d = article("Talks in Almaty", "Leaders met in Almaty.", "https://x.example/a", "2025-08-01");
+  auto put = s->put(d);
+  ASSERT_TRUE(put.ok());
+  auto got = s->get(put->article_id);
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(**got, d);
+  auto none = s->get(put->article_id + 100);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(StoreTest, SearchRanksFiltersAndSnippets) {
+  auto s = open();
+  ASSERT_TRUE(s->put(article("Chemical weapons report", "Inspectors found chemical weapons near the city.", "u1", "2025-01-01")).ok());
+  ASSERT_TRUE(s->put(article("Weather", "Rain is expected. No weapons here, chemical plant closed.", "u2", "2025-02-01")).ok());
+  ASSERT_TRUE(s->put(article("Almaty summit", "Leaders met in Almaty to discuss chemical weapons.", "u3", "2025-03-01")).ok());
+  SearchQuery q;
+  q.text = "chemical weapons";
+  auto hits = s->search(q);
+  ASSERT_TRUE(hits.ok()) << hits.status().to_string();
+  ASSERT_EQ(hits->size(), 3U);
+  EXPECT_EQ((*hits)[0].title, "Chemical weapons report");  // title matches weigh more
+  EXPECT_NE((*hits)[0].snippet.find("[chemical]"), std::string::npos) << (*hits)[0].snippet;
+
+  q.entity_ids = {"geonames:1526384"};
+  hits = s->search(q);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1U);
+  EXPECT_EQ((*hits)[0].title, "Almaty summit");
+
+  q.entity_ids.clear();
+  q.since = *parse_iso_date("2025-01-15");
+  q.until = *parse_iso_date("2025-02-15");
+  hits = s->search(q);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1U);
+  EXPECT_EQ((*hits)[0].title, "Weather");
+}
+
+TEST_F(StoreTest, QueriesThatAreNotFtsSyntaxStillWork) {
+  auto s = open();
+  ASSERT_TRUE(s->put(article("Armenia-Azerbaijan talks", "The Armenia-Azerbaijan border: talks resume.", "u", "2025-01-01")).ok());
+  for (const char* q : {"Armenia-Azerbaijan", "border:", "\"unbalanced", "talks AND", "(("}) {
+    SearchQuery query;
+    query.text = q;
+    auto hits = s->search(query);
+    EXPECT_TRUE(hits.ok()) << q << ": " << hits.status().to_string();
+  }
+}
+
+TEST_F(StoreTest, TimelineOrdersByDate) {
+  auto s = open();
+  ASSERT_TRUE(s->put(article("Late", "peace talks", "u1", "2025-06-01")).ok());
+  ASSERT_TRUE(s->put(article("Early", "peace talks again", "u2", "2025-01-01")).ok());
+  SearchQuery q;
+  q.text = "peace";
+  q.oldest_first = true;
+  auto hits = s->search(q);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 2U);
+  EXPECT_EQ((*hits)[0].title, "Early");
+}
+
+TEST_F(StoreTest, RefusesNewerSchemaAndForeignDatabases) {
+  { auto s = open(); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto s = open_store(path_.string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), ErrorCode::kUnsupportedVersion);
+  EXPECT_NE(s.status().message().find("99"), std::string::npos);
+
+  remove();
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE other(x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto foreign = open_store(path_.string());
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.status().code(), ErrorCode::kCorrupt);
+}
+
+TEST_F(StoreTest, ReopenKeepsData) {
+  {
+    auto s = open();
+    ASSERT_TRUE(s->begin_batch().ok());
+    ASSERT_TRUE(s->put(article("A", "alpha", "u1", "2025-01-01")).ok());
+    ASSERT_TRUE(s->commit_batch().ok());
+  }
+  auto s = open();
+  auto st = s->stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->articles, 1);
+  EXPECT_EQ(st->schema_version, 1);
+}
+
+TEST(CanonicalUrlTest, DropsTrackingAndFragments) {
+  EXPECT_EQ(canonical_url("HTTPS://WWW.Example.COM:443/Path?utm_source=x&b=2&a=1&fbclid=z#frag"),
+            "https://example.com/Path?a=1&b=2");
+  EXPECT_EQ(canonical_url("http://example.com"), "http://example.com/");
+  EXPECT_EQ(canonical_url(""), "");
+  EXPECT_EQ(canonical_url("not a url"), "not a url");
+}
+
+}  // namespace
+}  // namespace caspian
