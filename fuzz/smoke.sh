@@ -13,9 +13,10 @@ for target in "$build"/fuzz/fuzz_*; do
   corpus=$(mktemp -d)
   cp "$root"/tests/golden/*.txt "$root"/tests/golden/*.json "$corpus"/ 2>/dev/null || true
   echo "fuzz: $name for ${seconds}s"
-  if ! "$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  if ! "$target" -artifact_prefix="$corpus/" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=0 "$corpus" >"$corpus.log" 2>&1; then
     tail -n 40 "$corpus.log"
+    mkdir -p "$build/findings" && cp "$corpus"/crash-* "$corpus"/timeout-* "$corpus"/oom-* "$build/findings/" 2>/dev/null || true
     echo "fuzz: $name FAILED"
     status=1
   else

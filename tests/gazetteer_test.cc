@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -121,13 +120,14 @@ TEST_F(GazetteerTest, AmbiguousWordsAreFlagged) {
   EXPECT_EQ(g().ambiguity("almaty"), kb::Ambiguity::kNone);
 }
 
-TEST_F(GazetteerTest, LoadsFast) {
-  constexpr auto kBudget = std::chrono::milliseconds(1500);  // generous: Debug and sanitizer builds
-  const auto start = std::chrono::steady_clock::now();
+// Load time is measured by bench/corpus_runner ("model load"), not here.
+TEST_F(GazetteerTest, LoadsEveryFile) {
   auto loaded = Gazetteer::load(kGazetteerDir);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_TRUE(loaded.ok());
-  EXPECT_LT(elapsed, kBudget);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  EXPECT_FALSE((*loaded)->countries().empty());
+  EXPECT_FALSE((*loaded)->places().empty());
+  EXPECT_FALSE((*loaded)->subdivisions().empty());
+  EXPECT_FALSE((*loaded)->features().empty());
 }
 
 // ---- Failure modes: a copy of the gazetteer with one file broken.
@@ -177,7 +177,8 @@ TEST_F(BrokenGazetteerTest, BadRowNamesFileAndLine) {
   auto loaded = Gazetteer::load(dir_);
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), ErrorCode::kCorrupt);
-  EXPECT_NE(loaded.status().message().find("subdivisions.tsv:3"), std::string::npos) << loaded.status().message();
+  EXPECT_NE(loaded.status().message().find("subdivisions.tsv:3"), std::string::npos)
+      << loaded.status().message();
 }
 
 TEST_F(BrokenGazetteerTest, TruncatedGzipIsCorrupt) {
@@ -230,7 +231,8 @@ TEST_F(PlaceLinkerTest, MissingDataFailsCleanly) {
 }
 
 TEST_F(PlaceLinkerTest, CountriesAdjectivesAndAcronyms) {
-  const Document doc = run("", "Kazakh officials met U.S. and UAE envoys; Armenians and the Russia-Ukraine war. Tell us.");
+  const Document doc =
+      run("", "Kazakh officials met U.S. and UAE envoys; Armenians and the Russia-Ukraine war. Tell us.");
   EXPECT_EQ(linked(doc, "Kazakh"), std::vector<std::string>{"iso3166:KAZ"});
   EXPECT_EQ(linked(doc, "U.S."), std::vector<std::string>{"iso3166:USA"});
   EXPECT_EQ(linked(doc, "UAE"), std::vector<std::string>{"iso3166:ARE"});
@@ -252,12 +254,17 @@ TEST_F(PlaceLinkerTest, WashingtonIsTheCapitalUnlessTheStateIsMeant) {
   EXPECT_EQ(linked(doc, "Washington"), (std::vector<std::string>{"geonames:4140963", "geonames:4140963"}));
   doc = run("", "Wildfires spread in Washington state, officials in Seattle, Washington said.");
   EXPECT_EQ(linked(doc, "Washington"), (std::vector<std::string>{"iso3166-2:US-WA", "iso3166-2:US-WA"}));
+  // One sense per article: the state named next to a city settles "eastern Washington".
+  doc = run("", "Crews in Spokane, Washington, fought fires as winds swept eastern Washington on Sunday.");
+  EXPECT_EQ(linked(doc, "Washington"), (std::vector<std::string>{"iso3166-2:US-WA", "iso3166-2:US-WA"}));
 }
 
 TEST_F(PlaceLinkerTest, GeorgiaByContext) {
   Document doc = run("", "Georgia, Armenia and Azerbaijan discussed transit. Tbilisi hosted the talks.");
   EXPECT_EQ(linked(doc, "Georgia"), std::vector<std::string>{"iso3166:GEO"});
-  doc = run("", "Voters in Atlanta, Georgia went to the polls as Texas and Florida counted ballots in the United States.");
+  doc = run("",
+            "Voters in Atlanta, Georgia went to the polls as Texas and Florida counted ballots in the United "
+            "States.");
   EXPECT_EQ(linked(doc, "Georgia"), std::vector<std::string>{"iso3166-2:US-GA"});
 }
 
@@ -270,8 +277,10 @@ TEST_F(PlaceLinkerTest, QualifierPicksThePlace) {
 }
 
 TEST_F(PlaceLinkerTest, CommonWordsAreNotPlaces) {
-  const Document doc = run("", "Police said most of the reading was nice. Reading the report, May and Florence Smith "
-                               "left in March. Mobile phones split the vote. Of course, young people voted.");
+  const Document doc =
+      run("",
+          "Police said most of the reading was nice. Reading the report, May and Florence Smith "
+          "left in March. Mobile phones split the vote. Of course, young people voted.");
   for (const Mention& m : doc.mentions) ADD_FAILURE() << "junk place: " << doc.slice(m.span);
 }
 
@@ -289,7 +298,8 @@ TEST_F(PlaceLinkerTest, SmallForeignTownsNeedContext) {
 }
 
 TEST_F(PlaceLinkerTest, TitleCaseHeadlineNeedsSupport) {
-  const Document doc = run("Key Platform For Joint Accord Signed In Almaty", "Officials in Almaty, Kazakhstan met.");
+  const Document doc =
+      run("Key Platform For Joint Accord Signed In Almaty", "Officials in Almaty, Kazakhstan met.");
   EXPECT_EQ(linked(doc, "Almaty").size(), 2U);
   EXPECT_TRUE(linked(doc, "Key").empty());
   EXPECT_TRUE(linked(doc, "Platform").empty());
@@ -306,7 +316,8 @@ TEST_F(PlaceLinkerTest, RespectsSentenceBoundaries) {
 }
 
 TEST_F(PlaceLinkerTest, ToleratesOddInput) {
-  for (const std::string body : {"", " ", "\n\n", "U.", "'s", "A-", "-B", "Ab-Cd-", "\xC3\xA9", "U.S", "X.Y.Z."}) {
+  for (const std::string body :
+       {"", " ", "\n\n", "U.", "'s", "A-", "-B", "Ab-Cd-", "\xC3\xA9", "U.S", "X.Y.Z."}) {
     Document doc = make_document("", body);
     EXPECT_TRUE(stage_->process(doc).ok()) << body;
   }

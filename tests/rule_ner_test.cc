@@ -45,7 +45,9 @@ class RuleNerTest : public ::testing::Test {
     EXPECT_TRUE(rule_ner_->process(doc).ok());
     return doc;
   }
-  static Document run(const std::string& title, const std::string& body) { return run(make_document(title, body)); }
+  static Document run(const std::string& title, const std::string& body) {
+    return run(make_document(title, body));
+  }
 
   static const Mention* find(const Document& doc, std::string_view surface, size_t nth = 0) {
     for (const Mention& m : doc.mentions) {
@@ -54,8 +56,8 @@ class RuleNerTest : public ::testing::Test {
     return nullptr;
   }
   static size_t count_id(const Document& doc, std::string_view id) {
-    return static_cast<size_t>(
-        std::count_if(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) { return m.entity_id == id; }));
+    return static_cast<size_t>(std::count_if(doc.mentions.begin(), doc.mentions.end(),
+                                             [&](const Mention& m) { return m.entity_id == id; }));
   }
 
   static Resources* res_;
@@ -66,12 +68,15 @@ Resources* RuleNerTest::res_ = nullptr;
 Stage* RuleNerTest::gazetteer_ = nullptr;
 Stage* RuleNerTest::rule_ner_ = nullptr;
 
-TEST_F(RuleNerTest, Name) { EXPECT_EQ(rule_ner_->name(), "rule_ner"); }
+TEST_F(RuleNerTest, Name) {
+  EXPECT_EQ(rule_ner_->name(), "rule_ner");
+}
 
 TEST_F(RuleNerTest, TitledPeopleAndLaterSurnames) {
-  const Document doc = run("Pashinyan Visits Astana",
-                           "Armenian Prime Minister Nikol Pashinyan met Kazakh President Kassym-Jomart Tokayev. "
-                           "Later, Pashinyan said the talks with Tokayev went well, and Dr. Jane Q. Doe agreed.");
+  const Document doc =
+      run("Pashinyan Visits Astana",
+          "Armenian Prime Minister Nikol Pashinyan met Kazakh President Kassym-Jomart Tokayev. "
+          "Later, Pashinyan said the talks with Tokayev went well, and Dr. Jane Q. Doe agreed.");
   for (std::string_view s : {"Nikol Pashinyan", "Kassym-Jomart Tokayev", "Jane Q. Doe"}) {
     const Mention* m = find(doc, s);
     ASSERT_NE(m, nullptr) << s;
@@ -91,8 +96,10 @@ TEST_F(RuleNerTest, TitledPeopleAndLaterSurnames) {
 }
 
 TEST_F(RuleNerTest, OrganisationsAndRemovalOfInnerPlaces) {
-  const Document doc = run("", "The position of The Astana Times differs from the Washington Post and Bank of America. "
-                               "The Ministry of Foreign Affairs of Azerbaijan replied.");
+  const Document doc =
+      run("",
+          "The position of The Astana Times differs from the Washington Post and Bank of America. "
+          "The Ministry of Foreign Affairs of Azerbaijan replied.");
   const Mention* times = find(doc, "The Astana Times");
   ASSERT_NE(times, nullptr);
   EXPECT_EQ(times->kind, EntityKind::kOrganization);
@@ -109,8 +116,9 @@ TEST_F(RuleNerTest, OrganisationsAndRemovalOfInnerPlaces) {
 }
 
 TEST_F(RuleNerTest, AcronymsAreOrganisations) {
-  const Document doc = run("", "NATO and the OSCE met the Collective Security Treaty Organization (CSTO). "
-                               "The CEO said GDP grew; CSTO members agreed.");
+  const Document doc = run("",
+                           "NATO and the OSCE met the Collective Security Treaty Organization (CSTO). "
+                           "The CEO said GDP grew; CSTO members agreed.");
   for (std::string_view s : {"NATO", "OSCE", "CSTO"}) {
     const Mention* m = find(doc, s);
     ASSERT_NE(m, nullptr) << s;
@@ -121,13 +129,14 @@ TEST_F(RuleNerTest, AcronymsAreOrganisations) {
 }
 
 TEST_F(RuleNerTest, NoNamesFromOrdinaryCapitalisedWords) {
-  const Document doc = run("", "In a significant development, the talks resumed. However, Since then nothing moved.");
+  const Document doc =
+      run("", "In a significant development, the talks resumed. However, Since then nothing moved.");
   for (const Mention& m : doc.mentions) ADD_FAILURE() << "junk: " << doc.slice(m.span);
 }
 
 TEST_F(RuleNerTest, ToleratesOddInput) {
-  for (const std::string body : {"", "President", "President .", "Dr.", "The Times", "(CSTO", "A B C D E F G H",
-                                 "Mr. al-", "\xE2\x80\x99s"}) {
+  for (const std::string body : {"", "President", "President .", "Dr.", "The Times", "(CSTO",
+                                 "A B C D E F G H", "Mr. al-", "\xE2\x80\x99s"}) {
     Document doc = run("", body);
     (void)doc;
   }
@@ -142,7 +151,8 @@ Document seed_document() {
   std::stringstream rest;
   rest << in.rdbuf();
   Document doc = make_document(headline, rest.str());
-  doc.published = std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
+  doc.published =
+      std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
   return doc;
 }
 
@@ -212,16 +222,17 @@ TEST_F(RuleNerTest, SeedArticle) {
     EXPECT_NE(doc.find_entity(m.entity_id), nullptr) << m.entity_id;
     EXPECT_TRUE(m.method == "gazetteer" || m.method == "rules");
     if (m.method == "rules") {
-      EXPECT_TRUE(m.kind == EntityKind::kPerson || m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc);
+      EXPECT_TRUE(m.kind == EntityKind::kPerson || m.kind == EntityKind::kOrganization ||
+                  m.kind == EntityKind::kMisc);
     }
   }
   // Nothing junky: every place-like mention is one of the expected entities.
   for (const Mention& m : doc.mentions) {
     if (m.method != "gazetteer") continue;
     const std::string& id = m.entity_id;
-    EXPECT_TRUE(id == "geonames:1526384" || id == "iso3166:KAZ" || id == "iso3166:AZE" || id == "iso3166:ARM" ||
-                id == "iso3166:USA" || id == "geonames:4140963" || id == "geonames:292968" ||
-                id == "feature:caspian-sea")
+    EXPECT_TRUE(id == "geonames:1526384" || id == "iso3166:KAZ" || id == "iso3166:AZE" ||
+                id == "iso3166:ARM" || id == "iso3166:USA" || id == "geonames:4140963" ||
+                id == "geonames:292968" || id == "feature:caspian-sea")
         << "unexpected " << id << " for '" << doc.slice(m.span) << "'";
   }
 }
@@ -233,13 +244,15 @@ TEST_F(RuleNerTest, SeedArticleWithSentencesGivesTheSameEntities) {
   Document doc = seed_document();
   uint32_t start = 0;
   for (uint32_t i = 0; i < doc.text.size(); ++i) {
-    const bool end = doc.text[i] == '\n' || (doc.text[i] == '.' && i + 1 < doc.text.size() && doc.text[i + 1] == ' ');
+    const bool end =
+        doc.text[i] == '\n' || (doc.text[i] == '.' && i + 1 < doc.text.size() && doc.text[i + 1] == ' ');
     if (end) {
       doc.sentences.push_back({{start, i + 1}, 0, 0});
       start = i + 1;
     }
   }
-  if (start < doc.text.size()) doc.sentences.push_back({{start, static_cast<uint32_t>(doc.text.size())}, 0, 0});
+  if (start < doc.text.size())
+    doc.sentences.push_back({{start, static_cast<uint32_t>(doc.text.size())}, 0, 0});
   doc = run(std::move(doc));
   std::vector<std::string> a, b;
   for (const Entity& e : plain.entities) a.push_back(e.id);

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -393,7 +392,8 @@ TEST(TokenizerTest, AppendsToExistingOutput) {
 // --- robustness ----------------------------------------------------------------------------------
 
 TEST(TokenizerTest, LongRunsStayLinear) {
-  const auto start = std::chrono::steady_clock::now();
+  // Quadratic work here would run for minutes and hit the ctest TIMEOUT set in
+  // tests/CMakeLists.txt; no timing is asserted in the test itself.
   const Tokenized dots = run(std::string(100'000, '.'));
   EXPECT_EQ(dots.tokens.size(), 1u);
   EXPECT_EQ(dots.sentences.size(), 1u);
@@ -418,9 +418,6 @@ TEST(TokenizerTest, LongRunsStayLinear) {
   std::string han;
   for (int i = 0; i < 20'000; ++i) han += "北京";
   expect_invariants(han);
-  // Generous bound: linear work on ~3.5 MB takes well under a second; quadratic would take minutes.
-  constexpr auto kBudget = std::chrono::seconds(20);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, kBudget);
 }
 
 TEST(TokenizerTest, RandomUtf8Invariants) {

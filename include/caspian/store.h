@@ -30,6 +30,9 @@ struct SearchQuery {
   bool oldest_first = false;               // order by date instead of rank
 };
 
+// How much of the body SearchHit::lead holds at most.
+inline constexpr size_t kLeadBytes = 240;
+
 struct SearchHit {
   int64_t article_id = 0;
   std::string title;
@@ -37,6 +40,7 @@ struct SearchHit {
   std::string source;
   std::optional<std::chrono::year_month_day> published;
   std::string snippet;  // matched terms wrapped in [ ]
+  std::string lead;     // the first sentence or so of the body (at most kLeadBytes, whole characters)
   double score = 0;     // bm25, lower is better
 };
 

@@ -9,6 +9,9 @@
 
 namespace caspian::utf8 {
 
+// The longest encoding of one code point.
+inline constexpr size_t kMaxSequenceBytes = 4;
+
 // Returns the byte offset of the first invalid sequence, or nullopt if
 // `s` is valid UTF-8 (overlongs, surrogates and > U+10FFFF are invalid).
 std::optional<size_t> find_invalid(std::string_view s) noexcept;

@@ -43,7 +43,8 @@ Result<std::string> read_file(const fs::path& path) {
   const bool failed = n < 0 || (errnum != Z_OK && errnum != Z_STREAM_END);
   std::string why = failed && message != nullptr ? message : "";
   gzclose(file);
-  if (failed) return Status(ErrorCode::kCorrupt, fmt::format("'{}': cannot decompress: {}", path.string(), why));
+  if (failed)
+    return Status(ErrorCode::kCorrupt, fmt::format("'{}': cannot decompress: {}", path.string(), why));
   return out;
 }
 
@@ -112,7 +113,8 @@ class TsvReader {
     int version = 0;
     const std::string_view v = first.substr(magic.size());
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
-    if (ec != std::errc() || p != v.data() + v.size()) return corrupt(fmt::format("bad format version '{}'", v));
+    if (ec != std::errc() || p != v.data() + v.size())
+      return corrupt(fmt::format("bad format version '{}'", v));
     if (version != kGazetteerFormatVersion) {
       return Status(ErrorCode::kUnsupportedVersion,
                     fmt::format("{}:1: gazetteer format version {} is not supported (this build reads {})",
@@ -153,8 +155,8 @@ std::string upper_ascii(std::string_view s) {
 
 bool is_dropped_punct(char32_t cp) {
   // Periods and apostrophes vanish from keys ("U.S." -> "us", "Sana'a" -> "sanaa").
-  return cp == U'.' || cp == U'\'' || cp == U'\u2019' || cp == U'\u2018' || cp == U'\u02BC' || cp == U'\u02BB' ||
-         cp == U'`';
+  return cp == U'.' || cp == U'\'' || cp == U'\u2019' || cp == U'\u2018' || cp == U'\u02BC' ||
+         cp == U'\u02BB' || cp == U'`';
 }
 
 }  // namespace
@@ -164,7 +166,8 @@ std::string Gazetteer::key(std::string_view name) {
   out.reserve(name.size());
   bool pending_space = false;
   auto emit_space = [&] { pending_space = !out.empty(); };
-  const bool ascii = std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  const bool ascii =
+      std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii) {
     // Hand-written fast path: most names are ASCII and this runs for every
     // gazetteer name at load time and every candidate span at link time.
@@ -234,6 +237,7 @@ Status Gazetteer::load_places(const fs::path& path) {
   if (!reader.ok()) return reader.status();
   places_.reserve(kExpectedPlaces);
   names_.reserve(2 * kExpectedPlaces);
+  place_by_id_.reserve(kExpectedPlaces);
   std::vector<std::string_view> f;
   while (reader->next(f)) {
     CASPIAN_RETURN_IF_ERROR(reader->check_columns(f));
@@ -251,7 +255,8 @@ Status Gazetteer::load_places(const fs::path& path) {
       return reader->corrupt(fmt::format("duplicate geonameid {}", p.geonameid));
     }
     add_name(p.name, {NameType::kPlace, index});
-    for (std::string_view alias : split(f[8], kListSeparator)) add_name(alias, {NameType::kPlaceAlias, index});
+    for (std::string_view alias : split(f[8], kListSeparator))
+      add_name(alias, {NameType::kPlaceAlias, index});
     places_.push_back(std::move(p));
   }
   return Status::Ok();

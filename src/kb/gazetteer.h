@@ -28,14 +28,14 @@ namespace caspian::kb {
 inline constexpr int kGazetteerFormatVersion = 1;
 
 struct Country {
-  std::string alpha2;             // "KZ"
-  std::string alpha3;             // "KAZ"
-  std::string name;               // "Kazakhstan"
-  std::string official;           // "Republic of Kazakhstan"
-  std::string capital;            // "Astana"
-  uint32_t capital_place = 0;     // GeoNames id of the capital, 0 if unknown
+  std::string alpha2;          // "KZ"
+  std::string alpha3;          // "KAZ"
+  std::string name;            // "Kazakhstan"
+  std::string official;        // "Republic of Kazakhstan"
+  std::string capital;         // "Astana"
+  uint32_t capital_place = 0;  // GeoNames id of the capital, 0 if unknown
   std::optional<double> lat, lon;
-  std::string subregion;          // "Central Asia"
+  std::string subregion;             // "Central Asia"
   std::vector<std::string> borders;  // alpha-2 codes of neighbours
 };
 

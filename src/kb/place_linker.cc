@@ -55,14 +55,15 @@ constexpr double kContestedCountryScore = 350;  // "Georgia" in an article about
 constexpr double kFeatureScore = 900;
 constexpr double kSubdivisionScore = 100;
 constexpr double kSubdivisionContextBonus = 300;
-constexpr double kCueBonus = 1500;          // "Washington state", "Seattle, Washington"
-constexpr double kPopulationWeight = 30;    // per decade of population
+constexpr double kCueBonus = 1500;        // "Washington state", "Seattle, Washington"
+constexpr double kAnchorBonus = 500;      // the same name was resolved so elsewhere on local evidence
+constexpr double kPopulationWeight = 30;  // per decade of population
 constexpr double kCapitalBonus = 150;
 constexpr double kAdminSeatBonus = 40;
-constexpr double kContextBonus = 200;       // the place's country is named in the article
-constexpr double kNeighbourBonus = 50;      // ... or a neighbouring one
-constexpr double kQualifierBonus = 2000;    // "Almaty, Kazakhstan"
-constexpr double kCapitalCueBonus = 100;    // "Washington summit"
+constexpr double kContextBonus = 200;     // the place's country is named in the article
+constexpr double kNeighbourBonus = 50;    // ... or a neighbouring one
+constexpr double kQualifierBonus = 2000;  // "Almaty, Kazakhstan"
+constexpr double kCapitalCueBonus = 100;  // "Washington summit"
 
 // Gates.
 constexpr int64_t kMinPopulationWithoutContext = 100'000;
@@ -81,14 +82,16 @@ constexpr double kSubdivisionConfidence = 0.85;
 constexpr double kPlaceBaseConfidence = 0.6;
 constexpr double kPlaceMarginConfidence = 0.3;  // added in proportion to the winning margin
 constexpr double kMarginScale = 1000;
-constexpr double kSupportedConfidence = 0.1;    // qualifier or capital
+constexpr double kSupportedConfidence = 0.1;  // qualifier or capital
 constexpr double kAmbiguityPenalty = 0.15;
 constexpr double kMaxConfidence = 0.95;
 
 bool is_country(NameType t) {
   return t == NameType::kCountryName || t == NameType::kCountryAdjective || t == NameType::kCountryAcronym;
 }
-bool is_place(NameType t) { return t == NameType::kPlace || t == NameType::kPlaceAlias; }
+bool is_place(NameType t) {
+  return t == NameType::kPlace || t == NameType::kPlaceAlias;
+}
 
 struct Candidate;
 bool has_country(const Candidate& c);
@@ -110,6 +113,7 @@ struct Decision {
   NameRef ref;
   double confidence = 0;
   std::string evidence;
+  bool anchored = false;  // chosen on local evidence (a cue or qualifier), so it can settle other mentions
 };
 
 // What the article says about countries, gathered before any decision.
@@ -123,6 +127,9 @@ struct Context {
   std::unordered_map<std::string, Support> countries;
   std::unordered_set<std::string> neighbours;     // of named countries
   std::unordered_set<std::string> body_entities;  // ids linked in the body (for the headline)
+  // One sense per discourse: key -> the reading chosen somewhere on local
+  // evidence ("Spokane, Washington" settles a later "eastern Washington").
+  std::unordered_map<std::string, NameRef> anchors;
 
   bool named(std::string_view cc) const {
     auto it = countries.find(std::string(cc));
@@ -157,11 +164,13 @@ class PlaceLinker final : public Stage {
 
  private:
   std::vector<Candidate> find_candidates(const Document& doc, const std::vector<Word>& words) const;
-  bool surface_ok(const Document& doc, const std::vector<Word>& words, const Candidate& c, NameType type) const;
+  bool surface_ok(const Document& doc, const std::vector<Word>& words, const Candidate& c,
+                  NameType type) const;
   Context build_context(const std::vector<Word>& words, const std::vector<Candidate>& candidates) const;
   std::optional<Decision> resolve(const Document& doc, const std::vector<Word>& words,
                                   const std::vector<Candidate>& candidates, size_t index,
-                                  const std::vector<std::optional<Decision>>& decided, const Context& ctx) const;
+                                  const std::vector<std::optional<Decision>>& decided,
+                                  const Context& ctx) const;
   std::string country_label(std::string_view alpha2) const;
 
   const Gazetteer& g_;
@@ -188,7 +197,8 @@ bool PlaceLinker::surface_ok(const Document& doc, const std::vector<Word>& words
   return first.capitalised;
 }
 
-std::vector<Candidate> PlaceLinker::find_candidates(const Document& doc, const std::vector<Word>& words) const {
+std::vector<Candidate> PlaceLinker::find_candidates(const Document& doc,
+                                                    const std::vector<Word>& words) const {
   std::vector<Candidate> out;
   const size_t max_words = g_.max_key_words();
   size_t i = 0;
@@ -242,7 +252,8 @@ std::vector<Candidate> PlaceLinker::find_candidates(const Document& doc, const s
           c.span = {static_cast<uint32_t>(w.span.begin + start), static_cast<uint32_t>(w.span.begin + end)};
           c.key = Gazetteer::key(part);
           c.hyphen_part = true;
-          const bool caps = std::none_of(part.begin(), part.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+          const bool caps =
+              std::none_of(part.begin(), part.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
           for (const NameRef& r : g_.lookup(c.key)) {
             if (r.type == NameType::kCountryName || r.type == NameType::kCountryAdjective ||
                 (r.type == NameType::kCountryAcronym && caps)) {
@@ -259,16 +270,19 @@ std::vector<Candidate> PlaceLinker::find_candidates(const Document& doc, const s
   return out;
 }
 
-Context PlaceLinker::build_context(const std::vector<Word>& words, const std::vector<Candidate>& candidates) const {
+Context PlaceLinker::build_context(const std::vector<Word>& words,
+                                   const std::vector<Candidate>& candidates) const {
   Context ctx;
   for (const Candidate& c : candidates) {
     // Names inside longer capitalised names ("Major General Hassan Ali") say nothing about places.
-    const bool glued_before = c.first > 0 && words[c.first].gap == Gap::kSpace && words[c.first - 1].capitalised &&
-                              !words[c.first - 1].sentence_initial && !words[c.first].title_case_line;
+    const bool glued_before = c.first > 0 && words[c.first].gap == Gap::kSpace &&
+                              words[c.first - 1].capitalised && !words[c.first - 1].sentence_initial &&
+                              !words[c.first].title_case_line;
     const bool glued_after = c.last + 1 < words.size() && words[c.last + 1].gap == Gap::kSpace &&
                              words[c.last + 1].capitalised && !words[c.first].title_case_line;
     const Ambiguity amb = g_.ambiguity(c.key);
-    const bool any_country = std::any_of(c.refs.begin(), c.refs.end(), [](const NameRef& r) { return is_country(r.type); });
+    const bool any_country =
+        std::any_of(c.refs.begin(), c.refs.end(), [](const NameRef& r) { return is_country(r.type); });
     if (any_country) {
       if (amb == Ambiguity::kNone) {
         for (const NameRef& r : c.refs) {
@@ -282,8 +296,7 @@ Context PlaceLinker::build_context(const std::vector<Word>& words, const std::ve
     }
     // An unambiguous place name with a single reading ("Almaty", "Tbilisi").
     if (c.refs.size() == 1 && amb == Ambiguity::kNone && is_place(c.refs[0].type) && !glued_before &&
-        !glued_after &&
-        g_.places()[c.refs[0].index].population >= kMinPopulationWithoutContext) {
+        !glued_after && g_.places()[c.refs[0].index].population >= kMinPopulationWithoutContext) {
       ctx.countries[std::string(g_.country_of(c.refs[0]))].places.insert(c.key);
     }
   }
@@ -315,13 +328,14 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
   // function word ("George Washington", "Joint Washington"): the name is
   // probably part of a longer one.
   const bool prev_capitalised =
-      !c.hyphen_part && prev != nullptr && first.gap == Gap::kSpace &&
-      prev->capitalised && !kb::lexicon::is_function_word(prev->key) && !kb::lexicon::is_direction_word(prev->key) &&
+      !c.hyphen_part && prev != nullptr && first.gap == Gap::kSpace && prev->capitalised &&
+      !kb::lexicon::is_function_word(prev->key) && !kb::lexicon::is_direction_word(prev->key) &&
       !(index > 0 && candidates[index - 1].last == c.first - 1 && has_country(candidates[index - 1]));
-  const bool next_capitalised = !c.hyphen_part && next != nullptr && next->gap == Gap::kSpace &&
-                                next->capitalised && !kb::lexicon::is_function_word(next->key) &&
-                                !(index + 1 < candidates.size() && candidates[index + 1].first == c.last + 1 &&
-                                  has_country(candidates[index + 1]));
+  const bool next_capitalised =
+      !c.hyphen_part && next != nullptr && next->gap == Gap::kSpace && next->capitalised &&
+      !kb::lexicon::is_function_word(next->key) &&
+      !(index + 1 < candidates.size() && candidates[index + 1].first == c.last + 1 &&
+        has_country(candidates[index + 1]));
 
   // ", Kazakhstan" / ", Oregon" after the name.
   std::vector<std::string> qualifier_keys;
@@ -342,11 +356,15 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
     }
   }
   // "Washington state", "state of Washington", "Seattle, Washington".
-  const bool state_cue = (next != nullptr && next->gap == Gap::kSpace && next->key == "state") ||
-                         (c.first >= 2 && words[c.first - 1].key == "of" && words[c.first - 2].key == "state");
+  // "Washington state", "state of Washington", "eastern Washington".
+  const bool state_cue =
+      (next != nullptr && next->gap == Gap::kSpace && next->key == "state") ||
+      (c.first >= 2 && words[c.first - 1].key == "of" && words[c.first - 2].key == "state") ||
+      (prev != nullptr && first.gap == Gap::kSpace && !prev->capitalised &&
+       kb::lexicon::is_direction_word(prev->key));
   std::string city_before;  // admin1 key of the place right before ", <this>"
-  if (index > 0 && first.gap == Gap::kComma && candidates[index - 1].last + 1 == c.first && decided[index - 1] &&
-      is_place(decided[index - 1]->ref.type)) {
+  if (index > 0 && first.gap == Gap::kComma && candidates[index - 1].last + 1 == c.first &&
+      decided[index - 1] && is_place(decided[index - 1]->ref.type)) {
     city_before = Gazetteer::key(g_.places()[decided[index - 1]->ref.index].admin1);
   }
   const bool capital_cue = next != nullptr && next->gap == Gap::kSpace && !next->capitalised &&
@@ -382,14 +400,18 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
       case NameType::kCountryAdjective:
       case NameType::kCountryAcronym:
         s.score = (subdivision_in_context && !country_itself_supported) || state_cue ? kContestedCountryScore
-                                                                                      : kCountryScore;
+                                                                                     : kCountryScore;
         break;
       case NameType::kFeature:
         s.score = kFeatureScore;
         break;
       case NameType::kSubdivision:
         s.score = kSubdivisionScore + (ctx.has(cc) ? kSubdivisionContextBonus : 0);
-        if (state_cue || (!city_before.empty() && city_before == c.key)) s.score += kCueBonus;
+        if (state_cue) s.score += kCueBonus;
+        if (!city_before.empty() && city_before == c.key) {  // "Atlanta, Georgia"
+          s.score += kCueBonus;
+          s.qualified = true;
+        }
         if (!qualifier_countries.empty() && qualifier_countries.count(std::string(cc))) {
           s.score += kQualifierBonus;
           s.qualified = true;
@@ -410,14 +432,19 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
           s.score += kNeighbourBonus;
         }
         const std::string admin_key = Gazetteer::key(p.admin1);
-        const bool q = qualifier_countries.count(p.country) > 0 ||
-                       std::find(qualifier_keys.begin(), qualifier_keys.end(), admin_key) != qualifier_keys.end();
+        const bool q =
+            qualifier_countries.count(p.country) > 0 ||
+            std::find(qualifier_keys.begin(), qualifier_keys.end(), admin_key) != qualifier_keys.end();
         if (q) {
           s.score += kQualifierBonus;
           s.qualified = true;
         }
         break;
       }
+    }
+    if (auto a = ctx.anchors.find(c.key);
+        a != ctx.anchors.end() && a->second.type == r.type && a->second.index == r.index) {
+      s.score += kAnchorBonus;
     }
     scored.push_back(s);
   }
@@ -434,8 +461,9 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
   if (amb == Ambiguity::kPersonName && person_shaped && !best.qualified) return std::nullopt;
   if (headline || first.all_caps) {
     const bool body_supports = ctx.body_entities.count(entity.id) > 0;
-    const bool strong_kind = (is_country(type) || type == NameType::kFeature || type == NameType::kSubdivision) &&
-                             amb == Ambiguity::kNone;
+    const bool strong_kind =
+        (is_country(type) || type == NameType::kFeature || type == NameType::kSubdivision) &&
+        amb == Ambiguity::kNone;
     const bool big_place = is_place(type) && amb == Ambiguity::kNone &&
                            (g_.places()[best.ref.index].feature_code == "PPLC" ||
                             g_.places()[best.ref.index].population >= kMinPopulationHeadline);
@@ -446,8 +474,8 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
     const int64_t population = is_place(type) ? g_.places()[best.ref.index].population : 0;
     const bool capital = is_place(type) && g_.places()[best.ref.index].feature_code == "PPLC";
     if (amb == Ambiguity::kCommonWord && !best.qualified) {
-      const bool supported =
-          ctx.has(cc, c.key) && population >= kMinPopulationAmbiguous && !first.sentence_initial && !weak_case;
+      const bool supported = ctx.has(cc, c.key) && population >= kMinPopulationAmbiguous &&
+                             !first.sentence_initial && !weak_case;
       if (!supported && !(ctx.has(cc, c.key) && type == NameType::kSubdivision && !first.sentence_initial)) {
         return std::nullopt;
       }
@@ -477,6 +505,7 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
   // ---- Evidence and confidence.
   Decision d;
   d.ref = best.ref;
+  d.anchored = best.qualified || (state_cue && type == NameType::kSubdivision);
   std::vector<std::string> why;
   switch (type) {
     case NameType::kCountryName:
@@ -497,7 +526,8 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
       break;
     case NameType::kSubdivision:
       why.push_back(fmt::format("{} of {}", g_.subdivisions()[best.ref.index].type, country_label(cc)));
-      if (state_cue) why.push_back("'state' next to the name");
+      if (state_cue) why.push_back("'state' or a direction next to the name");
+      if (best.qualified) why.push_back("follows a city in it");
       d.confidence = kSubdivisionConfidence;
       break;
     case NameType::kPlace:
@@ -527,6 +557,10 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
       break;
     }
   }
+  if (auto a = ctx.anchors.find(c.key); a != ctx.anchors.end() && a->second.type == best.ref.type &&
+                                        a->second.index == best.ref.index && !d.anchored) {
+    why.push_back("as resolved elsewhere in the article");
+  }
   if (amb != Ambiguity::kNone) d.confidence -= kAmbiguityPenalty;
   d.confidence = std::clamp(d.confidence, 0.0, kMaxConfidence);
   for (const std::string& part : why) {
@@ -542,14 +576,26 @@ Status PlaceLinker::process(Document& doc) const {
   Context ctx = build_context(words, candidates);
 
   std::vector<std::optional<Decision>> decided(candidates.size());
-  // Body first, then the headline (which relies on what the body supports).
-  for (int pass = 0; pass < 2; ++pass) {
-    const bool headline_pass = pass == 1;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (words[candidates[i].first].in_headline != headline_pass) continue;
-      decided[i] = resolve(doc, words, candidates, i, decided, ctx);
-      if (decided[i] && !headline_pass) ctx.body_entities.insert(g_.entity(decided[i]->ref).id);
+  auto resolve_all = [&] {
+    // Body first, then the headline (which relies on what the body supports).
+    for (int part = 0; part < 2; ++part) {
+      const bool headline = part == 1;
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        if (words[candidates[i].first].in_headline != headline) continue;
+        decided[i] = resolve(doc, words, candidates, i, decided, ctx);
+        if (decided[i] && !headline) ctx.body_entities.insert(g_.entity(decided[i]->ref).id);
+      }
     }
+  };
+  resolve_all();
+  // One sense per discourse: readings chosen on local evidence settle the
+  // other mentions of the same name; resolve again if there are any.
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (decided[i] && decided[i]->anchored) ctx.anchors.emplace(candidates[i].key, decided[i]->ref);
+  }
+  if (!ctx.anchors.empty()) {
+    ctx.body_entities.clear();
+    resolve_all();
   }
 
   std::vector<Mention> mentions;

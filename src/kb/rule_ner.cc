@@ -58,7 +58,8 @@ constexpr size_t kMaxAcronymLetters = 6;
 constexpr size_t kMaxRepeatWords = 8;
 constexpr size_t kShoutingLetters = 3;
 constexpr size_t kMaxUnknownAcronymLetters = 4;  // longer all-caps words are mostly shouted words or names
-constexpr int kTitleWord = -2;                   // owner_ mark: a title word before a person's name  // all-caps neighbours this long mean an all-caps line
+constexpr int kTitleWord = -2;  // owner_ mark: a title word before a person's name  // all-caps neighbours
+                                // this long mean an all-caps line
 
 constexpr double kTitlePersonConfidence = 0.8;
 constexpr double kGivenNameConfidence = 0.7;
@@ -83,9 +84,12 @@ struct Found {
 
 std::string id_prefix(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kPerson: return "person:";
-    case EntityKind::kOrganization: return "org:";
-    default: return "misc:";
+    case EntityKind::kPerson:
+      return "person:";
+    case EntityKind::kOrganization:
+      return "org:";
+    default:
+      return "misc:";
   }
 }
 
@@ -98,15 +102,16 @@ class RuleNer final : public Stage {
 // Per-document working state.
 class Recogniser {
  public:
-  Recogniser(Document& doc) : doc_(doc), words_(kb::scan_words(doc)), owner_(words_.size(), -1),
-                              gaz_(words_.size(), -1) {
+  explicit Recogniser(Document& doc)
+      : doc_(doc), words_(kb::scan_words(doc)), owner_(words_.size(), -1), gaz_(words_.size(), -1) {
     for (size_t m = 0; m < doc_.mentions.size(); ++m) {
       const Mention& mention = doc_.mentions[m];
       if (mention.method != "gazetteer") continue;
-      for (size_t i = 0; i < words_.size(); ++i) {
-        if (words_[i].span.begin < mention.span.end && mention.span.begin < words_[i].span.end) {
-          gaz_[i] = static_cast<int>(m);
-        }
+      // Words are sorted and disjoint: start at the first one ending after the mention begins.
+      auto it = std::partition_point(words_.begin(), words_.end(),
+                                     [&](const Word& w) { return w.span.end <= mention.span.begin; });
+      for (; it != words_.end() && it->span.begin < mention.span.end; ++it) {
+        gaz_[static_cast<size_t>(it - words_.begin())] = static_cast<int>(m);
       }
     }
   }
@@ -149,8 +154,8 @@ class Recogniser {
     }
     const Word& w = words_[i];
     const bool initial = w.key.size() == 1 && w.capitalised && w.period_after;  // "Jane Q. Doe"
-    return free(i) && (kb::is_name_shaped(w) || particle_prefixed(w) || initial) && !lex::is_function_word(w.key) &&
-           !lex::is_calendar_word(w.key) &&
+    return free(i) && (kb::is_name_shaped(w) || particle_prefixed(w) || initial) &&
+           !lex::is_function_word(w.key) && !lex::is_calendar_word(w.key) &&
            lex::head_kind(w.key) == lex::Head::kNone && lex::match_title(words_, i) == 0 && gaz_[i] < 0;
   }
   bool joined(size_t i) const { return i < words_.size() && words_[i].gap == Gap::kSpace; }
@@ -185,9 +190,10 @@ class Recogniser {
     while (count < kMaxPersonWords && !words_[last].possessive) {
       size_t next = last + 1;
       if (next < words_.size() && joined(next) && lex::is_name_connector(words_[next].key) &&
-          !words_[next].capitalised && next + 1 < words_.size() && joined(next + 1) && name_word(next + 1, true) &&
-          words_[next].key != "of" && words_[next].key != "and" && words_[next].key != "the" &&
-          words_[next].key != "for" && words_[next].key != "on" && words_[next].key != "in") {
+          !words_[next].capitalised && next + 1 < words_.size() && joined(next + 1) &&
+          name_word(next + 1, true) && words_[next].key != "of" && words_[next].key != "and" &&
+          words_[next].key != "the" && words_[next].key != "for" && words_[next].key != "on" &&
+          words_[next].key != "in") {
         ++next;  // particle
       }
       if (next >= words_.size() || !joined(next) || !name_word(next, true)) break;
@@ -204,10 +210,11 @@ class Recogniser {
       if (n == 0) continue;
       size_t start = i + n;
       // "Minister of Health Hatem El-Gabaly": skip the portfolio.
-      if (start + 1 < words_.size() && joined(start) && (words_[start].key == "of" || words_[start].key == "for")) {
+      if (start + 1 < words_.size() && joined(start) &&
+          (words_[start].key == "of" || words_[start].key == "for")) {
         size_t k = start + 1;
-        while (k < words_.size() && joined(k) && (lex::is_portfolio_word(words_[k].key) ||
-                                                  (words_[k].key == "and" && k > start + 1))) {
+        while (k < words_.size() && joined(k) &&
+               (lex::is_portfolio_word(words_[k].key) || (words_[k].key == "and" && k > start + 1))) {
           ++k;
         }
         if (k > start + 1) start = k;
@@ -268,7 +275,8 @@ class Recogniser {
         }
       }
       // Never start inside a gazetteer mention that begins before `s`.
-      if (gaz_[s] >= 0 && doc_.mentions[static_cast<size_t>(gaz_[s])].span.begin < words_[s].span.begin) continue;
+      if (gaz_[s] >= 0 && doc_.mentions[static_cast<size_t>(gaz_[s])].span.begin < words_[s].span.begin)
+        continue;
       size_t e = h;
       if (h == b) e = extend_of(h);
       const size_t content = e - s + 1 - (words_[s].key == "the" ? 1 : 0);
@@ -295,7 +303,8 @@ class Recogniser {
     size_t p = h + 1;
     while (p + 1 < words_.size() && joined(p) && !words_[p].capitalised && !words_[e].possessive) {
       const std::string& c = words_[p].key;
-      const bool opener = c == "of" || c == "for" || c == "on" || (!first_segment && (c == "and" || c == "in"));
+      const bool opener =
+          c == "of" || c == "for" || c == "on" || (!first_segment && (c == "and" || c == "in"));
       if (!opener) break;
       size_t q = p + 1;
       if (words_[q].key == "the" && !words_[q].capitalised && q + 1 < words_.size() && joined(q + 1)) ++q;
@@ -335,8 +344,9 @@ class Recogniser {
       // Only a whole stretch: a capitalised word right after it means a longer name.
       const bool longer = last + 1 < words_.size() && joined(last + 1) && words_[last + 1].capitalised &&
                           !words_[last].possessive;
-      const bool before = i > 0 && joined(i) && words_[i - 1].capitalised && !words_[i - 1].sentence_initial &&
-                          !lex::is_function_word(words_[i - 1].key) && owner_[i - 1] < 0 && gaz_[i - 1] < 0;
+      const bool before = i > 0 && joined(i) && words_[i - 1].capitalised &&
+                          !words_[i - 1].sentence_initial && !lex::is_function_word(words_[i - 1].key) &&
+                          owner_[i - 1] < 0 && gaz_[i - 1] < 0;
       if (count < kMinPersonWords || count > kMaxPersonWords || longer || before) {
         i = last + 1;
         continue;
@@ -419,8 +429,10 @@ class Recogniser {
       if (x.first != x.last || x.kind != EntityKind::kOrganization) names.emplace(k, f);
       if (x.kind == EntityKind::kPerson && x.first != x.last) {
         const std::string& sk = words_[x.last].key;
-        if (surname_owners[sk]++ == 0) surnames.emplace(sk, f);
-        else if (found_[surnames[sk]].id != x.id) surnames.erase(sk);  // two people share it
+        if (surname_owners[sk]++ == 0)
+          surnames.emplace(sk, f);
+        else if (found_[surnames[sk]].id != x.id)
+          surnames.erase(sk);  // two people share it
       }
     }
     for (size_t i = 0; i < words_.size(); ++i) {
@@ -482,9 +494,9 @@ class Recogniser {
         const bool inside = g.span.begin >= f.span.begin && g.span.end <= f.span.end && !(g.span == f.span);
         if (!inside) continue;
         const bool place = g.kind == EntityKind::kPlace || g.kind == EntityKind::kFeature;
-        const bool inner_country = g.kind == EntityKind::kCountry && f.kind != EntityKind::kPerson &&
-                                   g.span.begin != f.span.begin &&
-                                   !(words_[f.first].key == "the" && g.span.begin == words_[f.first + 1].span.begin);
+        const bool inner_country =
+            g.kind == EntityKind::kCountry && f.kind != EntityKind::kPerson && g.span.begin != f.span.begin &&
+            !(words_[f.first].key == "the" && g.span.begin == words_[f.first + 1].span.begin);
         if (place || inner_country) remove_.push_back(m);
       }
     }

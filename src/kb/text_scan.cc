@@ -21,10 +21,12 @@ constexpr size_t kTitleCaseMinLetters = 4;
 
 // Abbreviations whose period does not end a sentence ("Mr. Tokayev").
 constexpr std::array<std::string_view, 24> kAbbreviations = {
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof",
-    "capt", "maj", "sgt", "adm", "rev", "jr", "sr", "mt", "ft", "no", "vs", "messrs"};
+    "mr",   "mrs", "ms",  "dr",  "st",  "gen", "lt", "col", "sen", "rep", "gov", "prof",
+    "capt", "maj", "sgt", "adm", "rev", "jr",  "sr", "mt",  "ft",  "no",  "vs",  "messrs"};
 
-utf8proc_category_t category(char32_t cp) { return utf8proc_category(static_cast<utf8proc_int32_t>(cp)); }
+utf8proc_category_t category(char32_t cp) {
+  return utf8proc_category(static_cast<utf8proc_int32_t>(cp));
+}
 
 bool is_letter(char32_t cp) {
   const auto c = category(cp);
@@ -38,8 +40,12 @@ bool is_word_char(char32_t cp) {
          (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
 }
 
-bool is_hyphen(char32_t cp) { return cp == U'-' || cp == U'\u2010' || cp == U'\u2011'; }
-bool is_apostrophe(char32_t cp) { return cp == U'\'' || cp == U'\u2019'; }
+bool is_hyphen(char32_t cp) {
+  return cp == U'-' || cp == U'\u2010' || cp == U'\u2011';
+}
+bool is_apostrophe(char32_t cp) {
+  return cp == U'\'' || cp == U'\u2019';
+}
 
 // Code point at `pos` without advancing; 0 at the end.
 char32_t peek(std::string_view s, size_t pos) {
@@ -66,11 +72,15 @@ Gap classify_gap(std::string_view gap, bool after_abbreviation) {
   return comma ? Gap::kComma : Gap::kSpace;
 }
 
-bool ends_sentence(std::string_view gap) { return gap.find_first_of(".!?\n") != std::string_view::npos; }
+bool ends_sentence(std::string_view gap) {
+  return gap.find_first_of(".!?\n") != std::string_view::npos;
+}
 
 }  // namespace
 
-bool is_name_shaped(const Word& word) { return word.capitalised && !word.all_caps; }
+bool is_name_shaped(const Word& word) {
+  return word.capitalised && !word.all_caps;
+}
 
 std::vector<Word> scan_words(const Document& doc) {
   const std::string_view text = doc.text;
@@ -168,7 +178,8 @@ std::vector<Word> scan_words(const Document& doc) {
       w.gap = classify_gap(gap, abbrev);
       const bool crosses_body = prev.span.begin < doc.body_offset && w.span.begin >= doc.body_offset;
       if (crosses_body) w.gap = Gap::kBreak;
-      w.sentence_initial = crosses_body || (w.gap == Gap::kBreak && ends_sentence(abbrev ? std::string_view() : gap));
+      w.sentence_initial =
+          crosses_body || (w.gap == Gap::kBreak && ends_sentence(abbrev ? std::string_view() : gap));
     }
     // Sentences from the tokenizer, when present, are authoritative breaks.
     while (sentence < doc.sentences.size() && doc.sentences[sentence].span.begin <= w.span.begin) {
@@ -193,7 +204,8 @@ std::vector<Word> scan_words(const Document& doc) {
       if (w.capitalised) ++capitalised;
     }
   }
-  if (long_words > 0 && static_cast<double>(capitalised) >= kTitleCaseShare * static_cast<double>(long_words)) {
+  if (long_words > 0 &&
+      static_cast<double>(capitalised) >= kTitleCaseShare * static_cast<double>(long_words)) {
     for (Word& w : words) {
       if (!w.in_headline) break;
       w.title_case_line = true;

@@ -33,8 +33,8 @@ std::string_view attribute(std::string_view attrs, std::string_view name) {
   while (pos < attrs.size()) {
     const size_t at = attrs.find(name, pos);
     if (at == std::string_view::npos) return {};
-    const bool starts_word = at == 0 || attrs[at - 1] == ' ' || attrs[at - 1] == '\t' || attrs[at - 1] == '\n' ||
-                             attrs[at - 1] == '\r';
+    const bool starts_word = at == 0 || attrs[at - 1] == ' ' || attrs[at - 1] == '\t' ||
+                             attrs[at - 1] == '\n' || attrs[at - 1] == '\r';
     size_t k = at + name.size();
     while (k < attrs.size() && (attrs[k] == ' ' || attrs[k] == '\t')) ++k;
     if (starts_word && k < attrs.size() && attrs[k] == '=') {
@@ -149,9 +149,12 @@ std::optional<std::chrono::year_month_day> parse_dct(std::string_view v) {
 // TIMEX3 type of a prediction.
 std::string predicted_type(const TimeExpression& t) {
   switch (t.type) {
-    case TimeType::kDuration: return "DURATION";
-    case TimeType::kSet: return "SET";
-    case TimeType::kDate: break;
+    case TimeType::kDuration:
+      return "DURATION";
+    case TimeType::kSet:
+      return "SET";
+    case TimeType::kDate:
+      break;
   }
   // A time of day after a calendar date: "2025-08-19T10:00", "XXXX-XX-XXTMO"
   // (not "PRESENT_REF").
@@ -161,7 +164,9 @@ std::string predicted_type(const TimeExpression& t) {
   return calendar && v.size() > kDatePartLength && v[kDatePartLength] == 'T' ? "TIME" : "DATE";
 }
 
-bool overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
+bool overlaps(Span a, Span b) {
+  return a.begin < b.end && b.begin < a.end;
+}
 
 Status read_file(const std::filesystem::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);
@@ -173,15 +178,23 @@ Status read_file(const std::filesystem::path& p, std::string& out) {
   return Status::Ok();
 }
 
-double ratio(size_t num, size_t den) { return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den); }
-double f1(double p, double r) { return p + r == 0.0 ? 0.0 : 2 * p * r / (p + r); }
+double ratio(size_t num, size_t den) {
+  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
+}
+double f1(double p, double r) {
+  return p + r == 0.0 ? 0.0 : 2 * p * r / (p + r);
+}
 
 std::string_view kind_name(TimexMismatch::Kind k) {
   switch (k) {
-    case TimexMismatch::Kind::kMissed: return "missed";
-    case TimexMismatch::Kind::kSpurious: return "spurious";
-    case TimexMismatch::Kind::kWrongValue: return "value";
-    case TimexMismatch::Kind::kWrongType: return "type";
+    case TimexMismatch::Kind::kMissed:
+      return "missed";
+    case TimexMismatch::Kind::kSpurious:
+      return "spurious";
+    case TimexMismatch::Kind::kWrongValue:
+      return "value";
+    case TimexMismatch::Kind::kWrongType:
+      return "type";
   }
   return "?";
 }
@@ -282,7 +295,9 @@ void score_document(const TimemlDocument& doc, std::string_view file_name, const
       if (!match) match = k;
     }
     if (!match) {
-      keep({.kind = TimexMismatch::Kind::kMissed, .gold_text = slice(g.span), .gold_value = g.value,
+      keep({.kind = TimexMismatch::Kind::kMissed,
+            .gold_text = slice(g.span),
+            .gold_value = g.value,
             .gold_type = g.type});
       continue;
     }
@@ -294,20 +309,32 @@ void score_document(const TimemlDocument& doc, std::string_view file_name, const
     if (p.value == g.value) {
       report.value_correct += 1;
     } else {
-      keep({.kind = TimexMismatch::Kind::kWrongValue, .gold_text = slice(g.span), .predicted_text = slice(p.span),
-            .gold_value = g.value, .predicted_value = p.value, .gold_type = g.type, .predicted_type = ptype});
+      keep({.kind = TimexMismatch::Kind::kWrongValue,
+            .gold_text = slice(g.span),
+            .predicted_text = slice(p.span),
+            .gold_value = g.value,
+            .predicted_value = p.value,
+            .gold_type = g.type,
+            .predicted_type = ptype});
     }
     if (ptype == g.type) {
       report.type_correct += 1;
     } else {
-      keep({.kind = TimexMismatch::Kind::kWrongType, .gold_text = slice(g.span), .predicted_text = slice(p.span),
-            .gold_value = g.value, .predicted_value = p.value, .gold_type = g.type, .predicted_type = ptype});
+      keep({.kind = TimexMismatch::Kind::kWrongType,
+            .gold_text = slice(g.span),
+            .predicted_text = slice(p.span),
+            .gold_value = g.value,
+            .predicted_value = p.value,
+            .gold_type = g.type,
+            .predicted_type = ptype});
     }
   }
   for (size_t k = 0; k < pred.size(); ++k) {
     if (used[k]) continue;
-    keep({.kind = TimexMismatch::Kind::kSpurious, .predicted_text = slice(pred[k].span),
-          .predicted_value = pred[k].value, .predicted_type = predicted_type(pred[k])});
+    keep({.kind = TimexMismatch::Kind::kSpurious,
+          .predicted_text = slice(pred[k].span),
+          .predicted_value = pred[k].value,
+          .predicted_type = predicted_type(pred[k])});
   }
 }
 
@@ -317,7 +344,8 @@ Result<TimexEvalReport> evaluate_timeml(const std::vector<std::filesystem::path>
   for (const std::filesystem::path& p : files_or_dirs) {
     std::error_code ec;
     const auto st = std::filesystem::status(p, ec);
-    if (ec || !std::filesystem::exists(st)) return Status(ErrorCode::kNotFound, "no such file: " + p.string());
+    if (ec || !std::filesystem::exists(st))
+      return Status(ErrorCode::kNotFound, "no such file: " + p.string());
     if (std::filesystem::is_directory(st)) {
       std::vector<std::filesystem::path> found;
       std::filesystem::recursive_directory_iterator it(p, ec), end;
@@ -343,16 +371,36 @@ Result<TimexEvalReport> evaluate_timeml(const std::vector<std::filesystem::path>
   return report;
 }
 
-double TimexEvalReport::strict_precision() const { return ratio(strict_matches, predicted); }
-double TimexEvalReport::strict_recall() const { return ratio(strict_matches, gold); }
-double TimexEvalReport::strict_f1() const { return f1(strict_precision(), strict_recall()); }
-double TimexEvalReport::relaxed_precision() const { return ratio(relaxed_matches, predicted); }
-double TimexEvalReport::relaxed_recall() const { return ratio(relaxed_matches, gold); }
-double TimexEvalReport::relaxed_f1() const { return f1(relaxed_precision(), relaxed_recall()); }
-double TimexEvalReport::value_accuracy() const { return ratio(value_correct, relaxed_matches); }
-double TimexEvalReport::type_accuracy() const { return ratio(type_correct, relaxed_matches); }
-double TimexEvalReport::value_f1() const { return f1(ratio(value_correct, predicted), ratio(value_correct, gold)); }
-double TimexEvalReport::type_f1() const { return f1(ratio(type_correct, predicted), ratio(type_correct, gold)); }
+double TimexEvalReport::strict_precision() const {
+  return ratio(strict_matches, predicted);
+}
+double TimexEvalReport::strict_recall() const {
+  return ratio(strict_matches, gold);
+}
+double TimexEvalReport::strict_f1() const {
+  return f1(strict_precision(), strict_recall());
+}
+double TimexEvalReport::relaxed_precision() const {
+  return ratio(relaxed_matches, predicted);
+}
+double TimexEvalReport::relaxed_recall() const {
+  return ratio(relaxed_matches, gold);
+}
+double TimexEvalReport::relaxed_f1() const {
+  return f1(relaxed_precision(), relaxed_recall());
+}
+double TimexEvalReport::value_accuracy() const {
+  return ratio(value_correct, relaxed_matches);
+}
+double TimexEvalReport::type_accuracy() const {
+  return ratio(type_correct, relaxed_matches);
+}
+double TimexEvalReport::value_f1() const {
+  return f1(ratio(value_correct, predicted), ratio(value_correct, gold));
+}
+double TimexEvalReport::type_f1() const {
+  return f1(ratio(type_correct, predicted), ratio(type_correct, gold));
+}
 
 std::string format_report(const TimexEvalReport& r) {
   std::string out;
@@ -361,8 +409,8 @@ std::string format_report(const TimexEvalReport& r) {
   out += line;
   std::snprintf(line, sizeof line, "%-10s %9s %9s %9s\n", "span", "precision", "recall", "F1");
   out += line;
-  std::snprintf(line, sizeof line, "%-10s %9.4f %9.4f %9.4f\n", "strict", r.strict_precision(), r.strict_recall(),
-                r.strict_f1());
+  std::snprintf(line, sizeof line, "%-10s %9.4f %9.4f %9.4f\n", "strict", r.strict_precision(),
+                r.strict_recall(), r.strict_f1());
   out += line;
   std::snprintf(line, sizeof line, "%-10s %9.4f %9.4f %9.4f\n", "relaxed", r.relaxed_precision(),
                 r.relaxed_recall(), r.relaxed_f1());

@@ -27,8 +27,8 @@ namespace caspian::nlp {
 
 // One gold TIMEX3 of a TimeML document.
 struct GoldTimex {
-  Span span;          // byte range in TimemlDocument::text
-  std::string type;   // DATE, TIME, DURATION, SET
+  Span span;         // byte range in TimemlDocument::text
+  std::string type;  // DATE, TIME, DURATION, SET
   std::string value;
   std::string mod;
 };
@@ -58,10 +58,10 @@ struct TimexEvalReport {
   size_t files = 0;
   size_t gold = 0;
   size_t predicted = 0;
-  size_t strict_matches = 0;   // pairs with identical spans
-  size_t relaxed_matches = 0;  // overlapping pairs (one-to-one)
-  size_t value_correct = 0;    // among relaxed matches
-  size_t type_correct = 0;     // among relaxed matches
+  size_t strict_matches = 0;              // pairs with identical spans
+  size_t relaxed_matches = 0;             // overlapping pairs (one-to-one)
+  size_t value_correct = 0;               // among relaxed matches
+  size_t type_correct = 0;                // among relaxed matches
   std::vector<TimexMismatch> mismatches;  // up to TimexEvalOptions::max_mismatches
 
   [[nodiscard]] double strict_precision() const;
@@ -72,7 +72,7 @@ struct TimexEvalReport {
   [[nodiscard]] double relaxed_f1() const;
   [[nodiscard]] double value_accuracy() const;  // value_correct / relaxed_matches
   [[nodiscard]] double type_accuracy() const;
-  [[nodiscard]] double value_f1() const;        // TempEval-3 attribute F1
+  [[nodiscard]] double value_f1() const;  // TempEval-3 attribute F1
   [[nodiscard]] double type_f1() const;
 };
 

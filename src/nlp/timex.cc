@@ -92,7 +92,7 @@ struct Match {
   TimeGranularity literal_gran = TimeGranularity::kUnknown;
   std::string mod;
   bool anchored = false;
-  bool is_ref = false;          // PRESENT_REF & co: no signal mods
+  bool is_ref = false;  // PRESENT_REF & co: no signal mods
 };
 
 std::optional<Match> longer(std::optional<Match> a, std::optional<Match> b) {
@@ -101,7 +101,9 @@ std::optional<Match> longer(std::optional<Match> a, std::optional<Match> b) {
   return a;
 }
 
-bool is_day_value(const CalValue& v) { return v.gran == TimeGranularity::kDay; }
+bool is_day_value(const CalValue& v) {
+  return v.gran == TimeGranularity::kDay;
+}
 
 class Recognizer {
  public:
@@ -147,9 +149,7 @@ class Recognizer {
     return l != nullptr ? l->kw : Kw::kNone;
   }
   bool is(size_t i, Kw k) const { return kw(i) == k; }
-  bool punct(size_t i, char c) const {
-    return valid(i) && t_[i].kind == TokKind::kPunct && t_[i].punct == c;
-  }
+  bool punct(size_t i, char c) const { return valid(i) && t_[i].kind == TokKind::kPunct && t_[i].punct == c; }
   bool dash(size_t i) const { return punct(i, '-'); }
   // Token i directly follows token i-1, without space.
   bool glued(size_t i) const { return valid(i) && i > 0 && !t_[i].space_before; }
@@ -240,7 +240,8 @@ class Recognizer {
   // Participles after "be"/"been" are skipped ("would be held" is future) and
   // "would have" is past.
   Cue cue_near(size_t first, size_t last, size_t back, size_t ahead) const {
-    if (is(first - 1, Kw::kAs) && (is(first - 2, Kw::kSoon) || is(first - 2, Kw::kEarly)) && is(first - 3, Kw::kAs)) {
+    if (is(first - 1, Kw::kAs) && (is(first - 2, Kw::kSoon) || is(first - 2, Kw::kEarly)) &&
+        is(first - 3, Kw::kAs)) {
       return Cue::kFuture;
     }
     size_t words = 0;
@@ -267,7 +268,9 @@ class Recognizer {
     } else {
       constexpr size_t kMinEdWord = 5;
       const std::string_view w = str(j);
-      if (w.size() >= kMinEdWord && !t_[j].upper_initial && w.ends_with("ed") && !w.ends_with("eed")) c = Cue::kPast;
+      if (w.size() >= kMinEdWord && !t_[j].upper_initial && w.ends_with("ed") && !w.ends_with("eed")) {
+        c = Cue::kPast;
+      }
     }
     if (c == Cue::kPast && (word_is(j - 1, "be") || word_is(j - 1, "been") || word_is(j - 1, "being"))) {
       return Cue::kNone;  // a participle: the auxiliary further back decides
@@ -281,9 +284,12 @@ class Recognizer {
     const size_t back = wide ? kCueWindowBack : kNarrowCueWindowBack;
     const size_t ahead = wide ? kCueWindowAhead : kNarrowCueWindowAhead;
     switch (cue_near(first, last, back, ahead)) {
-      case Cue::kFuture: return Dir::kFuture;
-      case Cue::kPast: return Dir::kPast;
-      case Cue::kNone: break;
+      case Cue::kFuture:
+        return Dir::kFuture;
+      case Cue::kPast:
+        return Dir::kPast;
+      case Cue::kNone:
+        break;
     }
     return fallback;
   }
@@ -318,9 +324,10 @@ class Recognizer {
     return static_cast<int>(static_cast<unsigned>(year_month_day{*anchor_}.month()));
   }
 
-  // Chooses among candidate values the one that fits `dir` relative to the
-  // anchor. `cands` are in increasing order; `cmp(v)` returns <0, 0 or >0 as v
-  // is before, containing or after the anchor, and `dist` its distance.
+  // Chooses among candidates the one that fits `dir` relative to the anchor:
+  // `offset(c)` is c's signed distance from it (0 when c contains it). kPast
+  // keeps offsets <= 0, kFuture >= 0; the smallest distance wins, the earlier
+  // candidate on ties (news reports mostly look back).
   template <class Cand, class Cmp>
   static std::optional<Cand> pick(const std::vector<Cand>& cands, Dir dir, Cmp cmp) {
     std::optional<Cand> best;
@@ -344,7 +351,8 @@ class Recognizer {
     if (!anchor_) return unknown_year(timex::month_value(0, m));
     const long a = static_cast<long>(anchor_year()) * kMonthsPerYear + anchor_month() - 1;
     std::vector<long> cands;
-    for (int dy = -1; dy <= 1; ++dy) cands.push_back(static_cast<long>(anchor_year() + dy) * kMonthsPerYear + m - 1);
+    for (int dy = -1; dy <= 1; ++dy)
+      cands.push_back(static_cast<long>(anchor_year() + dy) * kMonthsPerYear + m - 1);
     const auto idx = pick(cands, dir, [&](long c) { return c - a; });
     anchored = true;
     const long i = idx.value_or(cands[1]);
@@ -390,7 +398,8 @@ class Recognizer {
     }
     anchored = true;
     const int aw = timex::iso_weekday(*anchor_);
-    if (dir == Dir::kFuture) return timex::day_value(*anchor_ + days{(wd - aw + kDaysPerWeek) % kDaysPerWeek});
+    if (dir == Dir::kFuture)
+      return timex::day_value(*anchor_ + days{(wd - aw + kDaysPerWeek) % kDaysPerWeek});
     return timex::day_value(*anchor_ - days{(aw - wd + kDaysPerWeek) % kDaysPerWeek});
   }
 
@@ -474,11 +483,11 @@ class Recognizer {
     int& depth;
   };
 
-  Match date_match(size_t first, size_t last, CalValue v, bool anchored) const {
+  Match date_match(size_t first, size_t last, const CalValue& v, bool anchored) const {
     Match m;
     m.first = first;
     m.last = last;
-    m.cal = std::move(v);
+    m.cal = v;
     m.anchored = anchored;
     return m;
   }
@@ -510,33 +519,62 @@ class Recognizer {
       if (l.set_unit != Unit::kNone) best = longer(std::move(best), parse_set_word(i));
       if (l.unit != Unit::kNone && l.plural) best = longer(std::move(best), parse_bare_units(i));
       switch (l.kw) {
-        case Kw::kA: case Kw::kAn: case Kw::kFew: case Kw::kSeveral: case Kw::kMany: case Kw::kDozen:
+        case Kw::kA:
+        case Kw::kAn:
+        case Kw::kFew:
+        case Kw::kSeveral:
+        case Kw::kMany:
+        case Kw::kDozen:
           best = longer(std::move(best), parse_quantity(i));
           break;
-        case Kw::kEarly: case Kw::kLate: case Kw::kMid: case Kw::kEarlier: case Kw::kLater:
-        case Kw::kEnd: case Kw::kBeginning: case Kw::kStart: case Kw::kMiddle:
+        case Kw::kEarly:
+        case Kw::kLate:
+        case Kw::kMid:
+        case Kw::kEarlier:
+        case Kw::kLater:
+        case Kw::kEnd:
+        case Kw::kBeginning:
+        case Kw::kStart:
+        case Kw::kMiddle:
           best = longer(std::move(best), parse_partial(i));
           break;
-        case Kw::kApprox: case Kw::kNearly: case Kw::kMore: case Kw::kLess: case Kw::kOver: case Kw::kAt:
+        case Kw::kApprox:
+        case Kw::kNearly:
+        case Kw::kMore:
+        case Kw::kLess:
+        case Kw::kOver:
+        case Kw::kAt:
         case Kw::kUp:
           best = longer(std::move(best), parse_modified(i));
           break;
-        case Kw::kEvery: case Kw::kEach:
+        case Kw::kEvery:
+        case Kw::kEach:
           best = longer(std::move(best), parse_every(i));
           break;
-        case Kw::kNow: case Kw::kCurrently: case Kw::kRecently: case Kw::kNowadays: case Kw::kThese:
+        case Kw::kNow:
+        case Kw::kCurrently:
+        case Kw::kRecently:
+        case Kw::kNowadays:
+        case Kw::kThese:
           best = longer(std::move(best), parse_ref_word(i));
           break;
-        case Kw::kNoon: case Kw::kMidnight:
+        case Kw::kNoon:
+        case Kw::kMidnight:
           best = longer(std::move(best), parse_clock(i));
           break;
         case Kw::kFiscal:
           best = longer(std::move(best), parse_fiscal(i));
           break;
-        case Kw::kPost: case Kw::kPre:
+        case Kw::kPost:
+        case Kw::kPre:
           best = longer(std::move(best), parse_post_pre(i));
           break;
-        case Kw::kThe: case Kw::kLast: case Kw::kPast: case Kw::kNext: case Kw::kComing: case Kw::kRecent:
+        case Kw::kThe:
+        case Kw::kLast:
+        case Kw::kPast:
+        case Kw::kNext:
+        case Kw::kComing:
+        case Kw::kRecent:
           best = longer(std::move(best), parse_span_duration(i));
           break;
         default:
@@ -574,21 +612,33 @@ class Recognizer {
     if (l.ordinal != 0) best = longer(std::move(best), parse_ordinal_period(i));
     if (l.decade_word != 0 && vouched) best = longer(std::move(best), parse_decade(i, vouched));
     switch (l.kw) {
-      case Kw::kThe: best = longer(std::move(best), parse_the(i)); break;
-      case Kw::kLast: case Kw::kNext: case Kw::kThis: case Kw::kComing: case Kw::kPast: case Kw::kCurrent:
+      case Kw::kThe:
+        best = longer(std::move(best), parse_the(i));
+        break;
+      case Kw::kLast:
+      case Kw::kNext:
+      case Kw::kThis:
+      case Kw::kComing:
+      case Kw::kPast:
+      case Kw::kCurrent:
         best = longer(std::move(best), parse_relative(i));
         break;
-      case Kw::kThat: best = longer(std::move(best), parse_that(i)); break;
-      case Kw::kQ: best = longer(std::move(best), parse_q(i)); break;
-      default: break;
+      case Kw::kThat:
+        best = longer(std::move(best), parse_that(i));
+        break;
+      case Kw::kQ:
+        best = longer(std::move(best), parse_q(i));
+        break;
+      default:
+        break;
     }
     return best;
   }
 
   // --- numeric dates: 2025-08-20[T10:00:00Z], 2025/08/20, 20/08/2025, 08/20/2025, 20.08.2025
   std::optional<Match> parse_numeric_date(size_t i) {
-    if (!number(i) || (glued(i) && (number(i - 1) || is_word(i - 1) || punct(i - 1, '/') || punct(i - 1, '.') ||
-                                    punct(i - 1, '-') || punct(i - 1, ':')))) {
+    if (!number(i) || (glued(i) && (number(i - 1) || is_word(i - 1) || punct(i - 1, '/') ||
+                                    punct(i - 1, '.') || punct(i - 1, '-') || punct(i - 1, ':')))) {
       return std::nullopt;
     }
     const size_t s1 = i + 1, b = i + 2, s2 = i + 3, c = i + 4;
@@ -613,7 +663,7 @@ class Recognizer {
     const size_t end = c + 1;
     // Not part of a longer run ("1/2/2025/3", version numbers, phone numbers).
     if (glued(end) && (number(end) || ((punct(end, sep) || punct(end, '.') || punct(end, '-')) &&
-                                        number(end + 1) && glued(end + 1)))) {
+                                       number(end + 1) && glued(end + 1)))) {
       return std::nullopt;
     }
     if (y < kMinDateYear || y > kMaxDateYear) return std::nullopt;
@@ -621,8 +671,9 @@ class Recognizer {
                              std::chrono::day{static_cast<unsigned>(d)}};
     if (m < 1 || d < 1 || !ymd.ok()) return std::nullopt;
     size_t last = end;
-    if (sep == '-' && glued(last) && (is(last, Kw::kT) || (is_word(last) && str(last).size() == 1 &&
-                                                           (str(last)[0] == 'T' || str(last)[0] == 't')))) {
+    if (sep == '-' && glued(last) &&
+        (is(last, Kw::kT) ||
+         (is_word(last) && str(last).size() == 1 && (str(last)[0] == 'T' || str(last)[0] == 't')))) {
       last = skip_iso_time(last);
     }
     return date_match(i, last, timex::day_value(sys_days{ymd}), false);
@@ -639,7 +690,9 @@ class Recognizer {
       ++j;
     }
     // Do not end on a separator.
-    while (j > start + 1 && (punct(j - 1, ':') || punct(j - 1, '.') || punct(j - 1, '+') || punct(j - 1, '-'))) --j;
+    while (j > start + 1 &&
+           (punct(j - 1, ':') || punct(j - 1, '.') || punct(j - 1, '+') || punct(j - 1, '-')))
+      --j;
     return j;
   }
 
@@ -669,6 +722,17 @@ class Recognizer {
         if (!ymd.ok()) return std::nullopt;
         return date_match(i, y + 1, timex::day_value(sys_days{ymd}), false);
       }
+      // "May 15-16, 2025", "May 15 and 16, 2025": the year written after the range.
+      if ((dash(k) || is(k, Kw::kAnd) || is(k, Kw::kTo)) && number(k + 1) && digits(k + 1) <= 2) {
+        size_t ry = skip_ordinal_suffix(k + 2);
+        if (punct(ry, ',')) ++ry;
+        if (year_at(ry, kMinDateYear, kMaxDateYear) && !glued(ry)) {
+          const year_month_day ymd{std::chrono::year{num(ry)}, std::chrono::month{static_cast<unsigned>(m)},
+                                   std::chrono::day{static_cast<unsigned>(d)}};
+          if (!ymd.ok()) return std::nullopt;
+          return date_match(i, k, timex::day_value(sys_days{ymd}), false);
+        }
+      }
       bool anchored = false;
       auto v = resolve_month_day(m, d, dir_for(i, k, Dir::kNearest), anchored);
       if (!v) return std::nullopt;
@@ -680,6 +744,20 @@ class Recognizer {
       if (punct(y, ',') || is(y, Kw::kOf)) ++y;
       if (year_at(y, kMinDateYear, kMaxDateYear) && !glued(y)) {
         return date_match(i, y + 1, timex::month_value(num(y), m), false);
+      }
+      // "May of last year", "March of this year"
+      if (is(j, Kw::kOf) && (is(j + 1, Kw::kLast) || is(j + 1, Kw::kThis) || is(j + 1, Kw::kNext)) &&
+          is(j + 2, Kw::kYear)) {
+        bool anchored = false;
+        auto year = anchor_shift(TimeGranularity::kYear,
+                                 is(j + 1, Kw::kLast)   ? -1
+                                 : is(j + 1, Kw::kNext) ? 1
+                                                        : 0,
+                                 anchored);
+        if (!year) return std::nullopt;
+        CalValue v = timex::month_value(0, m);
+        v.year = year->year;
+        return date_match(i, j + 3, v, anchored);
       }
     }
     // A bare month needs support.
@@ -694,11 +772,25 @@ class Recognizer {
   // followed by a capitalised word ("April Ryan", "June Carter" are names).
   bool month_supported(size_t i, const Lexeme& l) const {
     switch (kw(i - 1)) {
-      case Kw::kIn: case Kw::kSince: case Kw::kBy: case Kw::kFrom: case Kw::kUntil: case Kw::kThrough:
-      case Kw::kBefore: case Kw::kAfter: case Kw::kDuring: case Kw::kBetween: case Kw::kOf: case Kw::kTo:
-      case Kw::kEarly: case Kw::kLate: case Kw::kMid: case Kw::kOn:
+      case Kw::kIn:
+      case Kw::kSince:
+      case Kw::kBy:
+      case Kw::kFrom:
+      case Kw::kUntil:
+      case Kw::kThrough:
+      case Kw::kBefore:
+      case Kw::kAfter:
+      case Kw::kDuring:
+      case Kw::kBetween:
+      case Kw::kOf:
+      case Kw::kTo:
+      case Kw::kEarly:
+      case Kw::kLate:
+      case Kw::kMid:
+      case Kw::kOn:
         return true;
-      case Kw::kAnd: case Kw::kOr:
+      case Kw::kAnd:
+      case Kw::kOr:
         return month_at(i - 2) != 0;
       default:
         break;
@@ -765,7 +857,8 @@ class Recognizer {
     size_t last = j;
     // "Wednesday's ruling" names a known event: no look for a future cue.
     const bool possessive_day = punct(j, '\'') && glued(j) && is(j + 1, Kw::kS);
-    const Dir dir = possessive_day ? Dir::kPast : dir_for(cue_first_ < i ? cue_first_ : i, j, Dir::kPast, true);
+    const Dir dir =
+        possessive_day ? Dir::kPast : dir_for(cue_first_ < i ? cue_first_ : i, j, Dir::kPast, true);
     CalValue v = resolve_weekday(wd, dir, anchored);
     if (const Lexeme* p = lx(j); p != nullptr && p->part != DayPart::kNone && !p->is_dayref) {
       v.part = p->part;
@@ -777,9 +870,9 @@ class Recognizer {
   // Words that make "Sunday X" a name rather than a date.
   bool is_title_word(size_t i) const {
     static constexpr std::string_view kTitles[] = {
-        "times", "telegraph", "express", "mirror", "post", "herald", "independent", "mail",
-        "star", "people", "sport", "school", "schools", "service", "edition", "review",
-        "tribune", "observer", "magazine", "club", "league", "show", "prayers"};
+        "times",   "telegraph", "express",  "mirror", "post",    "herald",  "independent", "mail",
+        "star",    "people",    "sport",    "school", "schools", "service", "edition",     "review",
+        "tribune", "observer",  "magazine", "club",   "league",  "show",    "prayers"};
     for (std::string_view w : kTitles) {
       if (word_is(i, w)) return true;
     }
@@ -793,8 +886,9 @@ class Recognizer {
   // support: a preceding "in", "since", "by", "from", "until"/"till", "to",
   // "through", "before", "after", "during", "between", "of", "for", "into",
   // "both", "around"/"about" (not before a word: "around 2000 people"), "year",
-  // or a month (handled by the month rules); "and"/"or"/","/"-" after another
-  // year ("2019 and 2020", "2019-2021"); parentheses "(1997)"; a possessive
+  // or a month (handled by the month rules); "and"/"or"/"to"/","/"-" after
+  // another year ("2019 and 2020", "2019-2021"), "back to"/"dating to";
+  // parentheses "(1997)"; a possessive
   // "2025's"; a following "-" and year; a determiner or possessive before it
   // and a word after it ("the 1996 bombing", "a 1996 law", "Iraq's 1990
   // invasion": edited news writes counts of a thousand or more with a comma).
@@ -811,17 +905,37 @@ class Recognizer {
     if (continued_number(i) || (glued(i + 1) && number(i + 1))) return false;
     if (glued(i)) {
       // Only brackets, quotes and range dashes may touch a bare year.
-      const bool range = dash(i - 1) && year_at(i - 2, kMinBareYear, kMaxBareYear);
+      const bool range = dash(i - 1) && year_at(i - 2, kMinBareYear, kMaxBareYear) &&
+                         !(glued(i - 2) && (dash(i - 3) || number(i - 3)));  // not "555-2019-2020"
       if (!(punct(i - 1, '(') || punct(i - 1, '[') || punct(i - 1, '"') || range)) return false;
       if (range) return true;
     }
     switch (kw(i - 1)) {
-      case Kw::kIn: case Kw::kSince: case Kw::kBy: case Kw::kFrom: case Kw::kUntil: case Kw::kTo:
-      case Kw::kThrough: case Kw::kBefore: case Kw::kAfter: case Kw::kDuring: case Kw::kBetween:
-      case Kw::kOf: case Kw::kFor: case Kw::kYear: case Kw::kEarly: case Kw::kLate: case Kw::kMid:
-      case Kw::kInto: case Kw::kBoth:
+      case Kw::kIn:
+      case Kw::kSince:
+      case Kw::kBy:
+      case Kw::kFrom:
+      case Kw::kUntil:
+      case Kw::kThrough:
+      case Kw::kBefore:
+      case Kw::kAfter:
+      case Kw::kDuring:
+      case Kw::kBetween:
+      case Kw::kOf:
+      case Kw::kFor:
+      case Kw::kYear:
+      case Kw::kEarly:
+      case Kw::kLate:
+      case Kw::kMid:
+      case Kw::kInto:
+      case Kw::kBoth:
         return true;
-      case Kw::kHis: case Kw::kHer: case Kw::kIts: case Kw::kTheir: case Kw::kMy: case Kw::kOur:
+      case Kw::kHis:
+      case Kw::kHer:
+      case Kw::kIts:
+      case Kw::kTheir:
+      case Kw::kMy:
+      case Kw::kOur:
       case Kw::kYour:
         return is_word(i + 1);  // "its 1990 invasion"
       case Kw::kS:
@@ -829,9 +943,14 @@ class Recognizer {
       case Kw::kApprox:
         // "around 2020" but not "around 2000 people".
         return !is_word(i + 1) || !(lx(i + 1) == nullptr);
-      case Kw::kAnd: case Kw::kOr:
+      case Kw::kTo:  // "2019 to 2021", "dating back to 1994"; not "rose to 2000"
+        return year_at(i - 2, kMinBareYear, kMaxBareYear) || word_is(i - 2, "back") ||
+               word_is(i - 2, "dating") || word_is(i - 2, "dates");
+      case Kw::kAnd:
+      case Kw::kOr:
         return year_at(i - 2, kMinBareYear, kMaxBareYear);
-      case Kw::kThe: case Kw::kA:
+      case Kw::kThe:
+      case Kw::kA:
         // "the 1996 Olympic bombing", "a 1996 law" (counts take commas: "the 2,000 people").
         return is_word(i + 1) && !t_[i + 1].all_upper;
       default:
@@ -839,18 +958,20 @@ class Recognizer {
     }
     if (punct(i - 1, '(') && punct(i + 1, ')')) return true;
     if (punct(i + 1, '\'') && glued(i + 1) && is(i + 2, Kw::kS) && glued(i + 2)) return true;
-    if (dash(i + 1) && glued(i + 1) && year_at(i + 2, kMinBareYear, kMaxBareYear) && glued(i + 2)) return true;
-    if (punct(i - 1, ',') && year_at(i - 2, kMinBareYear, kMaxBareYear)) return true;  // "2018, 2019 and 2020"
+    if (dash(i + 1) && glued(i + 1) && year_at(i + 2, kMinBareYear, kMaxBareYear) && glued(i + 2))
+      return true;
+    if (punct(i - 1, ',') && year_at(i - 2, kMinBareYear, kMaxBareYear))
+      return true;  // "2018, 2019 and 2020"
     return false;
   }
 
   bool is_count_noun(size_t i) const {
     static constexpr std::string_view kCounts[] = {
-        "people", "persons", "men", "women", "children", "troops", "soldiers", "residents",
-        "workers", "employees", "jobs", "cases", "deaths", "units", "tons", "tonnes", "km",
-        "kilometers", "kilometres", "miles", "meters", "metres", "feet", "points", "votes",
-        "seats", "homes", "houses", "cars", "vehicles", "barrels", "dollars", "euros", "shares",
-        "members", "students", "refugees", "families", "pages", "kg"};
+        "people",  "persons",    "men",        "women",    "children", "troops",   "soldiers", "residents",
+        "workers", "employees",  "jobs",       "cases",    "deaths",   "units",    "tons",     "tonnes",
+        "km",      "kilometers", "kilometres", "miles",    "meters",   "metres",   "feet",     "points",
+        "votes",   "seats",      "homes",      "houses",   "cars",     "vehicles", "barrels",  "dollars",
+        "euros",   "shares",     "members",    "students", "refugees", "families", "pages",    "kg"};
     if (!is_word(i) || t_[i].upper_initial) return false;
     for (std::string_view w : kCounts) {
       if (word_is(i, w)) return true;
@@ -887,7 +1008,8 @@ class Recognizer {
         is(i + 2, Kw::kS)) {
       two = num(i + 1);  // "'90s"
       last = i + 3;
-    } else if (vouched && number(i) && digits(i) == 2 && glued(i + 1) && is(i + 1, Kw::kS) && !possessive(i - 1)) {
+    } else if (vouched && number(i) && digits(i) == 2 && glued(i + 1) && is(i + 1, Kw::kS) &&
+               !possessive(i - 1)) {
       two = num(i);  // "the 90s" (but not "in his 90s")
       last = i + 2;
     } else if (vouched && lx(i) != nullptr && lx(i)->decade_word != 0 && !possessive(i - 1)) {
@@ -909,7 +1031,12 @@ class Recognizer {
 
   bool possessive(size_t i) const {
     switch (kw(i)) {
-      case Kw::kHis: case Kw::kHer: case Kw::kIts: case Kw::kTheir: case Kw::kMy: case Kw::kOur:
+      case Kw::kHis:
+      case Kw::kHer:
+      case Kw::kIts:
+      case Kw::kTheir:
+      case Kw::kMy:
+      case Kw::kOur:
       case Kw::kYour:
         return true;
       default:
@@ -930,8 +1057,14 @@ class Recognizer {
     bool supported = vouched;
     if (!supported && !weak_word) {
       switch (kw(i - 1)) {
-        case Kw::kIn: case Kw::kSince: case Kw::kUntil: case Kw::kDuring: case Kw::kThrough:
-        case Kw::kBy: case Kw::kBefore: case Kw::kAfter:
+        case Kw::kIn:
+        case Kw::kSince:
+        case Kw::kUntil:
+        case Kw::kDuring:
+        case Kw::kThrough:
+        case Kw::kBy:
+        case Kw::kBefore:
+        case Kw::kAfter:
           supported = true;
           break;
         default:
@@ -939,7 +1072,8 @@ class Recognizer {
       }
     }
     if (!supported) return std::nullopt;
-    if (is(i + 1, Kw::kOf) || is(i + 1, Kw::kIn)) return std::nullopt;  // "the fall of Rome", "the fall in prices"
+    if (is(i + 1, Kw::kOf) || is(i + 1, Kw::kIn))
+      return std::nullopt;  // "the fall of Rome", "the fall in prices"
     bool anchored = false;
     auto v = resolve_season(s, dir_for(i, i + 1, Dir::kNearest), std::nullopt, anchored);
     if (!v) return std::nullopt;
@@ -949,7 +1083,8 @@ class Recognizer {
   // --- "Q3 2025", "Q3"
   std::optional<Match> parse_q(size_t i) {
     if (!(t_[i].upper_initial) || !number(i + 1) || !glued(i + 1) || digits(i + 1) != 1 || num(i + 1) < 1 ||
-        num(i + 1) > 4 || (glued(i) && is_word(i - 1)) || (glued(i + 2) && (number(i + 2) || is_word(i + 2)))) {
+        num(i + 1) > 4 || (glued(i) && is_word(i - 1)) ||
+        (glued(i + 2) && (number(i + 2) || is_word(i + 2)))) {
       return std::nullopt;
     }
     return quarter_tail(i, i + 2, num(i + 1), 0);
@@ -964,10 +1099,12 @@ class Recognizer {
     };
     size_t y = j;
     if (is(y, Kw::kOf) || punct(y, ',')) ++y;
-    if (year_at(y, kMinDateYear, kMaxDateYear) && !glued(y)) return date_match(first, y + 1, make(num(y)), false);
+    if (year_at(y, kMinDateYear, kMaxDateYear) && !glued(y))
+      return date_match(first, y + 1, make(num(y)), false);
     if (is(j, Kw::kOf)) {
       // "of last year", "of this year", "of the year"
-      if (auto core = parse_date_core(j + 1, true); core && core->cal && core->cal->gran == TimeGranularity::kYear &&
+      if (auto core = parse_date_core(j + 1, true); core && core->cal &&
+                                                    core->cal->gran == TimeGranularity::kYear &&
                                                     core->cal->year && core->cal->half == 0) {
         return date_match(first, core->last, make(*core->cal->year), core->anchored);
       }
@@ -1003,7 +1140,8 @@ class Recognizer {
     const int n = lx(i)->ordinal;
     size_t j = i + 1;
     if (dash(j) && glued(j)) ++j;
-    if (unit_at(j) == Unit::kQuarter && singular_unit(j) && n >= 1 && n <= 4) return quarter_tail(i, j + 1, n, 0);
+    if (unit_at(j) == Unit::kQuarter && singular_unit(j) && n >= 1 && n <= 4)
+      return quarter_tail(i, j + 1, n, 0);
     if (is(j, Kw::kHalf) && (n == 1 || n == 2) && is(j + 1, Kw::kOf)) {
       auto m = quarter_tail(i, j + 1, 0, n);
       if (m && m->last > j + 2) return m;  // only with an explicit "of <year>"
@@ -1027,7 +1165,8 @@ class Recognizer {
     if (glued(i + 1) && (is_word(i + 1) || number(i + 1))) return std::nullopt;
     size_t last = i + 1;
     DayPart part = l.part;
-    if (const Lexeme* p = lx(last); p != nullptr && p->part != DayPart::kNone && !p->is_dayref && part == DayPart::kNone) {
+    if (const Lexeme* p = lx(last);
+        p != nullptr && p->part != DayPart::kNone && !p->is_dayref && part == DayPart::kNone) {
       part = p->part;
       ++last;
     }
@@ -1045,7 +1184,9 @@ class Recognizer {
     if (!t_[i].upper_initial) return std::nullopt;
     Holiday h = lx(i)->holiday;
     size_t j = i + 1;
-    auto apostrophe_s = [&](size_t k) { return punct(k, '\'') && glued(k) && is(k + 1, Kw::kS) && glued(k + 1); };
+    auto apostrophe_s = [&](size_t k) {
+      return punct(k, '\'') && glued(k) && is(k + 1, Kw::kS) && glued(k + 1);
+    };
     if (h == Holiday::kChristmas) {
       if (word_is(j, "eve") && capital(j)) {
         h = Holiday::kChristmasEve;
@@ -1088,18 +1229,30 @@ class Recognizer {
       using std::chrono::year;
       constexpr int kThursday = 4, kMonday = 1, kFourth = 4, kFirst = 1, kLast = 5;
       switch (h) {
-        case Holiday::kChristmas: return sys_days{year{y} / month{12} / day{25}};
-        case Holiday::kChristmasEve: return sys_days{year{y} / month{12} / day{24}};
-        case Holiday::kNewYear: return sys_days{year{y} / month{1} / day{1}};
-        case Holiday::kNewYearsEve: return sys_days{year{y} / month{12} / day{31}};
-        case Holiday::kEaster: return sys_days{timex::easter(y)};
-        case Holiday::kGoodFriday: return sys_days{timex::easter(y)} - days{2};
-        case Holiday::kThanksgiving: return sys_days{timex::nth_weekday(y, 11, kThursday, kFourth)};
-        case Holiday::kHalloween: return sys_days{year{y} / month{10} / day{31}};
-        case Holiday::kValentines: return sys_days{year{y} / month{2} / day{14}};
-        case Holiday::kLaborDay: return sys_days{timex::nth_weekday(y, 9, kMonday, kFirst)};
-        case Holiday::kMemorialDay: return sys_days{timex::nth_weekday(y, 5, kMonday, kLast)};
-        case Holiday::kNone: break;
+        case Holiday::kChristmas:
+          return sys_days{year{y} / month{12} / day{25}};
+        case Holiday::kChristmasEve:
+          return sys_days{year{y} / month{12} / day{24}};
+        case Holiday::kNewYear:
+          return sys_days{year{y} / month{1} / day{1}};
+        case Holiday::kNewYearsEve:
+          return sys_days{year{y} / month{12} / day{31}};
+        case Holiday::kEaster:
+          return sys_days{timex::easter(y)};
+        case Holiday::kGoodFriday:
+          return sys_days{timex::easter(y)} - days{2};
+        case Holiday::kThanksgiving:
+          return sys_days{timex::nth_weekday(y, 11, kThursday, kFourth)};
+        case Holiday::kHalloween:
+          return sys_days{year{y} / month{10} / day{31}};
+        case Holiday::kValentines:
+          return sys_days{year{y} / month{2} / day{14}};
+        case Holiday::kLaborDay:
+          return sys_days{timex::nth_weekday(y, 9, kMonday, kFirst)};
+        case Holiday::kMemorialDay:
+          return sys_days{timex::nth_weekday(y, 5, kMonday, kLast)};
+        case Holiday::kNone:
+          break;
       }
       return std::nullopt;
     };
@@ -1115,7 +1268,8 @@ class Recognizer {
       CalValue v;
       v.gran = TimeGranularity::kDay;
       if (auto d = day_in(2001); d && h != Holiday::kEaster && h != Holiday::kGoodFriday &&
-                                 h != Holiday::kThanksgiving && h != Holiday::kLaborDay && h != Holiday::kMemorialDay) {
+                                 h != Holiday::kThanksgiving && h != Holiday::kLaborDay &&
+                                 h != Holiday::kMemorialDay) {
         const CalValue dv = timex::day_value(*d);
         v.month = dv.month;
         v.day = dv.day;
@@ -1138,10 +1292,20 @@ class Recognizer {
     const size_t j = i + 1;
     int offset = 0;
     switch (k) {
-      case Kw::kLast: case Kw::kPast: offset = -1; break;
-      case Kw::kNext: case Kw::kComing: offset = 1; break;
-      case Kw::kThis: case Kw::kCurrent: offset = 0; break;
-      default: return std::nullopt;
+      case Kw::kLast:
+      case Kw::kPast:
+        offset = -1;
+        break;
+      case Kw::kNext:
+      case Kw::kComing:
+        offset = 1;
+        break;
+      case Kw::kThis:
+      case Kw::kCurrent:
+        offset = 0;
+        break;
+      default:
+        return std::nullopt;
     }
     if (k == Kw::kCurrent && !singular_unit(j)) return std::nullopt;  // "current events"
     bool anchored = false;
@@ -1179,8 +1343,8 @@ class Recognizer {
       return date_match(i, j + 1, *v, anchored);
     }
     // "this morning", "last night", "this afternoon"
-    if (const Lexeme* l = lx(j); l != nullptr && l->part != DayPart::kNone && !l->is_dayref && k != Kw::kPast &&
-                                 k != Kw::kComing) {
+    if (const Lexeme* l = lx(j);
+        l != nullptr && l->part != DayPart::kNone && !l->is_dayref && k != Kw::kPast && k != Kw::kComing) {
       const int day_offset = k == Kw::kLast ? -1 : k == Kw::kNext ? 1 : 0;
       if ((k == Kw::kLast || k == Kw::kNext) && l->part != DayPart::kNight) return std::nullopt;
       auto v = anchor_shift(TimeGranularity::kDay, day_offset, anchored);
@@ -1189,7 +1353,8 @@ class Recognizer {
       return date_match(i, j + 1, *v, anchored);
     }
     // "last week", "this year", "next month", "last weekend", "the coming decade"
-    if (singular_unit(j) && k != Kw::kPast) {
+    // ("the last week of May" is not last week.)
+    if (singular_unit(j) && k != Kw::kPast && !(is(i - 1, Kw::kThe) && is(j + 1, Kw::kOf))) {
       const Unit u = unit_at(j);
       if (u == Unit::kWeekend) return weekend_match(i, j + 1, offset);
       TimeGranularity g = timex::unit_granularity(u);
@@ -1272,7 +1437,10 @@ class Recognizer {
     std::optional<Match> m;
     if (l != nullptr) {
       switch (l->kw) {
-        case Kw::kPrevious: case Kw::kFollowing: case Kw::kNext: case Kw::kSame: {
+        case Kw::kPrevious:
+        case Kw::kFollowing:
+        case Kw::kNext:
+        case Kw::kSame: {
           const long n = l->kw == Kw::kPrevious ? -1 : l->kw == Kw::kSame ? 0 : 1;
           if (const int wd = weekday_at(j + 1); wd != 0 && l->kw != Kw::kSame) {
             bool anchored = false;
@@ -1281,15 +1449,21 @@ class Recognizer {
           }
           const Lexeme* u = lx(j + 1);
           if (u == nullptr) break;
-          const bool unit_ok = (u->unit != Unit::kNone && !u->plural) || (u->part != DayPart::kNone && !u->is_dayref);
+          const bool unit_ok =
+              (u->unit != Unit::kNone && !u->plural) || (u->part != DayPart::kNone && !u->is_dayref);
           if (!unit_ok) break;
           // "over the next year" is a duration (see parse_span_duration).
           if (l->kw == Kw::kNext && u->unit != Unit::kDay && u->part == DayPart::kNone) break;
           m = anaphoric(i, j + 1, n);
           break;
         }
-        case Kw::kEarly: case Kw::kLate: case Kw::kMid: case Kw::kEnd: case Kw::kBeginning:
-        case Kw::kStart: case Kw::kMiddle:
+        case Kw::kEarly:
+        case Kw::kLate:
+        case Kw::kMid:
+        case Kw::kEnd:
+        case Kw::kBeginning:
+        case Kw::kStart:
+        case Kw::kMiddle:
           m = parse_partial(j);
           if (m) m->first = i;
           break;
@@ -1323,21 +1497,39 @@ class Recognizer {
           }
           break;
         case Kw::kYear:
-          if (year_at(j + 1, kMinDateYear, kMaxDateYear)) m = date_match(i, j + 2, timex::year_value(num(j + 1)), false);
+          if (year_at(j + 1, kMinDateYear, kMaxDateYear))
+            m = date_match(i, j + 2, timex::year_value(num(j + 1)), false);
           break;
         case Kw::kDay:
           // "the day before yesterday", "the day after tomorrow"
-          if (is(j + 1, Kw::kBefore) && lx(j + 2) != nullptr && lx(j + 2)->is_dayref && lx(j + 2)->day_offset == -1) {
+          if (is(j + 1, Kw::kBefore) && lx(j + 2) != nullptr && lx(j + 2)->is_dayref &&
+              lx(j + 2)->day_offset == -1) {
             bool anchored = false;
-            if (auto v = anchor_shift(TimeGranularity::kDay, -2, anchored)) m = date_match(i, j + 3, *v, anchored);
+            if (auto v = anchor_shift(TimeGranularity::kDay, -2, anchored))
+              m = date_match(i, j + 3, *v, anchored);
           } else if (is(j + 1, Kw::kAfter) && lx(j + 2) != nullptr && lx(j + 2)->is_dayref &&
                      lx(j + 2)->day_offset == 1) {
             bool anchored = false;
-            if (auto v = anchor_shift(TimeGranularity::kDay, 2, anchored)) m = date_match(i, j + 3, *v, anchored);
+            if (auto v = anchor_shift(TimeGranularity::kDay, 2, anchored))
+              m = date_match(i, j + 3, *v, anchored);
           }
           break;
         default:
           break;
+      }
+      if (!m && (l->kw == Kw::kLast || l->kw == Kw::kFirst) && unit_at(j + 1) != Unit::kNone &&
+          is(j + 2, Kw::kOf)) {
+        // "the last week of May" (END), "the first days of 2025" (START)
+        const Unit u = unit_at(j + 1);
+        if (u == Unit::kDay || u == Unit::kWeek || u == Unit::kMonth || u == Unit::kWeekend) {
+          if (auto core = parse_date_core(j + 3, true); core && core->cal && !core->is_ref &&
+                                                        core->mod.empty() &&
+                                                        core->cal->gran != TimeGranularity::kDay) {
+            core->first = i;
+            core->mod = l->kw == Kw::kLast ? "END" : "START";
+            m = std::move(core);
+          }
+        }
       }
       if (!m && l->unit == Unit::kQuarter && !l->plural && !is(j + 1, Kw::kOf) &&
           (is(i - 1, Kw::kFor) || is(i - 1, Kw::kIn) || is(i - 1, Kw::kDuring))) {
@@ -1369,7 +1561,8 @@ class Recognizer {
       }
     }
     if (!m) {
-      // "the 1990s", "the '90s", "the nineties", "the 20th century", "the third quarter", "the first half of 2025"
+      // "the 1990s", "the '90s", "the nineties", "the 20th century", "the third quarter", "the first half of
+      // 2025"
       std::optional<Match> core;
       if (number(j) || punct(j, '\'') || (l != nullptr && l->decade_word != 0)) core = parse_decade(j, true);
       if (!core && number(j) && digits(j) <= 2 && glued(j + 1) && skip_ordinal_suffix(j + 1) == j + 2 &&
@@ -1429,8 +1622,10 @@ class Recognizer {
       return literal_match(i, j + 1, TimeType::kDuration, timex::format_duration(unit, -1),
                            timex::unit_granularity(unit));
     }
-    // Singular: "the past year" is a duration; "last year" (no "the") a date.
+    // Singular: "the past year" is a duration; "last year" (no "the") a date;
+    // "the last day (of the talks)" and "the last week of May" are neither.
     if (k == Kw::kRecent || k == Kw::kComing) return std::nullopt;
+    if (is(j + 1, Kw::kOf) || (k == Kw::kLast && unit == Unit::kDay)) return std::nullopt;
     if (!with_the && k != Kw::kPast) return std::nullopt;
     if (k == Kw::kNext && !(is(i - 1, Kw::kOver) || is(i - 1, Kw::kDuring) || is(i - 1, Kw::kWithin) ||
                             is(i - 1, Kw::kFor) || is(i - 1, Kw::kIn))) {
@@ -1447,12 +1642,25 @@ class Recognizer {
     std::string_view mod;
     size_t j = i + 1;
     switch (k) {
-      case Kw::kEarly: mod = "START"; break;
-      case Kw::kLate: mod = "END"; break;
-      case Kw::kMid: mod = "MID"; break;
-      case Kw::kEarlier: mod = "START"; break;
-      case Kw::kLater: mod = "END"; break;
-      case Kw::kEnd: case Kw::kBeginning: case Kw::kStart: case Kw::kMiddle:
+      case Kw::kEarly:
+        mod = "START";
+        break;
+      case Kw::kLate:
+        mod = "END";
+        break;
+      case Kw::kMid:
+        mod = "MID";
+        break;
+      case Kw::kEarlier:
+        mod = "START";
+        break;
+      case Kw::kLater:
+        mod = "END";
+        break;
+      case Kw::kEnd:
+      case Kw::kBeginning:
+      case Kw::kStart:
+      case Kw::kMiddle:
         mod = k == Kw::kEnd ? "END" : k == Kw::kMiddle ? "MID" : "START";
         if (!is(j, Kw::kOf)) return std::nullopt;
         ++j;
@@ -1471,8 +1679,8 @@ class Recognizer {
       } else if (n == Kw::kIn && is(j + 1, Kw::kThe) && singular_unit(j + 2)) {
         core = current_period(j, j + 2);
       }
-    } else if ((k == Kw::kEnd || k == Kw::kBeginning || k == Kw::kStart || k == Kw::kMiddle) && is(j, Kw::kThe) &&
-               singular_unit(j + 1) && !is(j + 2, Kw::kOf)) {
+    } else if ((k == Kw::kEnd || k == Kw::kBeginning || k == Kw::kStart || k == Kw::kMiddle) &&
+               is(j, Kw::kThe) && singular_unit(j + 1) && !is(j + 2, Kw::kOf)) {
       core = current_period(j, j + 1);  // "the end of the year"
     } else {
       core = parse_date_core(j, true);
@@ -1525,7 +1733,8 @@ class Recognizer {
       return c;
     }
     switch (l->kw) {
-      case Kw::kA: case Kw::kAn:
+      case Kw::kA:
+      case Kw::kAn:
         if (is(i + 1, Kw::kFew)) {
           c.end = i + 2;
           return c;
@@ -1545,7 +1754,9 @@ class Recognizer {
         c.article = true;
         c.end = i + 1;
         return c;
-      case Kw::kFew: case Kw::kSeveral: case Kw::kMany:
+      case Kw::kFew:
+      case Kw::kSeveral:
+      case Kw::kMany:
         c.end = i + 1;
         return c;
       case Kw::kApprox:  // "some years"
@@ -1567,13 +1778,14 @@ class Recognizer {
     size_t u = c->end;
     bool adjective = false;
     if (dash(u) && glued(u) && glued(u + 1) && singular_unit(u + 1) && c->value >= 0) {
-      ++u;  // "10-year", "two-day"
+      if (t_[u + 1].upper_initial) return std::nullopt;  // "the Six-Day War": a name
+      ++u;                                               // "10-year", "two-day"
       adjective = true;
     }
     const Unit unit = unit_at(u);
     if (unit == Unit::kNone) return std::nullopt;
-    if (c->value < 0 && !plural_unit(u)) return std::nullopt;        // "several year"
-    if (unit == Unit::kSecond && c->article) return std::nullopt;   // "a second"
+    if (c->value < 0 && !plural_unit(u)) return std::nullopt;      // "several year"
+    if (unit == Unit::kSecond && c->article) return std::nullopt;  // "a second"
     // "60 Minutes", "24 Hours of Le Mans": a capitalised unit after a number is a title.
     if (t_[u].upper_initial && !t_[u].all_upper && !capital(i)) return std::nullopt;
     if (unit == Unit::kQuarter && is(u + 1, Kw::kOf)) return std::nullopt;  // "a quarter of the vote"
@@ -1604,9 +1816,20 @@ class Recognizer {
   // "a year" is a duration after "for", "within", "than", "about", "over", ...
   bool duration_context(size_t i) const {
     switch (kw(i - 1)) {
-      case Kw::kFor: case Kw::kWithin: case Kw::kThan: case Kw::kApprox: case Kw::kNearly: case Kw::kOver:
-      case Kw::kIn: case Kw::kAfter: case Kw::kLeast: case Kw::kMost: case Kw::kTo: case Kw::kPast:
-      case Kw::kLast: case Kw::kNext:
+      case Kw::kFor:
+      case Kw::kWithin:
+      case Kw::kThan:
+      case Kw::kApprox:
+      case Kw::kNearly:
+      case Kw::kOver:
+      case Kw::kIn:
+      case Kw::kAfter:
+      case Kw::kLeast:
+      case Kw::kMost:
+      case Kw::kTo:
+      case Kw::kPast:
+      case Kw::kLast:
+      case Kw::kNext:
         return true;
       default:
         return false;
@@ -1671,15 +1894,22 @@ class Recognizer {
     std::string_view mod;
     bool dates_ok = false;
     switch (k) {
-      case Kw::kApprox: mod = "APPROX"; dates_ok = !word_is(i, "some"); break;
-      case Kw::kNearly: mod = "LESS_THAN"; break;
-      case Kw::kMore: case Kw::kLess:
+      case Kw::kApprox:
+        mod = "APPROX";
+        dates_ok = !word_is(i, "some");
+        break;
+      case Kw::kNearly:
+        mod = "LESS_THAN";
+        break;
+      case Kw::kMore:
+      case Kw::kLess:
         if (!is(j, Kw::kThan)) return std::nullopt;
         mod = k == Kw::kMore ? "MORE_THAN" : "LESS_THAN";
         ++j;
         break;
       case Kw::kOver:
-        if (!number(j) && (lx(j) == nullptr || lx(j)->cardinal == 0)) return std::nullopt;  // "over the past ..."
+        if (!number(j) && (lx(j) == nullptr || lx(j)->cardinal == 0))
+          return std::nullopt;  // "over the past ..."
         mod = "MORE_THAN";
         break;
       case Kw::kAt:
@@ -1768,12 +1998,16 @@ class Recognizer {
       case Kw::kNow:
         if (glued(i + 1) && punct(i + 1, '-')) return std::nullopt;  // "now-defunct"
         return ref_match(i, i + 1, "PRESENT_REF");
-      case Kw::kCurrently: case Kw::kNowadays: return ref_match(i, i + 1, "PRESENT_REF");
-      case Kw::kRecently: return ref_match(i, i + 1, "PAST_REF");
+      case Kw::kCurrently:
+      case Kw::kNowadays:
+        return ref_match(i, i + 1, "PRESENT_REF");
+      case Kw::kRecently:
+        return ref_match(i, i + 1, "PAST_REF");
       case Kw::kThese:
         if (word_is(i + 1, "days")) return ref_match(i, i + 2, "PRESENT_REF");
         return std::nullopt;
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -1804,8 +2038,9 @@ class Recognizer {
       hour = is(i, Kw::kNoon) ? kNoonHour : kMidnightHour;
       j = i + 1;
     } else {
-      if (!number(i) || digits(i) > 2 || (glued(i) && (number(i - 1) || is_word(i - 1) || punct(i - 1, ':') ||
-                                                       punct(i - 1, '.') || punct(i - 1, '/')))) {
+      if (!number(i) || digits(i) > 2 ||
+          (glued(i) && (number(i - 1) || is_word(i - 1) || punct(i - 1, ':') || punct(i - 1, '.') ||
+                        punct(i - 1, '/')))) {
         return std::nullopt;
       }
       hour = num(i);
@@ -1815,7 +2050,8 @@ class Recognizer {
         minute = num(j + 1);
         has_minutes = true;
         j += 2;
-        if (punct(j, ':') && glued(j) && number(j + 1) && glued(j + 1) && digits(j + 1) == 2) j += 2;  // seconds
+        if (punct(j, ':') && glued(j) && number(j + 1) && glued(j + 1) && digits(j + 1) == 2)
+          j += 2;  // seconds
       }
       if (minute >= kMinutesPerHour) return std::nullopt;
       // am / pm / a.m. / p.m.
@@ -1823,8 +2059,8 @@ class Recognizer {
       if (is(j, Kw::kAm) || is(j, Kw::kPm)) {
         meridiem = is(j, Kw::kAm) ? 1 : 2;
         ++j;
-      } else if ((word_is(j, "a") || word_is(j, "p")) && punct(j + 1, '.') && glued(j + 1) && word_is(j + 2, "m") &&
-                 glued(j + 2)) {
+      } else if ((word_is(j, "a") || word_is(j, "p")) && punct(j + 1, '.') && glued(j + 1) &&
+                 word_is(j + 2, "m") && glued(j + 2)) {
         meridiem = word_is(j, "a") ? 1 : 2;
         j += 3;
         if (punct(j, '.') && glued(j) && !(valid(j + 1) && t_[j + 1].newline_before) &&
@@ -1876,7 +2112,8 @@ class Recognizer {
         last_cal_->hour >= 0 || last_cal_->part != DayPart::kNone) {
       return std::nullopt;
     }
-    if (!(is(i, Kw::kAnd) || is(i, Kw::kOr) || is(i, Kw::kTo) || is(i, Kw::kThrough) || (dash(i) && glued(i)))) {
+    if (!(is(i, Kw::kAnd) || is(i, Kw::kOr) || is(i, Kw::kTo) || is(i, Kw::kThrough) ||
+          (dash(i) && glued(i)))) {
       return std::nullopt;
     }
     const size_t d = i + 1;
@@ -1891,9 +2128,10 @@ class Recognizer {
     if (number(end) || month_at(end) != 0) return std::nullopt;
     CalValue c = *last_cal_;
     c.day = num(d);
-    if (c.year && !year_month_day{std::chrono::year{*c.year}, std::chrono::month{static_cast<unsigned>(c.month)},
-                                  std::chrono::day{static_cast<unsigned>(c.day)}}
-                       .ok()) {
+    if (c.year &&
+        !year_month_day{std::chrono::year{*c.year}, std::chrono::month{static_cast<unsigned>(c.month)},
+                        std::chrono::day{static_cast<unsigned>(c.day)}}
+             .ok()) {
       return std::nullopt;
     }
     return date_match(d, end, c, last_anchored_);
@@ -1908,14 +2146,25 @@ class Recognizer {
   void apply_signal(Match& m) const {
     if (m.type != TimeType::kDate || m.is_ref || !m.mod.empty() || m.first == 0) return;
     switch (kw(m.first - 1)) {
-      case Kw::kSince: m.mod = "ON_OR_AFTER"; break;
-      case Kw::kBefore: m.mod = "BEFORE"; break;
-      case Kw::kAfter: m.mod = "AFTER"; break;
-      case Kw::kUntil: case Kw::kThrough: case Kw::kBy: m.mod = "ON_OR_BEFORE"; break;
+      case Kw::kSince:
+        m.mod = "ON_OR_AFTER";
+        break;
+      case Kw::kBefore:
+        m.mod = "BEFORE";
+        break;
+      case Kw::kAfter:
+        m.mod = "AFTER";
+        break;
+      case Kw::kUntil:
+      case Kw::kThrough:
+      case Kw::kBy:
+        m.mod = "ON_OR_BEFORE";
+        break;
       case Kw::kTo:
         if (is(m.first - 2, Kw::kPrior)) m.mod = "BEFORE";
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -1972,7 +2221,7 @@ class Recognizer {
   TimeGranularity ref_gran_ = TimeGranularity::kUnknown;
   int depth_ = 0;
   static constexpr size_t kNoToken = std::numeric_limits<size_t>::max();
-  size_t cue_first_ = kNoToken;  // set while a clock time parses its day
+  size_t cue_first_ = kNoToken;       // set while a clock time parses its day
   std::optional<CalValue> last_cal_;  // value of the expression just emitted (a date without mod)
   bool last_anchored_ = false;
 };

@@ -26,7 +26,9 @@ constexpr int kYearsPerMillennium = 1000;
 // ISO 8601: week 1 is the week holding January 4th.
 constexpr unsigned kIsoWeekAnchorDay = 4;
 
-bool year_ok(long y) { return y >= kMinYear && y <= kMaxYear; }
+bool year_ok(long y) {
+  return y >= kMinYear && y <= kMaxYear;
+}
 
 void append_padded(std::string& out, int value, int width) {
   char buf[16];
@@ -44,23 +46,34 @@ void append_year(std::string& out, const std::optional<int>& y) {
 
 std::string_view season_code(Season s) {
   switch (s) {
-    case Season::kSpring: return "SP";
-    case Season::kSummer: return "SU";
-    case Season::kFall: return "FA";
-    case Season::kWinter: return "WI";
-    case Season::kNone: break;
+    case Season::kSpring:
+      return "SP";
+    case Season::kSummer:
+      return "SU";
+    case Season::kFall:
+      return "FA";
+    case Season::kWinter:
+      return "WI";
+    case Season::kNone:
+      break;
   }
   return "XX";
 }
 
 std::string_view part_code(DayPart p) {
   switch (p) {
-    case DayPart::kMorning: return "MO";
-    case DayPart::kAfternoon: return "AF";
-    case DayPart::kEvening: return "EV";
-    case DayPart::kNight: return "NI";
-    case DayPart::kMidday: return "MI";
-    case DayPart::kNone: break;
+    case DayPart::kMorning:
+      return "MO";
+    case DayPart::kAfternoon:
+      return "AF";
+    case DayPart::kEvening:
+      return "EV";
+    case DayPart::kNight:
+      return "NI";
+    case DayPart::kMidday:
+      return "MI";
+    case DayPart::kNone:
+      break;
   }
   return "";
 }
@@ -72,16 +85,26 @@ sys_days iso_week_start(int iso_year, int week) {
   return monday + days{static_cast<long>(week - 1) * kDaysPerWeek};
 }
 
-int season_index(Season s) { return static_cast<int>(s) - static_cast<int>(Season::kSpring); }
-Season season_from_index(int i) { return static_cast<Season>(i + static_cast<int>(Season::kSpring)); }
+int season_index(Season s) {
+  return static_cast<int>(s) - static_cast<int>(Season::kSpring);
+}
+Season season_from_index(int i) {
+  return static_cast<Season>(i + static_cast<int>(Season::kSpring));
+}
 
 // Floor division and modulo, for negative shifts.
-long floor_div(long a, long b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-long floor_mod(long a, long b) { return a - floor_div(a, b) * b; }
+long floor_div(long a, long b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+long floor_mod(long a, long b) {
+  return a - floor_div(a, b) * b;
+}
 
 }  // namespace
 
-int iso_weekday(sys_days d) noexcept { return static_cast<int>(std::chrono::weekday{d}.iso_encoding()); }
+int iso_weekday(sys_days d) noexcept {
+  return static_cast<int>(std::chrono::weekday{d}.iso_encoding());
+}
 
 CalValue day_value(sys_days d) {
   const year_month_day ymd{d};
@@ -176,16 +199,20 @@ CalValue at_granularity(sys_days d, TimeGranularity g) {
   const int y = static_cast<int>(ymd.year());
   const int m = static_cast<int>(static_cast<unsigned>(ymd.month()));
   switch (g) {
-    case TimeGranularity::kWeek: return week_value(d);
-    case TimeGranularity::kMonth: return month_value(y, m);
-    case TimeGranularity::kQuarter: return quarter_value(y, (m - 1) / 3 + 1);
+    case TimeGranularity::kWeek:
+      return week_value(d);
+    case TimeGranularity::kMonth:
+      return month_value(y, m);
+    case TimeGranularity::kQuarter:
+      return quarter_value(y, (m - 1) / 3 + 1);
     case TimeGranularity::kSeason: {
       int sy = 0;
       Season s = Season::kNone;
       season_of(ymd, sy, s);
       return season_value(sy, s);
     }
-    case TimeGranularity::kYear: return year_value(y);
+    case TimeGranularity::kYear:
+      return year_value(y);
     case TimeGranularity::kDecade: {
       CalValue v;
       v.gran = g;
@@ -210,17 +237,41 @@ std::optional<sys_days> add_units(sys_days d, Unit u, long n) {
   long months = 0;
   long day_count = 0;
   switch (u) {
-    case Unit::kSecond: case Unit::kMinute: case Unit::kNone: return d;
-    case Unit::kHour: day_count = floor_div(n, kHoursPerDay); break;
-    case Unit::kDay: day_count = n; break;
-    case Unit::kWeekend: case Unit::kWeek: day_count = n * kDaysPerWeek; break;
-    case Unit::kFortnight: day_count = 2 * n * kDaysPerWeek; break;
-    case Unit::kMonth: months = n; break;
-    case Unit::kQuarter: months = 3 * n; break;
-    case Unit::kYear: months = n * kMonthsPerYear; break;
-    case Unit::kDecade: months = n * kMonthsPerYear * kYearsPerDecade; break;
-    case Unit::kCentury: months = n * kMonthsPerYear * kYearsPerCentury; break;
-    case Unit::kMillennium: months = n * kMonthsPerYear * kYearsPerMillennium; break;
+    case Unit::kSecond:
+    case Unit::kMinute:
+    case Unit::kNone:
+      return d;
+    case Unit::kHour:
+      day_count = floor_div(n, kHoursPerDay);
+      break;
+    case Unit::kDay:
+      day_count = n;
+      break;
+    case Unit::kWeekend:
+    case Unit::kWeek:
+      day_count = n * kDaysPerWeek;
+      break;
+    case Unit::kFortnight:
+      day_count = 2 * n * kDaysPerWeek;
+      break;
+    case Unit::kMonth:
+      months = n;
+      break;
+    case Unit::kQuarter:
+      months = 3 * n;
+      break;
+    case Unit::kYear:
+      months = n * kMonthsPerYear;
+      break;
+    case Unit::kDecade:
+      months = n * kMonthsPerYear * kYearsPerDecade;
+      break;
+    case Unit::kCentury:
+      months = n * kMonthsPerYear * kYearsPerCentury;
+      break;
+    case Unit::kMillennium:
+      months = n * kMonthsPerYear * kYearsPerMillennium;
+      break;
   }
   if (months == 0) {
     const sys_days r = d + days{day_count};
@@ -241,14 +292,25 @@ std::optional<sys_days> add_units(sys_days d, Unit u, long n) {
 
 TimeGranularity unit_granularity(Unit u) noexcept {
   switch (u) {
-    case Unit::kDay: case Unit::kWeekend: return TimeGranularity::kDay;
-    case Unit::kWeek: case Unit::kFortnight: return TimeGranularity::kWeek;
-    case Unit::kMonth: return TimeGranularity::kMonth;
-    case Unit::kQuarter: return TimeGranularity::kQuarter;
-    case Unit::kYear: return TimeGranularity::kYear;
-    case Unit::kDecade: return TimeGranularity::kDecade;
-    case Unit::kCentury: case Unit::kMillennium: return TimeGranularity::kCentury;
-    default: return TimeGranularity::kUnknown;
+    case Unit::kDay:
+    case Unit::kWeekend:
+      return TimeGranularity::kDay;
+    case Unit::kWeek:
+    case Unit::kFortnight:
+      return TimeGranularity::kWeek;
+    case Unit::kMonth:
+      return TimeGranularity::kMonth;
+    case Unit::kQuarter:
+      return TimeGranularity::kQuarter;
+    case Unit::kYear:
+      return TimeGranularity::kYear;
+    case Unit::kDecade:
+      return TimeGranularity::kDecade;
+    case Unit::kCentury:
+    case Unit::kMillennium:
+      return TimeGranularity::kCentury;
+    default:
+      return TimeGranularity::kUnknown;
   }
 }
 
@@ -263,20 +325,32 @@ std::string format_value(const CalValue& v) {
       }
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0) append_padded(out, v.month, 2); else out += "XX";
+      if (v.month > 0)
+        append_padded(out, v.month, 2);
+      else
+        out += "XX";
       out += '-';
-      if (v.day > 0) append_padded(out, v.day, 2); else out += "XX";
+      if (v.day > 0)
+        append_padded(out, v.day, 2);
+      else
+        out += "XX";
       break;
     case TimeGranularity::kWeek:
       append_year(out, v.year);
       out += "-W";
-      if (v.week > 0) append_padded(out, v.week, 2); else out += "XX";
+      if (v.week > 0)
+        append_padded(out, v.week, 2);
+      else
+        out += "XX";
       if (v.weekend) out += "-WE";
       break;
     case TimeGranularity::kMonth:
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0) append_padded(out, v.month, 2); else out += "XX";
+      if (v.month > 0)
+        append_padded(out, v.month, 2);
+      else
+        out += "XX";
       break;
     case TimeGranularity::kQuarter:
       append_year(out, v.year);
@@ -296,10 +370,16 @@ std::string format_value(const CalValue& v) {
       }
       break;
     case TimeGranularity::kDecade:
-      if (v.decade >= 0) append_padded(out, v.decade, 3); else out = "XXX";
+      if (v.decade >= 0)
+        append_padded(out, v.decade, 3);
+      else
+        out = "XXX";
       break;
     case TimeGranularity::kCentury:
-      if (v.century >= 0) append_padded(out, v.century, 2); else out = "XX";
+      if (v.century >= 0)
+        append_padded(out, v.century, 2);
+      else
+        out = "XX";
       break;
     case TimeGranularity::kUnknown:
       out = "XXXX";
@@ -328,20 +408,61 @@ std::string format_duration(Unit unit, int count) {
   long mult = 1;
   std::string_view unknown_letter;
   switch (unit) {
-    case Unit::kSecond: letter = "S"; time_part = true; break;
-    case Unit::kMinute: letter = "M"; time_part = true; break;
-    case Unit::kHour: letter = "H"; time_part = true; break;
-    case Unit::kDay: letter = "D"; break;
-    case Unit::kWeekend: letter = "D"; mult = 2; unknown_letter = "WE"; break;
-    case Unit::kWeek: letter = "W"; break;
-    case Unit::kFortnight: letter = "W"; mult = 2; break;
-    case Unit::kMonth: letter = "M"; break;
-    case Unit::kQuarter: letter = "M"; mult = 3; unknown_letter = "Q"; break;
-    case Unit::kYear: letter = "Y"; break;
-    case Unit::kDecade: letter = "Y"; mult = kYearsPerDecade; unknown_letter = "DE"; break;
-    case Unit::kCentury: letter = "Y"; mult = kYearsPerCentury; unknown_letter = "CE"; break;
-    case Unit::kMillennium: letter = "Y"; mult = kYearsPerMillennium; unknown_letter = "ML"; break;
-    case Unit::kNone: return "PX";
+    case Unit::kSecond:
+      letter = "S";
+      time_part = true;
+      break;
+    case Unit::kMinute:
+      letter = "M";
+      time_part = true;
+      break;
+    case Unit::kHour:
+      letter = "H";
+      time_part = true;
+      break;
+    case Unit::kDay:
+      letter = "D";
+      break;
+    case Unit::kWeekend:
+      letter = "D";
+      mult = 2;
+      unknown_letter = "WE";
+      break;
+    case Unit::kWeek:
+      letter = "W";
+      break;
+    case Unit::kFortnight:
+      letter = "W";
+      mult = 2;
+      break;
+    case Unit::kMonth:
+      letter = "M";
+      break;
+    case Unit::kQuarter:
+      letter = "M";
+      mult = 3;
+      unknown_letter = "Q";
+      break;
+    case Unit::kYear:
+      letter = "Y";
+      break;
+    case Unit::kDecade:
+      letter = "Y";
+      mult = kYearsPerDecade;
+      unknown_letter = "DE";
+      break;
+    case Unit::kCentury:
+      letter = "Y";
+      mult = kYearsPerCentury;
+      unknown_letter = "CE";
+      break;
+    case Unit::kMillennium:
+      letter = "Y";
+      mult = kYearsPerMillennium;
+      unknown_letter = "ML";
+      break;
+    case Unit::kNone:
+      return "PX";
   }
   std::string out = time_part ? "PT" : "P";
   if (count < 0) {
@@ -442,7 +563,8 @@ std::optional<sys_days> start_day(const CalValue& v) {
   switch (v.gran) {
     case TimeGranularity::kDay: {
       if (v.month == 0 || v.day == 0) return std::nullopt;
-      const year_month_day ymd{year{y}, month{static_cast<unsigned>(v.month)}, day{static_cast<unsigned>(v.day)}};
+      const year_month_day ymd{year{y}, month{static_cast<unsigned>(v.month)},
+                               day{static_cast<unsigned>(v.day)}};
       if (!ymd.ok()) return std::nullopt;
       return sys_days{ymd};
     }

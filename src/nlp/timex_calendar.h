@@ -31,11 +31,11 @@ struct CalValue {
   int quarter = 0;          // 1..4
   int half = 0;             // 1..2 (printed "H1"; gran kYear)
   Season season = Season::kNone;
-  int decade = -1;          // e.g. 199 for the 1990s
-  int century = -1;         // e.g. 19 for the 1900s
-  bool weekend = false;     // week value "...-WE"
+  int decade = -1;       // e.g. 199 for the 1990s
+  int century = -1;      // e.g. 19 for the 1900s
+  bool weekend = false;  // week value "...-WE"
   DayPart part = DayPart::kNone;
-  int hour = -1;            // clock time, with `minute`
+  int hour = -1;  // clock time, with `minute`
   int minute = 0;
 };
 

@@ -24,10 +24,12 @@ class TimexStage final : public Stage {
     std::vector<TimeExpression> found = nlp::find_time_expressions(doc.text, doc.published);
     for (TimeExpression& t : found) t.sentence = doc.sentence_at(t.span.begin);
     const size_t old_size = doc.times.size();
-    doc.times.insert(doc.times.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    doc.times.insert(doc.times.end(), std::make_move_iterator(found.begin()),
+                     std::make_move_iterator(found.end()));
     // Both halves are sorted; merging keeps earlier entries first on ties.
-    std::inplace_merge(doc.times.begin(), doc.times.begin() + static_cast<std::ptrdiff_t>(old_size), doc.times.end(),
-                       [](const TimeExpression& a, const TimeExpression& b) { return a.span.begin < b.span.begin; });
+    std::inplace_merge(
+        doc.times.begin(), doc.times.begin() + static_cast<std::ptrdiff_t>(old_size), doc.times.end(),
+        [](const TimeExpression& a, const TimeExpression& b) { return a.span.begin < b.span.begin; });
     return Status::Ok();
   }
 };

@@ -31,11 +31,11 @@ bool is_tracking(std::string_view param) {
 // Hand-written rather than via a URL library: Debian has none small enough
 // for this (libcurl's URL API does not drop parameters), and the rules are few.
 std::string canonical_url(std::string_view url) {
-  // Trim surrounding whitespace.
+  // Drop the fragment, then trim surrounding whitespace.
+  if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
   if (url.empty()) return {};
-  if (auto hash = url.find('#'); hash != std::string_view::npos) url = url.substr(0, hash);
 
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);

@@ -8,6 +8,7 @@
 
 #include "caspian/json.h"
 #include "caspian/store.h"
+#include "caspian/utf8.h"
 #include "store/sqlite_db.h"
 
 namespace caspian {
@@ -155,6 +156,28 @@ std::string quote_terms(std::string_view q) {
   }
   flush();
   return out;
+}
+
+// The lead of a body: cut at the end of the first sentence if it ends within
+// `bytes`, else at the last whole UTF-8 character, with newlines flattened.
+std::string lead_of(std::string bytes) {
+  if (auto bad = utf8::find_invalid(bytes)) bytes.resize(*bad);  // a character cut by the byte limit
+  for (char& c : bytes) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  // A period ends the first sentence when a lower-case letter or digit comes
+  // before it ("U.S. officials" does not end one) and a capital after it.
+  constexpr std::string_view kSentenceEnd = ". ";
+  for (size_t end = bytes.find(kSentenceEnd); end != std::string::npos; end = bytes.find(kSentenceEnd, end + 1)) {
+    const auto before = static_cast<unsigned char>(end > 0 ? bytes[end - 1] : ' ');
+    const auto after = static_cast<unsigned char>(end + 2 < bytes.size() ? bytes[end + 2] : ' ');
+    if ((std::islower(before) != 0 || std::isdigit(before) != 0) && std::isupper(after) != 0) {
+      bytes.resize(end + 1);
+      return bytes;
+    }
+  }
+  if (bytes.size() + utf8::kMaxSequenceBytes > kLeadBytes) bytes += "…";
+  return bytes;
 }
 
 class SqliteStore final : public Store {
@@ -428,12 +451,14 @@ class SqliteStore final : public Store {
     if (fts) {
       sql = fmt::format(
           "SELECT a.id, a.title, a.url, a.source, a.published, snippet(articles_fts, 1, '[', ']', '…', {}), "
-          "bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+          "bm25(articles_fts, 4.0, 1.0) AS score, substr(CAST(a.text AS BLOB), a.body_offset + 1, {}) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
           "WHERE articles_fts MATCH ?1",
-          kSnippetTokens);
+          kSnippetTokens, kLeadBytes);
     } else {
-      sql = "SELECT a.id, a.title, a.url, a.source, a.published, substr(a.text, a.body_offset + 1, 160), 0 AS score "
-            "FROM articles a WHERE ?1 IS NULL";
+      sql = fmt::format(
+          "SELECT a.id, a.title, a.url, a.source, a.published, '', 0 AS score, "
+          "substr(CAST(a.text AS BLOB), a.body_offset + 1, {}) FROM articles a WHERE ?1 IS NULL",
+          kLeadBytes);
     }
     int next = 2;
     if (q.since) sql += fmt::format(" AND a.published >= ?{}", next++);
@@ -457,7 +482,7 @@ class SqliteStore final : public Store {
       if (!row.ok()) return row.status();
       if (!*row) break;
       out.push_back({s->col_int(0), s->col_text(1), s->col_text(2), s->col_text(3), date_or_null(*s, 4),
-                     s->col_text(5), s->col_double(6)});
+                     s->col_text(5), lead_of(s->col_text(7)), s->col_double(6)});
     }
     return out;
   }

@@ -265,10 +265,11 @@ int cmd_search(const SearchFlags& f, const std::string& db) {
     for (size_t i = 0; i < hits->size(); ++i) {
       const auto& h = (*hits)[i];
       std::cout << (i ? ",\n " : "")
-                << fmt::format(R"({{"article_id": {}, "published": {}, "score": {:.4f}, "title": {}, "url": {}, "source": {}, "snippet": {}}})",
+                << fmt::format(R"({{"article_id": {}, "published": {}, "score": {:.4f}, "title": {}, "url": {}, "source": {}, "snippet": {}, "lead": {}}})",
                                h.article_id, h.published ? "\"" + caspian::format_date(*h.published) + "\"" : "null",
                                h.score, caspian::json_string(h.title), caspian::json_string(h.url),
-                               caspian::json_string(h.source), caspian::json_string(h.snippet));
+                               caspian::json_string(h.source), caspian::json_string(h.snippet),
+                               caspian::json_string(h.lead));
     }
     std::cout << "]\n";
   } else {
@@ -335,8 +336,9 @@ int cmd_summary(const std::string& db, const std::string& query, int top) {
     if (timeline.ok()) {
       fmt::print("\nTimeline for \"{}\" (oldest first):\n", query);
       for (const auto& h : *timeline) {
-        fmt::print("  {}  {}\n", h.published ? caspian::format_date(*h.published) : "----------",
-                   h.title.empty() ? h.snippet : h.title);
+        if (!h.published) continue;  // a timeline shows dated articles only
+        fmt::print("  {}  #{:<5} {}\n", caspian::format_date(*h.published), h.article_id,
+                   h.lead.empty() ? h.title : h.lead);
       }
     }
   }
