@@ -250,6 +250,9 @@ TEST(TimexDates, HolidaysAndClockTimes) {
   expect_value("It happened at Easter 2024.", "Easter 2024", "2024-03-31");
   expect_value("The vote closes at 10 a.m. Tuesday.", "10 a.m. Tuesday", "2025-08-19T10:00");
   expect_value("The vote closes at 3:30 p.m. EDT.", "3:30 p.m. EDT", "2025-08-20T15:30");
+  expect_value("Markets reopen on New Year's Day.", "New Year's Day", "2026-01-01");
+  // Other calendars and places are not these days.
+  EXPECT_TRUE(find("They marked Chinese New Year and Orthodox Easter on Easter Island.").empty());
 }
 
 // ---- no anchor ---------------------------------------------------------------
@@ -274,6 +277,22 @@ TEST(TimexNoAnchor, RelativeExpressionsStayUnderspecified) {
 TEST(TimexNoAnchor, InvalidAnchorIsIgnored) {
   const year_month_day bad{year{2025}, std::chrono::February, std::chrono::day{30}};
   expect_value("It happened on July 10.", "July 10", "XXXX-07-10", "", bad);
+  const year_month_day far{year{9999}, std::chrono::December, std::chrono::day{31}};
+  expect_value("It happened on July 10.", "July 10", "XXXX-07-10", "", far);
+}
+
+TEST(TimexDates, AnaphoraKeepTheirOrigin) {
+  // Relative to a date written in the text: not anchored to the publication date.
+  const std::string text = "The deal was signed on March 3, 2020. The next day, markets rose.";
+  const auto next = expr(text, "The next day");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->value, "2020-03-04");
+  EXPECT_FALSE(next->anchored);
+  // Relative to the publication date.
+  const auto after = expr("Markets fell yesterday. The next day they rose.", "The next day");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->value, "2025-08-20");
+  EXPECT_TRUE(after->anchored);
 }
 
 // ---- false positives -----------------------------------------------------------
@@ -497,11 +516,14 @@ TEST(TimexStage, FillsTimesWithSentences) {
   EXPECT_EQ(doc.times[1].sentence, 1u);
   EXPECT_EQ(doc.times[2].mod, "ON_OR_AFTER");
   EXPECT_EQ(doc.times[2].sentence, 2u);
-  // Running again appends, keeping the vector sorted by offset.
+  // Running again appends and leaves the earlier entries in place.
+  const std::vector<TimeExpression> first_run = doc.times;
   ASSERT_TRUE((*stage)->process(doc).ok());
   ASSERT_EQ(doc.times.size(), 6u);
-  for (size_t i = 1; i < doc.times.size(); ++i)
-    EXPECT_LE(doc.times[i - 1].span.begin, doc.times[i].span.begin);
+  for (size_t i = 0; i < first_run.size(); ++i) {
+    EXPECT_EQ(doc.times[i], first_run[i]);
+    EXPECT_EQ(doc.times[i + 3], first_run[i]);
+  }
 }
 
 TEST(TimexStage, WithoutPublicationDate) {

@@ -344,8 +344,9 @@ Result<TimexEvalReport> evaluate_timeml(const std::vector<std::filesystem::path>
   for (const std::filesystem::path& p : files_or_dirs) {
     std::error_code ec;
     const auto st = std::filesystem::status(p, ec);
-    if (ec || !std::filesystem::exists(st))
+    if (ec || !std::filesystem::exists(st)) {
       return Status(ErrorCode::kNotFound, "no such file: " + p.string());
+    }
     if (std::filesystem::is_directory(st)) {
       std::vector<std::filesystem::path> found;
       std::filesystem::recursive_directory_iterator it(p, ec), end;

@@ -109,9 +109,11 @@ class Recognizer {
  public:
   Recognizer(std::string_view text, std::optional<year_month_day> anchor)
       : text_(text), t_(timex::tokenize(text)) {
+    // Anchors far outside news history are ignored, which keeps every year
+    // computed from one (the anchor's +- a year or so) printable in 4 digits.
     if (anchor && anchor->ok()) {
       const int y = static_cast<int>(anchor->year());
-      if (y >= timex::kMinYear && y <= timex::kMaxYear) anchor_ = sys_days{*anchor};
+      if (y >= kMinDateYear && y <= kMaxDateYear) anchor_ = sys_days{*anchor};
     }
     scan_date_order();
   }
@@ -351,8 +353,9 @@ class Recognizer {
     if (!anchor_) return unknown_year(timex::month_value(0, m));
     const long a = static_cast<long>(anchor_year()) * kMonthsPerYear + anchor_month() - 1;
     std::vector<long> cands;
-    for (int dy = -1; dy <= 1; ++dy)
+    for (int dy = -1; dy <= 1; ++dy) {
       cands.push_back(static_cast<long>(anchor_year() + dy) * kMonthsPerYear + m - 1);
+    }
     const auto idx = pick(cands, dir, [&](long c) { return c - a; });
     anchored = true;
     const long i = idx.value_or(cands[1]);
@@ -398,8 +401,9 @@ class Recognizer {
     }
     anchored = true;
     const int aw = timex::iso_weekday(*anchor_);
-    if (dir == Dir::kFuture)
+    if (dir == Dir::kFuture) {
       return timex::day_value(*anchor_ + days{(wd - aw + kDaysPerWeek) % kDaysPerWeek});
+    }
     return timex::day_value(*anchor_ - days{(aw - wd + kDaysPerWeek) % kDaysPerWeek});
   }
 
@@ -426,7 +430,8 @@ class Recognizer {
     return timex::day_value(*anchor_ + days{wd - aw});
   }
 
-  // Season of an unstated year, or last/this/next one (offset -1/0/+1 with `explicit_offset`).
+  // Season `s` of an unstated year (by `dir`), or with `offset` -1/0/+1 the
+  // last one before the anchor's season, the one of its year, the next one after it.
   std::optional<CalValue> resolve_season(Season s, Dir dir, std::optional<int> offset, bool& anchored) const {
     if (!anchor_) return unknown_year(timex::season_value(0, s));
     int ay = 0;
@@ -474,6 +479,8 @@ class Recognizer {
     if (ref_) return ref_;
     return anchor_;
   }
+  // Whether the reference time came from the publication date.
+  bool reference_anchored() const { return ref_ ? ref_anchored_ : anchor_.has_value(); }
 
   // ---- the grammar -------------------------------------------------------
 
@@ -524,7 +531,6 @@ class Recognizer {
         case Kw::kFew:
         case Kw::kSeveral:
         case Kw::kMany:
-        case Kw::kDozen:
           best = longer(std::move(best), parse_quantity(i));
           break;
         case Kw::kEarly:
@@ -691,8 +697,9 @@ class Recognizer {
     }
     // Do not end on a separator.
     while (j > start + 1 &&
-           (punct(j - 1, ':') || punct(j - 1, '.') || punct(j - 1, '+') || punct(j - 1, '-')))
+           (punct(j - 1, ':') || punct(j - 1, '.') || punct(j - 1, '+') || punct(j - 1, '-'))) {
       --j;
+    }
     return j;
   }
 
@@ -882,17 +889,18 @@ class Recognizer {
   // --- years: "1997" with support
   //
   // A bare four-digit number is a year only when it lies in 1800..2100, is not
-  // part of a larger number ("2,000", "2025.5", "$2025", "A2025") and has
-  // support: a preceding "in", "since", "by", "from", "until"/"till", "to",
-  // "through", "before", "after", "during", "between", "of", "for", "into",
-  // "both", "around"/"about" (not before a word: "around 2000 people"), "year",
-  // or a month (handled by the month rules); "and"/"or"/"to"/","/"-" after
-  // another year ("2019 and 2020", "2019-2021"), "back to"/"dating to";
-  // parentheses "(1997)"; a possessive
-  // "2025's"; a following "-" and year; a determiner or possessive before it
-  // and a word after it ("the 1996 bombing", "a 1996 law", "Iraq's 1990
-  // invasion": edited news writes counts of a thousand or more with a comma).
-  // Never when a count noun follows ("in 2000 people").
+  // part of a larger number ("2,000", "2025.5", "$2025", "A2025"), is not
+  // followed by a count noun ("in 2000 people") and has support:
+  //   * a preceding "in", "since", "by", "from", "until"/"till", "through",
+  //     "before", "after", "during", "between", "of", "for", "into", "both",
+  //     "year", "early"/"late"/"mid"; a month (see the month rules);
+  //   * "around"/"about" unless a word follows ("around 2000 people");
+  //   * "and"/"or"/"to"/","/"-" after another year ("2019 and 2020",
+  //     "2019-2021"), "back to"/"dating to" ("rose to 2000" is no year);
+  //   * parentheses "(1997)"; a possessive "2025's"; a following "-" and year;
+  //   * a determiner or possessive before it and a word after it ("the 1996
+  //     bombing", "a 1996 law", "Iraq's 1990 invasion"): edited news writes
+  //     counts of a thousand or more with a comma ("the 2,000 people").
   std::optional<Match> parse_year(size_t i, bool vouched) {
     if (!year_at(i, kMinBareYear, kMaxBareYear)) return std::nullopt;
     if (glued(i + 1) && is(i + 1, Kw::kS)) return std::nullopt;  // decade
@@ -958,10 +966,12 @@ class Recognizer {
     }
     if (punct(i - 1, '(') && punct(i + 1, ')')) return true;
     if (punct(i + 1, '\'') && glued(i + 1) && is(i + 2, Kw::kS) && glued(i + 2)) return true;
-    if (dash(i + 1) && glued(i + 1) && year_at(i + 2, kMinBareYear, kMaxBareYear) && glued(i + 2))
+    if (dash(i + 1) && glued(i + 1) && year_at(i + 2, kMinBareYear, kMaxBareYear) && glued(i + 2)) {
       return true;
-    if (punct(i - 1, ',') && year_at(i - 2, kMinBareYear, kMaxBareYear))
+    }
+    if (punct(i - 1, ',') && year_at(i - 2, kMinBareYear, kMaxBareYear)) {
       return true;  // "2018, 2019 and 2020"
+    }
     return false;
   }
 
@@ -1072,8 +1082,9 @@ class Recognizer {
       }
     }
     if (!supported) return std::nullopt;
-    if (is(i + 1, Kw::kOf) || is(i + 1, Kw::kIn))
+    if (is(i + 1, Kw::kOf) || is(i + 1, Kw::kIn)) {
       return std::nullopt;  // "the fall of Rome", "the fall in prices"
+    }
     bool anchored = false;
     auto v = resolve_season(s, dir_for(i, i + 1, Dir::kNearest), std::nullopt, anchored);
     if (!v) return std::nullopt;
@@ -1099,8 +1110,9 @@ class Recognizer {
     };
     size_t y = j;
     if (is(y, Kw::kOf) || punct(y, ',')) ++y;
-    if (year_at(y, kMinDateYear, kMaxDateYear) && !glued(y))
+    if (year_at(y, kMinDateYear, kMaxDateYear) && !glued(y)) {
       return date_match(first, y + 1, make(num(y)), false);
+    }
     if (is(j, Kw::kOf)) {
       // "of last year", "of this year", "of the year"
       if (auto core = parse_date_core(j + 1, true); core && core->cal &&
@@ -1140,8 +1152,9 @@ class Recognizer {
     const int n = lx(i)->ordinal;
     size_t j = i + 1;
     if (dash(j) && glued(j)) ++j;
-    if (unit_at(j) == Unit::kQuarter && singular_unit(j) && n >= 1 && n <= 4)
+    if (unit_at(j) == Unit::kQuarter && singular_unit(j) && n >= 1 && n <= 4) {
       return quarter_tail(i, j + 1, n, 0);
+    }
     if (is(j, Kw::kHalf) && (n == 1 || n == 2) && is(j + 1, Kw::kOf)) {
       auto m = quarter_tail(i, j + 1, 0, n);
       if (m && m->last > j + 2) return m;  // only with an explicit "of <year>"
@@ -1223,6 +1236,9 @@ class Recognizer {
         return std::nullopt;
       }
     }
+    // "Orthodox Easter", "Chinese New Year", "Easter Island", "Christmas Island": other days, or none.
+    const auto name_word = [&](size_t k) { return capital(k) && lx(k) == nullptr; };
+    if (name_word(i - 1) || name_word(j)) return std::nullopt;
     auto day_in = [h](int y) -> std::optional<sys_days> {
       using std::chrono::day;
       using std::chrono::month;
@@ -1267,9 +1283,10 @@ class Recognizer {
       // Fixed-date holidays keep month and day; movable ones stay unknown.
       CalValue v;
       v.gran = TimeGranularity::kDay;
-      if (auto d = day_in(2001); d && h != Holiday::kEaster && h != Holiday::kGoodFriday &&
-                                 h != Holiday::kThanksgiving && h != Holiday::kLaborDay &&
-                                 h != Holiday::kMemorialDay) {
+      constexpr int kCommonYear = 2001;  // any year works for fixed dates but Feb 29
+      if (auto d = day_in(kCommonYear); d && h != Holiday::kEaster && h != Holiday::kGoodFriday &&
+                                        h != Holiday::kThanksgiving && h != Holiday::kLaborDay &&
+                                        h != Holiday::kMemorialDay) {
         const CalValue dv = timex::day_value(*d);
         v.month = dv.month;
         v.day = dv.day;
@@ -1426,7 +1443,7 @@ class Recognizer {
     if (!d) return std::nullopt;
     CalValue v = timex::at_granularity(*d, g);
     v.part = part;
-    return date_match(first, j + 1, v, anchor_.has_value());
+    return date_match(first, j + 1, v, reference_anchored());
   }
 
   // --- the ...
@@ -1497,21 +1514,24 @@ class Recognizer {
           }
           break;
         case Kw::kYear:
-          if (year_at(j + 1, kMinDateYear, kMaxDateYear))
+          if (year_at(j + 1, kMinDateYear, kMaxDateYear)) {
             m = date_match(i, j + 2, timex::year_value(num(j + 1)), false);
+          }
           break;
         case Kw::kDay:
           // "the day before yesterday", "the day after tomorrow"
           if (is(j + 1, Kw::kBefore) && lx(j + 2) != nullptr && lx(j + 2)->is_dayref &&
               lx(j + 2)->day_offset == -1) {
             bool anchored = false;
-            if (auto v = anchor_shift(TimeGranularity::kDay, -2, anchored))
+            if (auto v = anchor_shift(TimeGranularity::kDay, -2, anchored)) {
               m = date_match(i, j + 3, *v, anchored);
+            }
           } else if (is(j + 1, Kw::kAfter) && lx(j + 2) != nullptr && lx(j + 2)->is_dayref &&
                      lx(j + 2)->day_offset == 1) {
             bool anchored = false;
-            if (auto v = anchor_shift(TimeGranularity::kDay, 2, anchored))
+            if (auto v = anchor_shift(TimeGranularity::kDay, 2, anchored)) {
               m = date_match(i, j + 3, *v, anchored);
+            }
           }
           break;
         default:
@@ -1554,15 +1574,15 @@ class Recognizer {
         const bool prep = is(i - 1, Kw::kIn) || is(i - 1, Kw::kDuring) || is(i - 1, Kw::kBy) ||
                           is(i - 1, Kw::kUntil) || is(i - 1, Kw::kSince) || is(i - 1, Kw::kThrough) ||
                           is(i - 1, Kw::kOver);
-        if (auto s = parse_season(j, !fall || prep)) {
-          m = std::move(s);
+        if (auto season = parse_season(j, !fall || prep)) {
+          m = std::move(season);
           m->first = i;
         }
       }
     }
     if (!m) {
-      // "the 1990s", "the '90s", "the nineties", "the 20th century", "the third quarter", "the first half of
-      // 2025"
+      // "the 1990s", "the '90s", "the nineties", "the 20th century", "the third quarter",
+      // "the first half of 2025"
       std::optional<Match> core;
       if (number(j) || punct(j, '\'') || (l != nullptr && l->decade_word != 0)) core = parse_decade(j, true);
       if (!core && number(j) && digits(j) <= 2 && glued(j + 1) && skip_ordinal_suffix(j + 1) == j + 2 &&
@@ -1606,7 +1626,7 @@ class Recognizer {
     if (auto c = parse_count(j); c && c->value != 1 && !c->article) {
       const size_t u = c->end;
       const Unit unit = unit_at(u);
-      if (unit != Unit::kNone && unit != Unit::kWeekend && (plural_unit(u) || c->value == 1)) {
+      if (unit != Unit::kNone && unit != Unit::kWeekend && plural_unit(u)) {
         Match m = literal_match(i, u + 1, TimeType::kDuration, timex::format_duration(unit, c->value),
                                 timex::unit_granularity(unit));
         if (c->approx) m.mod = "APPROX";
@@ -1759,12 +1779,6 @@ class Recognizer {
       case Kw::kMany:
         c.end = i + 1;
         return c;
-      case Kw::kApprox:  // "some years"
-        if (word_is(i, "some")) {
-          c.end = i + 1;
-          return c;
-        }
-        return std::nullopt;
       default:
         return std::nullopt;
     }
@@ -1867,7 +1881,7 @@ class Recognizer {
     }
     auto d = timex::add_units(*ref, unit, n);
     if (!d) return std::nullopt;
-    return date_match(first, last, timex::at_granularity(*d, g), anchor_.has_value());
+    return date_match(first, last, timex::at_granularity(*d, g), reference_anchored());
   }
 
   // --- plural units standing alone: "for years" (PXY), "decades-long", "years ago" (PAST_REF)
@@ -1908,8 +1922,9 @@ class Recognizer {
         ++j;
         break;
       case Kw::kOver:
-        if (!number(j) && (lx(j) == nullptr || lx(j)->cardinal == 0))
+        if (!number(j) && (lx(j) == nullptr || lx(j)->cardinal == 0)) {
           return std::nullopt;  // "over the past ..."
+        }
         mod = "MORE_THAN";
         break;
       case Kw::kAt:
@@ -2050,8 +2065,9 @@ class Recognizer {
         minute = num(j + 1);
         has_minutes = true;
         j += 2;
-        if (punct(j, ':') && glued(j) && number(j + 1) && glued(j + 1) && digits(j + 1) == 2)
+        if (punct(j, ':') && glued(j) && number(j + 1) && glued(j + 1) && digits(j + 1) == 2) {
           j += 2;  // seconds
+        }
       }
       if (minute >= kMinutesPerHour) return std::nullopt;
       // am / pm / a.m. / p.m.
@@ -2093,9 +2109,12 @@ class Recognizer {
       v = *day->cal;
       anchored = day->anchored;
       last = day->last;
-    } else if (const auto ref = ref_gran_ == TimeGranularity::kDay ? ref_ : anchor_) {
-      v = timex::day_value(*ref);
-      anchored = anchor_.has_value();
+    } else if (ref_ && ref_gran_ == TimeGranularity::kDay) {  // the day last mentioned
+      v = timex::day_value(*ref_);
+      anchored = ref_anchored_;
+    } else if (anchor_) {
+      v = timex::day_value(*anchor_);
+      anchored = true;
     } else {
       v.gran = TimeGranularity::kDay;
     }
@@ -2204,6 +2223,7 @@ class Recognizer {
         if (auto start = timex::start_day(*m.cal)) {
           ref_ = *start;
           ref_gran_ = m.cal->gran;
+          ref_anchored_ = m.anchored;
         }
       }
     } else {
@@ -2219,6 +2239,7 @@ class Recognizer {
   bool month_first_ = false;
   std::optional<sys_days> ref_;
   TimeGranularity ref_gran_ = TimeGranularity::kUnknown;
+  bool ref_anchored_ = false;
   int depth_ = 0;
   static constexpr size_t kNoToken = std::numeric_limits<size_t>::max();
   size_t cue_first_ = kNoToken;       // set while a clock time parses its day

@@ -325,31 +325,31 @@ std::string format_value(const CalValue& v) {
       }
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0)
+      if (v.month > 0) {
         append_padded(out, v.month, 2);
-      else
+      } else
         out += "XX";
       out += '-';
-      if (v.day > 0)
+      if (v.day > 0) {
         append_padded(out, v.day, 2);
-      else
+      } else
         out += "XX";
       break;
     case TimeGranularity::kWeek:
       append_year(out, v.year);
       out += "-W";
-      if (v.week > 0)
+      if (v.week > 0) {
         append_padded(out, v.week, 2);
-      else
+      } else
         out += "XX";
       if (v.weekend) out += "-WE";
       break;
     case TimeGranularity::kMonth:
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0)
+      if (v.month > 0) {
         append_padded(out, v.month, 2);
-      else
+      } else
         out += "XX";
       break;
     case TimeGranularity::kQuarter:
@@ -370,15 +370,15 @@ std::string format_value(const CalValue& v) {
       }
       break;
     case TimeGranularity::kDecade:
-      if (v.decade >= 0)
+      if (v.decade >= 0) {
         append_padded(out, v.decade, 3);
-      else
+      } else
         out = "XXX";
       break;
     case TimeGranularity::kCentury:
-      if (v.century >= 0)
+      if (v.century >= 0) {
         append_padded(out, v.century, 2);
-      else
+      } else
         out = "XX";
       break;
     case TimeGranularity::kUnknown:

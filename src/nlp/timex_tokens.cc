@@ -106,7 +106,6 @@ bool starts_expression(Kw k) {
     case Kw::kCurrently:
     case Kw::kRecently:
     case Kw::kNowadays:
-    case Kw::kSoon:
     case Kw::kThese:
     case Kw::kQ:
     case Kw::kFiscal:
@@ -118,11 +117,6 @@ bool starts_expression(Kw k) {
     case Kw::kMidnight:
     case Kw::kFirst:
     case Kw::kSecond:
-    case Kw::kHalf:
-    case Kw::kDecade:
-    case Kw::kCentury:
-    case Kw::kDozen:
-    case Kw::kYear:
       return true;
     default:
       return false;

@@ -71,7 +71,7 @@ struct Lexeme {
   uint8_t weekday = 0;  // ISO 1 (Monday) .. 7 (Sunday)
   Season season = Season::kNone;
   uint8_t cardinal = 0;  // "one".."ninety"; 0 when not a number word
-  uint8_t ordinal = 0;   // "first".."thirty-first" components; 0 otherwise
+  uint8_t ordinal = 0;   // "first".."twentieth", "thirtieth"; 0 otherwise
   Unit unit = Unit::kNone;
   bool plural = false;  // unit written in the plural ("years")
   DayPart part = DayPart::kNone;
