@@ -64,10 +64,11 @@ int main(int argc, char** argv) {
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
 
   std::vector<caspian::Document> docs;
-  (void)caspian::read_inputs(inputs, {}, [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
-    if (d.ok()) docs.push_back(std::move(d).value());
-    return true;
-  });
+  (void)caspian::read_inputs(inputs, {},
+                             [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
+                               if (d.ok()) docs.push_back(std::move(d).value());
+                               return true;
+                             });
   uint64_t bytes = 0;
   for (const auto& d : docs) bytes += d.text.size();
 

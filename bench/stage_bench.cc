@@ -32,7 +32,8 @@ void run_stages(benchmark::State& state, std::vector<std::string> stages) {
   prereq_opts.stages = {"tokenize"};
   auto prereq = caspian::Pipeline::create(prereq_opts);
   caspian::Document base = seed();
-  if (prereq.ok() && opts.stages != std::vector<std::string>{"tokenize"} && opts.stages.size() == 1) prereq->run(base);
+  if (prereq.ok() && opts.stages != std::vector<std::string>{"tokenize"} && opts.stages.size() == 1)
+    prereq->run(base);
   for (auto _ : state) {
     caspian::Document d = base;
     p->run(d);
@@ -41,11 +42,21 @@ void run_stages(benchmark::State& state, std::vector<std::string> stages) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(base.text.size()));
 }
 
-void BM_Tokenize(benchmark::State& s) { run_stages(s, {"tokenize"}); }
-void BM_Timex(benchmark::State& s) { run_stages(s, {"timex"}); }
-void BM_Gazetteer(benchmark::State& s) { run_stages(s, {"gazetteer"}); }
-void BM_RuleNer(benchmark::State& s) { run_stages(s, {"rule_ner"}); }
-void BM_Pipeline(benchmark::State& s) { run_stages(s, caspian::stage_names()); }
+void BM_Tokenize(benchmark::State& s) {
+  run_stages(s, {"tokenize"});
+}
+void BM_Timex(benchmark::State& s) {
+  run_stages(s, {"timex"});
+}
+void BM_Gazetteer(benchmark::State& s) {
+  run_stages(s, {"gazetteer"});
+}
+void BM_RuleNer(benchmark::State& s) {
+  run_stages(s, {"rule_ner"});
+}
+void BM_Pipeline(benchmark::State& s) {
+  run_stages(s, caspian::stage_names());
+}
 
 BENCHMARK(BM_Tokenize);
 BENCHMARK(BM_Timex);

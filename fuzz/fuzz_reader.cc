@@ -24,10 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opts.max_bytes = kSmallLimit;
   for (caspian::InputFormat format : {caspian::InputFormat::kAuto, caspian::InputFormat::kJsonl}) {
     opts.format = format;
-    (void)caspian::read_inputs({path}, opts, [](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
-      if (d.ok() && d->body_offset > d->text.size()) __builtin_trap();
-      return true;
-    });
+    (void)caspian::read_inputs({path}, opts,
+                               [](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
+                                 if (d.ok() && d->body_offset > d->text.size()) __builtin_trap();
+                                 return true;
+                               });
   }
   return 0;
 }

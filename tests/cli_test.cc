@@ -81,7 +81,8 @@ TEST_F(CliTest, AnalyzeSeedArticleAsJson) {
     EXPECT_TRUE(ids.count(id)) << id;
   }
   std::map<std::string, std::string> times;
-  for (const auto& t : j["times"]) times[t["text"].get<std::string>()] = t["value"].get<std::string>() + "/" + t["mod"].get<std::string>();
+  for (const auto& t : j["times"])
+    times[t["text"].get<std::string>()] = t["value"].get<std::string>() + "/" + t["mod"].get<std::string>();
   EXPECT_EQ(times["July 10"], "2025-07-10/");
   EXPECT_EQ(times["late 2025"], "2025/END");
   EXPECT_EQ(times["late 2024"], "2024/END");
@@ -95,9 +96,12 @@ TEST_F(CliTest, AnalyzeReadsStdinAndPrintsText) {
 }
 
 TEST_F(CliTest, IngestTwiceStoresNothingNew) {
-  const std::string corpus = write("c.jsonl",
-                                   "{\"title\":\"Chemical weapons found\",\"text\":\"Inspectors found chemical weapons in Syria.\",\"url\":\"https://a.example/1\",\"date\":\"2025-01-02\"}\n"
-                                   "{\"title\":\"Talks in Almaty\",\"text\":\"Leaders of Armenia and Azerbaijan met in Almaty.\",\"url\":\"https://a.example/2\",\"date\":\"2025-01-03\"}\n");
+  const std::string corpus =
+      write("c.jsonl",
+            "{\"title\":\"Chemical weapons found\",\"text\":\"Inspectors found chemical weapons in "
+            "Syria.\",\"url\":\"https://a.example/1\",\"date\":\"2025-01-02\"}\n"
+            "{\"title\":\"Talks in Almaty\",\"text\":\"Leaders of Armenia and Azerbaijan met in "
+            "Almaty.\",\"url\":\"https://a.example/2\",\"date\":\"2025-01-03\"}\n");
   auto first = run("ingest --db " + db_ + " " + corpus + " " + kSeed + " --date 2025-08-20");
   ASSERT_EQ(first.exit_code, 0) << first.out;
   EXPECT_NE(first.out.find("3 stored"), std::string::npos) << first.out;
@@ -130,10 +134,12 @@ TEST_F(CliTest, BadInputsFailAloneAndTheExitCodeSaysSo) {
   const auto good = write("good.txt", "Headline\nLeaders met in Almaty.");
   const auto bad_utf8 = write("bad.txt", "Headline\n\xFF\xFE broken");
   const auto empty = write("empty.txt", "");
-  const auto binary = write("bin.dat", std::string("\x7f" "ELF\0\0\0\1", 8));
+  const auto binary = write("bin.dat", std::string("\x7f"
+                                                   "ELF\0\0\0\1",
+                                                   8));
   const auto jsonl = write("lines.jsonl", "{\"title\":\"ok\",\"text\":\"fine\"}\nnot json\n");
-  auto r = run("ingest --db " + db_ + " " + good + " " + bad_utf8 + " " + empty + " " + binary + " " + jsonl + " " +
-               (dir_ / "missing.txt").string());
+  auto r = run("ingest --db " + db_ + " " + good + " " + bad_utf8 + " " + empty + " " + binary + " " + jsonl +
+               " " + (dir_ / "missing.txt").string());
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find(bad_utf8 + ": invalid-utf8"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(empty + ": empty-input"), std::string::npos) << r.out;
@@ -148,11 +154,12 @@ TEST_F(CliTest, InterruptedIngestLeavesAConsistentDatabase) {
   std::string lines;
   for (int i = 0; i < 20000; ++i) {
     lines += "{\"title\":\"Article " + std::to_string(i) +
-             "\",\"text\":\"Leaders met in Almaty and Baku on July 10. Number " + std::to_string(i) + ".\"}\n";
+             "\",\"text\":\"Leaders met in Almaty and Baku on July 10. Number " + std::to_string(i) +
+             ".\"}\n";
   }
   const auto corpus = write("big.jsonl", lines);
-  const std::string cmd = "timeout --preserve-status -s INT 1 " + std::string(CASPIAN_BINARY) + " ingest --quiet --db " + db_ + " " +
-                          corpus + " > /dev/null 2>&1";
+  const std::string cmd = "timeout --preserve-status -s INT 1 " + std::string(CASPIAN_BINARY) +
+                          " ingest --quiet --db " + db_ + " " + corpus + " > /dev/null 2>&1";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   const int code = WEXITSTATUS(status);

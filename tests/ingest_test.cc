@@ -1,11 +1,11 @@
 // Readers of untrusted input: each bad input yields one clear error naming it,
 // and reading goes on.
+#include "caspian/ingest.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "caspian/ingest.h"
 
 namespace caspian {
 namespace {
@@ -72,9 +72,9 @@ TEST_F(IngestTest, MetadataFlagsApplyToText) {
 }
 
 TEST_F(IngestTest, NewsPleaseJson) {
-  const auto p = write("a.json",
-                       R"({"title":"T","maintext":"Body.","date_publish":"2025-08-20 09:00:00","url":"u",)"
-                       R"("source_domain":"s.org","language":"en","categories":["x"]})");
+  const auto p =
+      write("a.json", R"({"title":"T","maintext":"Body.","date_publish":"2025-08-20 09:00:00","url":"u",)"
+                      R"("source_domain":"s.org","language":"en","categories":["x"]})");
   auto recs = read({p});
   ASSERT_TRUE(recs[0].doc) << recs[0].status.to_string();
   EXPECT_EQ(recs[0].doc->title, "T");
@@ -84,7 +84,8 @@ TEST_F(IngestTest, NewsPleaseJson) {
 }
 
 TEST_F(IngestTest, JsonlMalformedLineIsReportedWithLineNumberAndReadingGoesOn) {
-  const auto p = write("a.jsonl", "{\"title\":\"one\",\"text\":\"a\"}\n{broken\n\n{\"title\":\"three\",\"text\":\"c\"}\n");
+  const auto p = write(
+      "a.jsonl", "{\"title\":\"one\",\"text\":\"a\"}\n{broken\n\n{\"title\":\"three\",\"text\":\"c\"}\n");
   auto recs = read({p});
   ASSERT_EQ(recs.size(), 3U);
   EXPECT_TRUE(recs[0].doc);

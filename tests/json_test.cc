@@ -1,7 +1,7 @@
 // Round trips of the versioned analysis JSON (docs/schema.md).
-#include <gtest/gtest.h>
-
 #include "caspian/json.h"
+
+#include <gtest/gtest.h>
 
 namespace caspian {
 namespace {
@@ -11,16 +11,28 @@ Document sample() {
   d.id = "sample:1";
   d.url = "https://example.org/a?b=1";
   d.source = "example.org";
-  d.published = std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
+  d.published =
+      std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
   d.license = "CC BY 4.0";
   d.categories = {"politics"};
   d.tokens.push_back({{0, 9}, TokenKind::kWord, true});
   d.sentences.push_back({{0, 9}, 0, 1});
-  d.entities.push_back({"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25667, 76.92861, 2000900, "PPLA"});
-  d.mentions.push_back({{d.body_offset + 13, d.body_offset + 19}, 1, EntityKind::kPlace, "geonames:1526384",
-                        "gazetteer", "largest match", 0.9});
-  d.times.push_back({{d.body_offset + 23, d.body_offset + 30}, 1, TimeType::kDate, "2025-07-10",
-                     TimeGranularity::kDay, "", true});
+  d.entities.push_back(
+      {"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25667, 76.92861, 2000900, "PPLA"});
+  d.mentions.push_back({{d.body_offset + 13, d.body_offset + 19},
+                        1,
+                        EntityKind::kPlace,
+                        "geonames:1526384",
+                        "gazetteer",
+                        "largest match",
+                        0.9});
+  d.times.push_back({{d.body_offset + 23, d.body_offset + 30},
+                     1,
+                     TimeType::kDate,
+                     "2025-07-10",
+                     TimeGranularity::kDay,
+                     "",
+                     true});
   d.issues.push_back({"timex", "example issue"});
   return d;
 }
@@ -55,7 +67,8 @@ TEST(JsonTest, RejectsSpansOutsideText) {
 }
 
 TEST(JsonTest, MalformedInputIsAStatus) {
-  for (std::string_view bad : {"", "{", "[]", "{\"schema_version\":1}", "nul", "{\"schema_version\":1,\"text\":3}"}) {
+  for (std::string_view bad :
+       {"", "{", "[]", "{\"schema_version\":1}", "nul", "{\"schema_version\":1,\"text\":3}"}) {
     auto r = from_json(bad);
     EXPECT_FALSE(r.ok()) << bad;
   }

@@ -1,24 +1,27 @@
 // The SQLite store: idempotent puts, atomicity, search, versions.
+#include "caspian/store.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 
 #include "caspian/json.h"
-#include "caspian/store.h"
 
 namespace caspian {
 namespace {
 
 namespace fs = std::filesystem;
 
-Document article(const std::string& title, const std::string& body, const std::string& url, const char* date) {
+Document article(const std::string& title, const std::string& body, const std::string& url,
+                 const char* date) {
   Document d = make_document(title, body);
   d.url = url;
   d.published = *parse_iso_date(date);
   if (const size_t pos = d.text.find("Almaty"); pos != std::string::npos) {
     const auto at = static_cast<uint32_t>(pos);
-    d.entities.push_back({"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25, 76.92, 2000900, "PPLA"});
+    d.entities.push_back(
+        {"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25, 76.92, 2000900, "PPLA"});
     d.mentions.push_back({{at, at + 6}, 0, EntityKind::kPlace, "geonames:1526384", "gazetteer", "", 0.9});
   }
   return d;
@@ -44,14 +47,16 @@ class StoreTest : public ::testing::Test {
 
 TEST_F(StoreTest, PutIsIdempotentByUrlAndContent) {
   auto s = open();
-  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://News.example/a?utm_source=x#top", "2025-08-01"));
+  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.",
+                          "https://News.example/a?utm_source=x#top", "2025-08-01"));
   ASSERT_TRUE(a.ok()) << a.status().to_string();
   EXPECT_EQ(a->outcome, PutResult::Outcome::kStored);
   auto same_url = s->put(article("Other text", "Different body.", "https://news.example/a", "2025-08-02"));
   ASSERT_TRUE(same_url.ok());
   EXPECT_EQ(same_url->outcome, PutResult::Outcome::kDuplicate);
   EXPECT_EQ(same_url->duplicate_by, "url");
-  auto same_text = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
+  auto same_text =
+      s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
   ASSERT_TRUE(same_text.ok());
   EXPECT_EQ(same_text->outcome, PutResult::Outcome::kDuplicate);
   EXPECT_EQ(same_text->duplicate_by, "content");
@@ -63,7 +68,8 @@ TEST_F(StoreTest, PutIsIdempotentByUrlAndContent) {
 
 TEST_F(StoreTest, GetReturnsTheStoredAnalysis) {
   auto s = open();
-  const Document d = article("Talks in Almaty", "Leaders met in Almaty.", "https://x.example/a", "2025-08-01");
+  const Document d =
+      article("Talks in Almaty", "Leaders met in Almaty.", "https://x.example/a", "2025-08-01");
   auto put = s->put(d);
   ASSERT_TRUE(put.ok());
   auto got = s->get(put->article_id);
@@ -77,9 +83,15 @@ TEST_F(StoreTest, GetReturnsTheStoredAnalysis) {
 
 TEST_F(StoreTest, SearchRanksFiltersAndSnippets) {
   auto s = open();
-  ASSERT_TRUE(s->put(article("Chemical weapons report", "Inspectors found chemical weapons near the city.", "u1", "2025-01-01")).ok());
-  ASSERT_TRUE(s->put(article("Weather", "Rain is expected. No weapons here, chemical plant closed.", "u2", "2025-02-01")).ok());
-  ASSERT_TRUE(s->put(article("Almaty summit", "Leaders met in Almaty to discuss chemical weapons.", "u3", "2025-03-01")).ok());
+  ASSERT_TRUE(s->put(article("Chemical weapons report", "Inspectors found chemical weapons near the city.",
+                             "u1", "2025-01-01"))
+                  .ok());
+  ASSERT_TRUE(s->put(article("Weather", "Rain is expected. No weapons here, chemical plant closed.", "u2",
+                             "2025-02-01"))
+                  .ok());
+  ASSERT_TRUE(s->put(article("Almaty summit", "Leaders met in Almaty to discuss chemical weapons.", "u3",
+                             "2025-03-01"))
+                  .ok());
   SearchQuery q;
   q.text = "chemical weapons";
   auto hits = s->search(q);
@@ -105,7 +117,9 @@ TEST_F(StoreTest, SearchRanksFiltersAndSnippets) {
 
 TEST_F(StoreTest, QueriesThatAreNotFtsSyntaxStillWork) {
   auto s = open();
-  ASSERT_TRUE(s->put(article("Armenia-Azerbaijan talks", "The Armenia-Azerbaijan border: talks resume.", "u", "2025-01-01")).ok());
+  ASSERT_TRUE(s->put(article("Armenia-Azerbaijan talks", "The Armenia-Azerbaijan border: talks resume.", "u",
+                             "2025-01-01"))
+                  .ok());
   for (const char* q : {"Armenia-Azerbaijan", "border:", "\"unbalanced", "talks AND", "(("}) {
     SearchQuery query;
     query.text = q;

@@ -53,8 +53,8 @@ enum class EntityKind { kCountry, kPlace, kFeature, kPerson, kOrganization, kMis
 struct Entity {
   std::string id;
   EntityKind kind = EntityKind::kMisc;
-  std::string name;          // preferred name
-  std::string country;       // ISO 3166-1 alpha-2 of the place or country, if any
+  std::string name;     // preferred name
+  std::string country;  // ISO 3166-1 alpha-2 of the place or country, if any
   std::optional<double> lat;
   std::optional<double> lon;
   int64_t population = 0;
@@ -65,12 +65,12 @@ struct Entity {
 // One occurrence of an entity in the text.
 struct Mention {
   Span span;
-  uint32_t sentence = 0;     // index into Document::sentences
+  uint32_t sentence = 0;  // index into Document::sentences
   EntityKind kind = EntityKind::kMisc;
-  std::string entity_id;     // key into Document::entities; empty if unlinked
-  std::string method;        // which recogniser found it, e.g. "gazetteer", "rules"
-  std::string evidence;      // why it was linked this way (human-readable)
-  double confidence = 0.0;   // in [0, 1]
+  std::string entity_id;    // key into Document::entities; empty if unlinked
+  std::string method;       // which recogniser found it, e.g. "gazetteer", "rules"
+  std::string evidence;     // why it was linked this way (human-readable)
+  double confidence = 0.0;  // in [0, 1]
   bool operator==(const Mention&) const = default;
 };
 
@@ -86,8 +86,8 @@ struct TimeExpression {
   TimeType type = TimeType::kDate;
   std::string value;
   TimeGranularity granularity = TimeGranularity::kUnknown;
-  std::string mod;           // empty when none
-  bool anchored = false;     // true when resolved relative to the publication date
+  std::string mod;        // empty when none
+  bool anchored = false;  // true when resolved relative to the publication date
   bool operator==(const TimeExpression&) const = default;
 };
 
@@ -100,14 +100,14 @@ struct StageIssue {
 
 struct Document {
   // Metadata.
-  std::string id;            // caller-chosen identifier (e.g. "file.jsonl:12")
+  std::string id;  // caller-chosen identifier (e.g. "file.jsonl:12")
   std::string url;
-  std::string source;        // outlet or domain
+  std::string source;  // outlet or domain
   std::string title;
   std::string language = "en";
   std::optional<std::chrono::year_month_day> published;
-  std::string license;       // licence of the text, if known
-  std::string attribution;   // who to credit, if known
+  std::string license;      // licence of the text, if known
+  std::string attribution;  // who to credit, if known
   std::vector<std::string> categories;
 
   // Analysed text: title + "\n\n" + body. `body_offset` is where the body starts.
@@ -118,7 +118,7 @@ struct Document {
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
   std::vector<Mention> mentions;
-  std::vector<Entity> entities;   // unique by id
+  std::vector<Entity> entities;  // unique by id
   std::vector<TimeExpression> times;
   std::vector<StageIssue> issues;
 

@@ -35,8 +35,7 @@ using RecordSink = std::function<bool(const RecordOrigin&, Result<Document>)>;
 // Reads every input in `paths` ("-" is stdin; directories are walked in
 // sorted order, skipping hidden files). Errors in one input are passed to
 // `sink` and reading continues. Returns non-ok only if the sink asked to stop.
-Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options,
-                   const RecordSink& sink);
+Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options, const RecordSink& sink);
 
 // Parses one news-please style JSON object (title, maintext|text,
 // date_publish|date, url, source_domain|source, language, license, ...).

@@ -15,19 +15,19 @@ namespace caspian {
 // Error categories. Stable: the CLI maps them to exit codes (docs/cli.md).
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,    // a caller passed something malformed (flag, date, id)
-  kNotFound,           // a path, article or resource does not exist
-  kIoError,            // the OS refused a read or write
-  kInvalidUtf8,        // input bytes are not valid UTF-8
-  kEmptyInput,         // input has no usable text
-  kBinaryInput,        // input looks like a binary file (NUL bytes)
-  kTooLarge,           // input exceeds a configured size limit
-  kParseError,         // malformed JSON, JSONL line, or other structured input
-  kUnsupportedVersion, // a file or database written by an unknown format version
-  kCorrupt,            // a file or database fails its integrity checks
-  kStoreError,         // the database refused an operation
-  kInterrupted,        // the user asked to stop (SIGINT/SIGTERM)
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,     // a caller passed something malformed (flag, date, id)
+  kNotFound,            // a path, article or resource does not exist
+  kIoError,             // the OS refused a read or write
+  kInvalidUtf8,         // input bytes are not valid UTF-8
+  kEmptyInput,          // input has no usable text
+  kBinaryInput,         // input looks like a binary file (NUL bytes)
+  kTooLarge,            // input exceeds a configured size limit
+  kParseError,          // malformed JSON, JSONL line, or other structured input
+  kUnsupportedVersion,  // a file or database written by an unknown format version
+  kCorrupt,             // a file or database fails its integrity checks
+  kStoreError,          // the database refused an operation
+  kInterrupted,         // the user asked to stop (SIGINT/SIGTERM)
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // Returns a short, stable, lower-case name such as "invalid-utf8".
@@ -55,7 +55,7 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "Result built from an ok Status");
   }
@@ -80,8 +80,8 @@ class [[nodiscard]] Result {
 }  // namespace caspian
 
 // Propagates a non-ok Status from an expression returning Status.
-#define CASPIAN_RETURN_IF_ERROR(expr)        \
-  do {                                       \
-    ::caspian::Status caspian_status_ = (expr); \
+#define CASPIAN_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::caspian::Status caspian_status_ = (expr);        \
     if (!caspian_status_.ok()) return caspian_status_; \
   } while (false)

@@ -18,16 +18,16 @@ namespace caspian {
 struct PutResult {
   enum class Outcome { kStored, kDuplicate };
   Outcome outcome = Outcome::kStored;
-  int64_t article_id = 0;     // the stored article, or the one it duplicates
-  std::string duplicate_by;   // "url" or "content" when a duplicate
+  int64_t article_id = 0;    // the stored article, or the one it duplicates
+  std::string duplicate_by;  // "url" or "content" when a duplicate
 };
 
 struct SearchQuery {
-  std::string text;                        // FTS5 query; empty: match all
-  std::vector<std::string> entity_ids;     // every one must be mentioned
+  std::string text;                                         // FTS5 query; empty: match all
+  std::vector<std::string> entity_ids;                      // every one must be mentioned
   std::optional<std::chrono::year_month_day> since, until;  // inclusive, on publication date
   int limit = 10;
-  bool oldest_first = false;               // order by date instead of rank
+  bool oldest_first = false;  // order by date instead of rank
 };
 
 // How much of the body SearchHit::lead holds at most.

@@ -41,49 +41,74 @@ Document make_document(std::string title, std::string_view body) {
 
 std::string_view to_string(EntityKind k) noexcept {
   switch (k) {
-    case EntityKind::kCountry: return "country";
-    case EntityKind::kPlace: return "place";
-    case EntityKind::kFeature: return "feature";
-    case EntityKind::kPerson: return "person";
-    case EntityKind::kOrganization: return "organization";
-    case EntityKind::kMisc: return "misc";
+    case EntityKind::kCountry:
+      return "country";
+    case EntityKind::kPlace:
+      return "place";
+    case EntityKind::kFeature:
+      return "feature";
+    case EntityKind::kPerson:
+      return "person";
+    case EntityKind::kOrganization:
+      return "organization";
+    case EntityKind::kMisc:
+      return "misc";
   }
   return "misc";
 }
 
 std::string_view to_string(TokenKind k) noexcept {
   switch (k) {
-    case TokenKind::kWord: return "word";
-    case TokenKind::kNumber: return "number";
-    case TokenKind::kPunct: return "punct";
-    case TokenKind::kSymbol: return "symbol";
-    case TokenKind::kUrl: return "url";
-    case TokenKind::kEmail: return "email";
-    case TokenKind::kOther: return "other";
+    case TokenKind::kWord:
+      return "word";
+    case TokenKind::kNumber:
+      return "number";
+    case TokenKind::kPunct:
+      return "punct";
+    case TokenKind::kSymbol:
+      return "symbol";
+    case TokenKind::kUrl:
+      return "url";
+    case TokenKind::kEmail:
+      return "email";
+    case TokenKind::kOther:
+      return "other";
   }
   return "other";
 }
 
 std::string_view to_string(TimeGranularity g) noexcept {
   switch (g) {
-    case TimeGranularity::kDay: return "day";
-    case TimeGranularity::kWeek: return "week";
-    case TimeGranularity::kMonth: return "month";
-    case TimeGranularity::kQuarter: return "quarter";
-    case TimeGranularity::kSeason: return "season";
-    case TimeGranularity::kYear: return "year";
-    case TimeGranularity::kDecade: return "decade";
-    case TimeGranularity::kCentury: return "century";
-    case TimeGranularity::kUnknown: return "unknown";
+    case TimeGranularity::kDay:
+      return "day";
+    case TimeGranularity::kWeek:
+      return "week";
+    case TimeGranularity::kMonth:
+      return "month";
+    case TimeGranularity::kQuarter:
+      return "quarter";
+    case TimeGranularity::kSeason:
+      return "season";
+    case TimeGranularity::kYear:
+      return "year";
+    case TimeGranularity::kDecade:
+      return "decade";
+    case TimeGranularity::kCentury:
+      return "century";
+    case TimeGranularity::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
 
 std::string_view to_string(TimeType t) noexcept {
   switch (t) {
-    case TimeType::kDate: return "date";
-    case TimeType::kDuration: return "duration";
-    case TimeType::kSet: return "set";
+    case TimeType::kDate:
+      return "date";
+    case TimeType::kDuration:
+      return "duration";
+    case TimeType::kSet:
+      return "set";
   }
   return "date";
 }

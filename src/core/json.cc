@@ -12,13 +12,15 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array kEntityKinds = {EntityKind::kCountry, EntityKind::kPlace, EntityKind::kFeature,
-                                     EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kMisc};
-constexpr std::array kTokenKinds = {TokenKind::kWord, TokenKind::kNumber, TokenKind::kPunct, TokenKind::kSymbol,
-                                    TokenKind::kUrl, TokenKind::kEmail, TokenKind::kOther};
-constexpr std::array kGranularities = {TimeGranularity::kDay,    TimeGranularity::kWeek,   TimeGranularity::kMonth,
-                                       TimeGranularity::kQuarter, TimeGranularity::kSeason, TimeGranularity::kYear,
-                                       TimeGranularity::kDecade, TimeGranularity::kCentury, TimeGranularity::kUnknown};
+constexpr std::array kEntityKinds = {EntityKind::kCountry, EntityKind::kPlace,        EntityKind::kFeature,
+                                     EntityKind::kPerson,  EntityKind::kOrganization, EntityKind::kMisc};
+constexpr std::array kTokenKinds = {TokenKind::kWord,   TokenKind::kNumber, TokenKind::kPunct,
+                                    TokenKind::kSymbol, TokenKind::kUrl,    TokenKind::kEmail,
+                                    TokenKind::kOther};
+constexpr std::array kGranularities = {
+    TimeGranularity::kDay,     TimeGranularity::kWeek,    TimeGranularity::kMonth,
+    TimeGranularity::kQuarter, TimeGranularity::kSeason,  TimeGranularity::kYear,
+    TimeGranularity::kDecade,  TimeGranularity::kCentury, TimeGranularity::kUnknown};
 constexpr std::array kTimeTypes = {TimeType::kDate, TimeType::kDuration, TimeType::kSet};
 
 // Maps a name back to its enum value using the to_string() of each candidate.
@@ -34,7 +36,9 @@ json span_json(const Document& doc, Span s) {
   return {{"begin", s.begin}, {"end", s.end}, {"text", std::string(doc.slice(s))}};
 }
 
-Span span_from(const json& j) { return {j.at("begin").get<uint32_t>(), j.at("end").get<uint32_t>()}; }
+Span span_from(const json& j) {
+  return {j.at("begin").get<uint32_t>(), j.at("end").get<uint32_t>()};
+}
 
 std::string str_or_empty(const json& j, const char* key) {
   auto it = j.find(key);
@@ -45,7 +49,9 @@ std::string str_or_empty(const json& j, const char* key) {
 
 Result<std::chrono::year_month_day> parse_iso_date(std::string_view s) {
   constexpr size_t kIsoDateLength = 10;  // YYYY-MM-DD
-  auto bad = [&] { return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an ISO 8601 date (YYYY-MM-DD)", s)); };
+  auto bad = [&] {
+    return Status(ErrorCode::kInvalidArgument, fmt::format("'{}' is not an ISO 8601 date (YYYY-MM-DD)", s));
+  };
   if (s.size() < kIsoDateLength || s[4] != '-' || s[7] != '-') return bad();
   if (s.size() > kIsoDateLength && s[kIsoDateLength] != 'T' && s[kIsoDateLength] != ' ') return bad();
   int y = 0;
@@ -178,17 +184,19 @@ Result<Document> from_json(std::string_view text) {
     const auto limit = static_cast<uint32_t>(doc.text.size());
     auto checked = [&](Span s) {
       if (s.begin > s.end || s.end > limit) {
-        throw std::out_of_range(fmt::format("span [{}, {}) outside the text ({} bytes)", s.begin, s.end, limit));
+        throw std::out_of_range(
+            fmt::format("span [{}, {}) outside the text ({} bytes)", s.begin, s.end, limit));
       }
       return s;
     };
     if (doc.body_offset > limit) throw std::out_of_range("body_offset outside the text");
     for (const json& o : j.value("sentences", json::array())) {
-      doc.sentences.push_back({checked(span_from(o)), o.at("first_token").get<uint32_t>(),
-                               o.at("token_count").get<uint32_t>()});
+      doc.sentences.push_back(
+          {checked(span_from(o)), o.at("first_token").get<uint32_t>(), o.at("token_count").get<uint32_t>()});
     }
     for (const json& o : j.value("tokens", json::array())) {
-      doc.tokens.push_back({checked(span_from(o)), enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind"),
+      doc.tokens.push_back({checked(span_from(o)),
+                            enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind"),
                             o.value("space_after", true)});
     }
     for (const json& o : j.value("entities", json::array())) {

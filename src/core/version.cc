@@ -6,6 +6,8 @@
 
 namespace caspian {
 
-const char* version() noexcept { return CASPIAN_VERSION; }
+const char* version() noexcept {
+  return CASPIAN_VERSION;
+}
 
 }  // namespace caspian

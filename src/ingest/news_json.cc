@@ -18,7 +18,8 @@ using nlohmann::json;
 std::string first_string(const json& j, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     auto it = j.find(k);
-    if (it != j.end() && it->is_string() && !it->get_ref<const std::string&>().empty()) return it->get<std::string>();
+    if (it != j.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+      return it->get<std::string>();
   }
   return {};
 }

@@ -1,5 +1,6 @@
 // Walks inputs (files, directories, stdin) and dispatches by format.
 #include <fmt/format.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -10,8 +11,6 @@
 #include <iostream>
 #include <memory>
 
-#include <unistd.h>
-
 #include "caspian/ingest.h"
 #include "ingest/text_checks.h"
 
@@ -19,7 +18,9 @@ namespace caspian {
 
 namespace fs = std::filesystem;
 
-std::string RecordOrigin::to_string() const { return line == 0 ? path : fmt::format("{}:{}", path, line); }
+std::string RecordOrigin::to_string() const {
+  return line == 0 ? path : fmt::format("{}:{}", path, line);
+}
 
 namespace {
 
@@ -58,7 +59,8 @@ class ByteSource {
     if (got < 0) {
       int errnum = 0;
       const char* msg = gzerror(gz_, &errnum);
-      return Status(ErrorCode::kCorrupt, fmt::format("read failed: {}", msg != nullptr ? msg : "unknown error"));
+      return Status(ErrorCode::kCorrupt,
+                    fmt::format("read failed: {}", msg != nullptr ? msg : "unknown error"));
     }
     if (got == 0) {
       // zlib reports a truncated gzip stream as a clean end plus an error state.
@@ -86,7 +88,8 @@ Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit)
     if (!got.ok()) return got.status();
     if (*got == 0) break;
     if (already + out.size() + *got > limit) {
-      return Status(ErrorCode::kTooLarge, fmt::format("larger than the limit of {} bytes (--max-bytes)", limit));
+      return Status(ErrorCode::kTooLarge,
+                    fmt::format("larger than the limit of {} bytes (--max-bytes)", limit));
     }
     out.append(buf, *got);
   }
@@ -175,8 +178,10 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   if (path != kStdinName) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status)) return sink(origin, Status(ErrorCode::kNotFound, "no such file or directory"));
-    if (!fs::is_regular_file(status)) return sink(origin, Status(ErrorCode::kInvalidArgument, "not a regular file"));
+    if (ec || !fs::exists(status))
+      return sink(origin, Status(ErrorCode::kNotFound, "no such file or directory"));
+    if (!fs::is_regular_file(status))
+      return sink(origin, Status(ErrorCode::kInvalidArgument, "not a regular file"));
   }
   auto src = ByteSource::open(path);
   if (!src.ok()) return sink(origin, src.status());
@@ -193,8 +198,9 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   if (format == InputFormat::kJsonl) return read_jsonl(path, src->get(), std::move(head), options, sink);
 
   if (head.size() > options.max_bytes) {
-    return sink(origin, Status(ErrorCode::kTooLarge,
-                               fmt::format("larger than the limit of {} bytes (--max-bytes)", options.max_bytes)));
+    return sink(origin,
+                Status(ErrorCode::kTooLarge,
+                       fmt::format("larger than the limit of {} bytes (--max-bytes)", options.max_bytes)));
   }
   auto rest = read_rest(**src, head.size(), options.max_bytes);
   if (!rest.ok()) return sink(origin, rest.status());
@@ -209,7 +215,8 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
 
 }  // namespace
 
-Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options, const RecordSink& sink) {
+Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options,
+                   const RecordSink& sink) {
   for (const std::string& path : paths) {
     std::error_code ec;
     if (path != kStdinName && fs::is_directory(path, ec)) {

@@ -11,10 +11,13 @@ namespace caspian::ingest {
 namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 uint64_t line_of(std::string_view bytes, size_t offset) {
-  return 1 + static_cast<uint64_t>(std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<uint64_t>(
+                 std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 }  // namespace
 
@@ -30,7 +33,9 @@ Status check_text(std::string_view bytes) {
   return Status::Ok();
 }
 
-bool is_blank(std::string_view s) noexcept { return std::all_of(s.begin(), s.end(), is_space); }
+bool is_blank(std::string_view s) noexcept {
+  return std::all_of(s.begin(), s.end(), is_space);
+}
 
 std::string_view strip_bom(std::string_view s) noexcept {
   if (s.substr(0, kBom.size()) == kBom) s.remove_prefix(kBom.size());

@@ -54,7 +54,8 @@ Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res)
     if (!known.empty()) known += ", ";
     known += e.name;
   }
-  return Status(ErrorCode::kInvalidArgument, "unknown stage '" + std::string(name) + "' (known: " + known + ")");
+  return Status(ErrorCode::kInvalidArgument,
+                "unknown stage '" + std::string(name) + "' (known: " + known + ")");
 }
 
 std::filesystem::path default_data_dir() {

@@ -10,13 +10,14 @@ namespace caspian {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kTrackingParams = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid",
-                                                            "mc_eid", "igshid", "yclid", "_ga"};
+constexpr std::array<std::string_view, 9> kTrackingParams = {"fbclid", "gclid",  "dclid", "msclkid", "mc_cid",
+                                                             "mc_eid", "igshid", "yclid", "_ga"};
 constexpr std::string_view kTrackingPrefix = "utm_";
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 

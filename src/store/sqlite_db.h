@@ -56,7 +56,8 @@ class Statement {
   std::string col_text(int i) const {
     const auto* p = sqlite3_column_text(stmt_, i);
     return p == nullptr ? std::string()
-                        : std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+                        : std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
   }
 
  private:

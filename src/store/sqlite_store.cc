@@ -168,7 +168,8 @@ std::string lead_of(std::string bytes) {
   // A period ends the first sentence when a lower-case letter or digit comes
   // before it ("U.S. officials" does not end one) and a capital after it.
   constexpr std::string_view kSentenceEnd = ". ";
-  for (size_t end = bytes.find(kSentenceEnd); end != std::string::npos; end = bytes.find(kSentenceEnd, end + 1)) {
+  for (size_t end = bytes.find(kSentenceEnd); end != std::string::npos;
+       end = bytes.find(kSentenceEnd, end + 1)) {
     const auto before = static_cast<unsigned char>(end > 0 ? bytes[end - 1] : ' ');
     const auto after = static_cast<unsigned char>(end + 2 < bytes.size() ? bytes[end + 2] : ' ');
     if ((std::islower(before) != 0 || std::isdigit(before) != 0) && std::isupper(after) != 0) {
@@ -188,7 +189,8 @@ class SqliteStore final : public Store {
   }
 
   Status init() {
-    CASPIAN_RETURN_IF_ERROR(db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    CASPIAN_RETURN_IF_ERROR(
+        db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     auto app = scalar_int("PRAGMA application_id");
     if (!app.ok()) return app.status();
     auto version = scalar_int("PRAGMA user_version");
@@ -199,17 +201,21 @@ class SqliteStore final : public Store {
       return Status(ErrorCode::kCorrupt, "not a caspian database (the file holds other tables)");
     }
     if (*version > kSchemaVersionLatest) {
-      return Status(ErrorCode::kUnsupportedVersion,
-                    fmt::format("database schema version {} is newer than this build supports ({}); upgrade caspian",
-                                *version, kSchemaVersionLatest));
+      return Status(
+          ErrorCode::kUnsupportedVersion,
+          fmt::format("database schema version {} is newer than this build supports ({}); upgrade caspian",
+                      *version, kSchemaVersionLatest));
     }
     for (int v = static_cast<int>(*version); v < kSchemaVersionLatest; ++v) {
       CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
       Status st = db_->exec(kMigrations[static_cast<size_t>(v)]);
-      if (st.ok()) st = db_->exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, v + 1));
+      if (st.ok())
+        st = db_->exec(
+            fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, v + 1));
       if (!st.ok()) {
         (void)db_->exec("ROLLBACK");
-        return Status(ErrorCode::kStoreError, fmt::format("migration to schema {} failed: {}", v + 1, st.message()));
+        return Status(ErrorCode::kStoreError,
+                      fmt::format("migration to schema {} failed: {}", v + 1, st.message()));
       }
       CASPIAN_RETURN_IF_ERROR(db_->exec("COMMIT"));
     }
@@ -369,7 +375,8 @@ class SqliteStore final : public Store {
   Result<int64_t> insert_all(const Document& doc, const std::string& canon, const std::string& hash) {
     auto a_stmt = cached(
         "INSERT INTO articles(url, canonical_url, content_hash, source, title, published, language, license, "
-        "attribution, categories, text, body_offset, analysis) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+        "attribution, categories, text, body_offset, analysis) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
     if (!a_stmt.ok()) return a_stmt.status();
     Statement& a = **a_stmt;
     a.bind(1, doc.url);
@@ -406,7 +413,8 @@ class SqliteStore final : public Store {
     }
 
     auto men_stmt = cached(
-        "INSERT INTO mentions(article_id, entity_id, kind, begin, end, sentence, surface, method, confidence) "
+        "INSERT INTO mentions(article_id, entity_id, kind, begin, end, sentence, surface, method, "
+        "confidence) "
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
     if (!men_stmt.ok()) return men_stmt.status();
     Statement& men = **men_stmt;
@@ -424,7 +432,8 @@ class SqliteStore final : public Store {
     }
 
     auto tx_stmt = cached(
-        "INSERT INTO time_expressions(article_id, begin, end, sentence, type, value, granularity, mod, anchored, "
+        "INSERT INTO time_expressions(article_id, begin, end, sentence, type, value, granularity, mod, "
+        "anchored, "
         "surface) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
     if (!tx_stmt.ok()) return tx_stmt.status();
     Statement& tx = **tx_stmt;
@@ -451,7 +460,8 @@ class SqliteStore final : public Store {
     if (fts) {
       sql = fmt::format(
           "SELECT a.id, a.title, a.url, a.source, a.published, snippet(articles_fts, 1, '[', ']', '…', {}), "
-          "bm25(articles_fts, 4.0, 1.0) AS score, substr(CAST(a.text AS BLOB), a.body_offset + 1, {}) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+          "bm25(articles_fts, 4.0, 1.0) AS score, substr(CAST(a.text AS BLOB), a.body_offset + 1, {}) FROM "
+          "articles_fts JOIN articles a ON a.id = articles_fts.rowid "
           "WHERE articles_fts MATCH ?1",
           kSnippetTokens, kLeadBytes);
     } else {
@@ -466,7 +476,8 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < q.entity_ids.size(); ++i) {
       sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
     }
-    sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id" : (fts ? " ORDER BY score" : " ORDER BY a.published DESC, a.id");
+    sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id"
+                          : (fts ? " ORDER BY score" : " ORDER BY a.published DESC, a.id");
     sql += fmt::format(" LIMIT ?{}", next);
     auto s = db_->prepare(sql);
     if (!s.ok()) return s.status();

@@ -27,8 +27,8 @@ std::string format_text(const Document& doc) {
 
   // Group mentions by entity kind, then by entity, in order of first mention.
   const std::vector<std::pair<EntityKind, const char*>> sections = {
-      {EntityKind::kCountry, "Countries"},       {EntityKind::kPlace, "Places"},
-      {EntityKind::kFeature, "Features"},        {EntityKind::kPerson, "People"},
+      {EntityKind::kCountry, "Countries"},          {EntityKind::kPlace, "Places"},
+      {EntityKind::kFeature, "Features"},           {EntityKind::kPerson, "People"},
       {EntityKind::kOrganization, "Organisations"}, {EntityKind::kMisc, "Other names"}};
   for (const auto& [kind, label] : sections) {
     std::vector<std::string> order;
@@ -51,16 +51,17 @@ std::string format_text(const Document& doc) {
         if (seen[s]++ == 0) surfaces += (surfaces.empty() ? "" : ", ") + s;
       }
       out += fmt::format("  {:<34} {}{}{}  x{}  [{}]\n", e != nullptr ? e->name : key, key,
-                         e != nullptr && !e->country.empty() ? " " + e->country : "", e != nullptr ? coords(*e) : "",
-                         ms.size(), ms.front()->method);
+                         e != nullptr && !e->country.empty() ? " " + e->country : "",
+                         e != nullptr ? coords(*e) : "", ms.size(), ms.front()->method);
       out += fmt::format("  {:<34} as: {}\n", "", surfaces);
     }
   }
   if (!doc.times.empty()) {
     out += "\nTime expressions:\n";
     for (const TimeExpression& t : doc.times) {
-      out += fmt::format("  {:<28} -> {:<12} {:<9} {}{}  (sentence {})\n", fmt::format("\"{}\"", doc.slice(t.span)),
-                         t.value, to_string(t.granularity), t.mod.empty() ? "" : "mod=" + t.mod,
+      out += fmt::format("  {:<28} -> {:<12} {:<9} {}{}  (sentence {})\n",
+                         fmt::format("\"{}\"", doc.slice(t.span)), t.value, to_string(t.granularity),
+                         t.mod.empty() ? "" : "mod=" + t.mod,
                          t.anchored ? " (relative to publication date)" : "", t.sentence);
     }
   }
@@ -76,9 +77,11 @@ std::string format_hits(const std::vector<SearchHit>& hits) {
   int rank = 0;
   for (const SearchHit& h : hits) {
     ++rank;
-    out += fmt::format("{:>2}. #{} {} {}\n", rank, h.article_id, h.published ? format_date(*h.published) : "----------",
+    out += fmt::format("{:>2}. #{} {} {}\n", rank, h.article_id,
+                       h.published ? format_date(*h.published) : "----------",
                        h.title.empty() ? "(no headline)" : h.title);
-    if (!h.source.empty() || !h.url.empty()) out += fmt::format("    {}{}{}\n", h.source, h.source.empty() || h.url.empty() ? "" : "  ", h.url);
+    if (!h.source.empty() || !h.url.empty())
+      out += fmt::format("    {}{}{}\n", h.source, h.source.empty() || h.url.empty() ? "" : "  ", h.url);
     std::string snippet = h.snippet;
     for (char& c : snippet) {
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';

@@ -32,7 +32,9 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_signal(int /*sig*/) { g_interrupted.store(true); }
+extern "C" void on_signal(int /*sig*/) {
+  g_interrupted.store(true);
+}
 
 void install_signal_handlers() {
   struct sigaction sa {};
@@ -102,7 +104,8 @@ void add_read_flags(CLI::App* cmd, CommonReadFlags& f) {
       ->check(CLI::IsMember({"auto", "text", "json", "jsonl"}))
       ->capture_default_str();
   cmd->add_option("--title", f.title, "Headline for plain-text input (default: its first non-empty line)");
-  cmd->add_option("--date", f.date, "Publication date (ISO 8601) for plain-text input; anchors relative dates");
+  cmd->add_option("--date", f.date,
+                  "Publication date (ISO 8601) for plain-text input; anchors relative dates");
   cmd->add_option("--url", f.url, "URL of a plain-text input");
   cmd->add_option("--source", f.source, "Source (outlet) of a plain-text input");
   cmd->add_option("--max-mb", f.max_mb, "Refuse inputs (or JSONL lines) larger than this many MiB")
@@ -110,8 +113,8 @@ void add_read_flags(CLI::App* cmd, CommonReadFlags& f) {
 }
 
 // ---- analyze -------------------------------------------------------------
-int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& flags, const std::string& format,
-                const std::string& data_dir) {
+int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& flags,
+                const std::string& format, const std::string& data_dir) {
   (void)date_flag(flags.date, "--date");
   const caspian::Pipeline pipeline = load_pipeline(data_dir);
   int failures = 0;
@@ -161,8 +164,9 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
   auto show_progress = [&](const std::string& where, bool final) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double rate = secs > 0 ? static_cast<double>(counts.read) / secs : 0.0;
-    std::string line = fmt::format("ingest: {} read, {} stored, {} duplicate, {} failed | {:.0f} articles/s | {}",
-                                   counts.read, counts.stored, counts.duplicates, counts.failed, rate, where);
+    std::string line =
+        fmt::format("ingest: {} read, {} stored, {} duplicate, {} failed | {:.0f} articles/s | {}",
+                    counts.read, counts.stored, counts.duplicates, counts.failed, rate, where);
     constexpr size_t kMaxWidth = 110;
     if (line.size() > kMaxWidth) line.resize(kMaxWidth);
     fmt::print(stderr, "\r\033[K{}{}", line, final ? "\n" : "");
@@ -222,8 +226,8 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
   }
   if (progress) show_progress("done", true);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("ingested into {}: {} read, {} stored, {} duplicates skipped, {} failed ({:.2f} s)\n", db, counts.read,
-             counts.stored, counts.duplicates, counts.failed, secs);
+  fmt::print("ingested into {}: {} read, {} stored, {} duplicates skipped, {} failed ({:.2f} s)\n", db,
+             counts.read, counts.stored, counts.duplicates, counts.failed, secs);
   if (!failures.empty()) {
     fmt::print("failures:\n");
     for (const std::string& f : failures) fmt::print("  {}\n", f);
@@ -264,12 +268,14 @@ int cmd_search(const SearchFlags& f, const std::string& db) {
     std::cout << "[";
     for (size_t i = 0; i < hits->size(); ++i) {
       const auto& h = (*hits)[i];
-      std::cout << (i ? ",\n " : "")
-                << fmt::format(R"({{"article_id": {}, "published": {}, "score": {:.4f}, "title": {}, "url": {}, "source": {}, "snippet": {}, "lead": {}}})",
-                               h.article_id, h.published ? "\"" + caspian::format_date(*h.published) + "\"" : "null",
-                               h.score, caspian::json_string(h.title), caspian::json_string(h.url),
-                               caspian::json_string(h.source), caspian::json_string(h.snippet),
-                               caspian::json_string(h.lead));
+      std::cout
+          << (i ? ",\n " : "")
+          << fmt::format(
+                 R"({{"article_id": {}, "published": {}, "score": {:.4f}, "title": {}, "url": {}, "source": {}, "snippet": {}, "lead": {}}})",
+                 h.article_id, h.published ? "\"" + caspian::format_date(*h.published) + "\"" : "null",
+                 h.score, caspian::json_string(h.title), caspian::json_string(h.url),
+                 caspian::json_string(h.source), caspian::json_string(h.snippet),
+                 caspian::json_string(h.lead));
     }
     std::cout << "]\n";
   } else {
@@ -320,7 +326,8 @@ int cmd_summary(const std::string& db, const std::string& query, int top) {
       return kExitFatal;
     }
     fmt::print("\n{} (articles / mentions):\n", label);
-    for (const auto& e : *ents) fmt::print("  {:<32} {:<22} {:>5} / {}\n", e.name, e.entity_id, e.articles, e.mentions);
+    for (const auto& e : *ents)
+      fmt::print("  {:<32} {:<22} {:>5} / {}\n", e.name, e.entity_id, e.articles, e.mentions);
   }
   if (!query.empty()) {
     caspian::SearchQuery q;
@@ -353,7 +360,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", fmt::format("caspian {}", caspian::version()));
   std::string data_dir;
-  app.add_option("--data-dir", data_dir, "Directory of caspian's data files (default: $CASPIAN_DATA or built-in)");
+  app.add_option("--data-dir", data_dir,
+                 "Directory of caspian's data files (default: $CASPIAN_DATA or built-in)");
 
   // analyze
   auto* analyze = app.add_subcommand("analyze", "Analyse articles and print the analysis (JSON or text)");
@@ -381,12 +389,18 @@ int main(int argc, char** argv) {
   auto* search = app.add_subcommand("search", "Full-text search over stored articles (SQLite FTS5, ranked)");
   SearchFlags sf;
   search->add_option("query", sf.query, "Query (FTS5 syntax; plain words are ANDed)");
-  search->add_option("--entity", sf.entities, "Only articles mentioning this entity id (repeatable)")->allow_extra_args(false);
+  search->add_option("--entity", sf.entities, "Only articles mentioning this entity id (repeatable)")
+      ->allow_extra_args(false);
   search->add_option("--since", sf.since, "Published on or after this date (YYYY-MM-DD)");
   search->add_option("--until", sf.until, "Published on or before this date (YYYY-MM-DD)");
-  search->add_option("--limit", sf.limit, "Maximum number of hits")->capture_default_str()->check(CLI::PositiveNumber);
-  search->add_flag("--oldest-first", sf.oldest_first, "Order by publication date (a timeline) instead of rank");
-  search->add_option("--format", sf.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  search->add_option("--limit", sf.limit, "Maximum number of hits")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  search->add_flag("--oldest-first", sf.oldest_first,
+                   "Order by publication date (a timeline) instead of rank");
+  search->add_option("--format", sf.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   search->add_option("--db", db, "Database file")->capture_default_str();
 
   // show
@@ -394,11 +408,14 @@ int main(int argc, char** argv) {
   int64_t show_id = 0;
   std::string show_format = "text";
   show->add_option("id", show_id, "Article id (as printed by search)")->required();
-  show->add_option("--format", show_format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  show->add_option("--format", show_format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   show->add_option("--db", db, "Database file")->capture_default_str();
 
   // summary
-  auto* summary = app.add_subcommand("summary", "Summarise a database: counts, top entities, hits and a timeline");
+  auto* summary =
+      app.add_subcommand("summary", "Summarise a database: counts, top entities, hits and a timeline");
   std::string summary_query;
   int summary_top = 8;
   summary->add_option("--query", summary_query, "Show search hits and a dated timeline for this query");
@@ -406,10 +423,13 @@ int main(int argc, char** argv) {
   summary->add_option("--db", db, "Database file")->capture_default_str();
 
   // eval
-  auto* eval = app.add_subcommand("eval", "Evaluate a model on reference data and print its standard metrics");
+  auto* eval =
+      app.add_subcommand("eval", "Evaluate a model on reference data and print its standard metrics");
   std::string eval_task;
   std::vector<std::string> eval_inputs;
-  eval->add_option("task", eval_task, "What to evaluate")->required()->check(CLI::IsMember(caspian::eval_tasks()));
+  eval->add_option("task", eval_task, "What to evaluate")
+      ->required()
+      ->check(CLI::IsMember(caspian::eval_tasks()));
   eval->add_option("inputs", eval_inputs, "Reference files or directories")->required();
 
   try {
