@@ -45,25 +45,31 @@ class StoreTest : public ::testing::Test {
   fs::path path_;
 };
 
-TEST_F(StoreTest, PutIsIdempotentByUrlAndContent) {
+TEST_F(StoreTest, PutIsIdempotentByContentAndVersionsByUrl) {
   auto s = open();
-  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.",
-                          "https://News.example/a?utm_source=x#top", "2025-08-01"));
+  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://News.example/a?utm_source=x#top", "2025-08-01"));
   ASSERT_TRUE(a.ok()) << a.status().to_string();
   EXPECT_EQ(a->outcome, PutResult::Outcome::kStored);
-  auto same_url = s->put(article("Other text", "Different body.", "https://news.example/a", "2025-08-02"));
-  ASSERT_TRUE(same_url.ok());
-  EXPECT_EQ(same_url->outcome, PutResult::Outcome::kDuplicate);
-  EXPECT_EQ(same_url->duplicate_by, "url");
-  auto same_text =
-      s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
+  EXPECT_EQ(a->revision_of, 0);
+  // The same text under another URL is the same article.
+  auto same_text = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
   ASSERT_TRUE(same_text.ok());
   EXPECT_EQ(same_text->outcome, PutResult::Outcome::kDuplicate);
   EXPECT_EQ(same_text->duplicate_by, "content");
+  EXPECT_EQ(same_text->article_id, a->article_id);
+  // The same page (canonical URL) with other text is a new version of it.
+  auto updated = s->put(article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->outcome, PutResult::Outcome::kStored);
+  EXPECT_EQ(updated->revision_of, a->article_id);
+  // And a second ingest of either stores nothing.
+  auto again = s->put(article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, PutResult::Outcome::kDuplicate);
   auto st = s->stats();
   ASSERT_TRUE(st.ok());
-  EXPECT_EQ(st->articles, 1);
-  EXPECT_EQ(st->mentions, 1);
+  EXPECT_EQ(st->articles, 2);
+  EXPECT_EQ(st->mentions, 2);  // one "Almaty" in each version
 }
 
 TEST_F(StoreTest, GetReturnsTheStoredAnalysis) {

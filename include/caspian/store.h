@@ -19,7 +19,8 @@ struct PutResult {
   enum class Outcome { kStored, kDuplicate };
   Outcome outcome = Outcome::kStored;
   int64_t article_id = 0;    // the stored article, or the one it duplicates
-  std::string duplicate_by;  // "url" or "content" when a duplicate
+  std::string duplicate_by;  // "content" when a duplicate
+  int64_t revision_of = 0;   // when stored: an earlier article with the same canonical URL, else 0
 };
 
 struct SearchQuery {
@@ -64,9 +65,11 @@ struct StoreStats {
 class Store {
  public:
   virtual ~Store() = default;
-  // Stores the document atomically (all of it or nothing). Articles are keyed
-  // by canonical URL and by a hash of their text; a match is a duplicate and
-  // nothing is written.
+  // Stores the document atomically (all of it or nothing). An article whose
+  // text (XXH3-128 of Document::text) is already stored is a duplicate and
+  // nothing is written, so ingesting twice stores nothing new. An article
+  // whose canonical URL is stored with other text is stored as a new version
+  // of that page (PutResult::revision_of).
   virtual Result<PutResult> put(const Document& doc) = 0;
   virtual Result<std::optional<Document>> get(int64_t article_id) = 0;
   virtual Result<std::vector<SearchHit>> search(const SearchQuery& q) = 0;
@@ -84,7 +87,8 @@ class Store {
 Result<std::unique_ptr<Store>> open_store(std::string_view location);
 
 // Canonical form of a URL for de-duplication: lower-case scheme and host,
-// no fragment, no default port, tracking parameters (utm_*, fbclid, gclid) removed.
+// no "www." prefix, no fragment, no default port, tracking parameters
+// (utm_*, fbclid, gclid, ...) removed and the remaining ones sorted.
 std::string canonical_url(std::string_view url);
 
 }  // namespace caspian

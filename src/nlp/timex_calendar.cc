@@ -36,6 +36,15 @@ void append_padded(std::string& out, int value, int width) {
   out += buf;
 }
 
+// Appends a two-digit field, or "XX" when it is unknown (0).
+void append_field(std::string& out, int value) {
+  if (value > 0) {
+    append_padded(out, value, 2);
+  } else {
+    out += "XX";
+  }
+}
+
 void append_year(std::string& out, const std::optional<int>& y) {
   if (y) {
     append_padded(out, *y, 4);
@@ -325,32 +334,20 @@ std::string format_value(const CalValue& v) {
       }
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0) {
-        append_padded(out, v.month, 2);
-      } else
-        out += "XX";
+      append_field(out, v.month);
       out += '-';
-      if (v.day > 0) {
-        append_padded(out, v.day, 2);
-      } else
-        out += "XX";
+      append_field(out, v.day);
       break;
     case TimeGranularity::kWeek:
       append_year(out, v.year);
       out += "-W";
-      if (v.week > 0) {
-        append_padded(out, v.week, 2);
-      } else
-        out += "XX";
+      append_field(out, v.week);
       if (v.weekend) out += "-WE";
       break;
     case TimeGranularity::kMonth:
       append_year(out, v.year);
       out += '-';
-      if (v.month > 0) {
-        append_padded(out, v.month, 2);
-      } else
-        out += "XX";
+      append_field(out, v.month);
       break;
     case TimeGranularity::kQuarter:
       append_year(out, v.year);

@@ -29,7 +29,8 @@ constexpr std::array<std::string_view, 1> kMigrations = {
 CREATE TABLE articles (
   id            INTEGER PRIMARY KEY,
   url           TEXT NOT NULL DEFAULT '',
-  canonical_url TEXT UNIQUE,              -- NULL when the article has no URL
+  canonical_url TEXT,                     -- NULL when the article has no URL
+  revision_of   INTEGER REFERENCES articles(id),  -- an earlier article with the same URL, other text
   content_hash  TEXT NOT NULL UNIQUE,     -- XXH3-128 of the analysed text
   source        TEXT NOT NULL DEFAULT '',
   title         TEXT NOT NULL DEFAULT '',
@@ -44,6 +45,7 @@ CREATE TABLE articles (
   ingested_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_canonical_url ON articles(canonical_url);
 
 CREATE TABLE entities (
   id           TEXT PRIMARY KEY,
@@ -246,18 +248,22 @@ class SqliteStore final : public Store {
   Result<PutResult> put(const Document& doc) override {
     const std::string canon = canonical_url(doc.url);
     const std::string hash = content_hash(doc.text);
-    // Two indexed look-ups: an OR over both columns would defeat the indexes.
-    if (!canon.empty()) {
-      auto by_url = find_id("SELECT id FROM articles WHERE canonical_url = ?1", canon);
-      if (!by_url.ok()) return by_url.status();
-      if (*by_url != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_url, "url"};
-    }
+    // The same text is the same article, whatever its URL (a syndicated or
+    // re-ingested copy). The same URL with other text is a new version of
+    // that page (an update, or a part of a split article): it is stored and
+    // linked to the earlier one.
     auto by_hash = find_id("SELECT id FROM articles WHERE content_hash = ?1", hash);
     if (!by_hash.ok()) return by_hash.status();
-    if (*by_hash != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_hash, "content"};
+    if (*by_hash != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_hash, "content", 0};
+    int64_t revision_of = 0;
+    if (!canon.empty()) {
+      auto by_url = find_id("SELECT id FROM articles WHERE canonical_url = ?1 ORDER BY id DESC LIMIT 1", canon);
+      if (!by_url.ok()) return by_url.status();
+      revision_of = *by_url;
+    }
     // A savepoint makes each article all-or-nothing, inside or outside a batch.
     CASPIAN_RETURN_IF_ERROR(db_->exec("SAVEPOINT put_article"));
-    auto id = insert_all(doc, canon, hash);
+    auto id = insert_all(doc, canon, hash, revision_of);
     if (!id.ok()) {
       (void)db_->exec("ROLLBACK TO put_article; RELEASE put_article");
       return id.status();
@@ -273,7 +279,7 @@ class SqliteStore final : public Store {
       (void)delete_article(*id);
       return st;
     }
-    return PutResult{PutResult::Outcome::kStored, *id, {}};
+    return PutResult{PutResult::Outcome::kStored, *id, {}, revision_of};
   }
 
   Result<std::optional<Document>> get(int64_t article_id) override {
@@ -372,7 +378,8 @@ class SqliteStore final : public Store {
     return id;
   }
 
-  Result<int64_t> insert_all(const Document& doc, const std::string& canon, const std::string& hash) {
+  Result<int64_t> insert_all(const Document& doc, const std::string& canon, const std::string& hash,
+                             int64_t revision_of) {
     auto a_stmt = cached(
         "INSERT INTO articles(url, canonical_url, content_hash, source, title, published, language, license, "
         "attribution, categories, text, body_offset, analysis) VALUES "
@@ -392,6 +399,7 @@ class SqliteStore final : public Store {
     a.bind(11, doc.text);
     a.bind(12, int64_t{doc.body_offset});
     a.bind(13, to_json(doc, -1));
+    revision_of == 0 ? a.bind_null(14) : a.bind(14, revision_of);
     CASPIAN_RETURN_IF_ERROR(a.run());
     const int64_t id = db_->last_insert_rowid();
 

@@ -146,7 +146,7 @@ int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& f
 
 // ---- ingest --------------------------------------------------------------
 struct IngestCounts {
-  int64_t read = 0, stored = 0, duplicates = 0, failed = 0;
+  int64_t read = 0, stored = 0, revisions = 0, duplicates = 0, failed = 0;
 };
 
 int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& flags, const std::string& db,
@@ -199,6 +199,7 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
         if (put.status().code() == caspian::ErrorCode::kStoreError) store_failed = true;
       } else if (put->outcome == caspian::PutResult::Outcome::kStored) {
         ++counts.stored;
+        if (put->revision_of != 0) ++counts.revisions;
       } else {
         ++counts.duplicates;
       }
@@ -228,6 +229,9 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("ingested into {}: {} read, {} stored, {} duplicates skipped, {} failed ({:.2f} s)\n", db,
              counts.read, counts.stored, counts.duplicates, counts.failed, secs);
+  if (counts.revisions > 0) {
+    fmt::print("  {} of the stored articles are new versions of a URL already stored\n", counts.revisions);
+  }
   if (!failures.empty()) {
     fmt::print("failures:\n");
     for (const std::string& f : failures) fmt::print("  {}\n", f);
