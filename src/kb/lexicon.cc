@@ -905,6 +905,44 @@ bool is_org_acronym(std::string_view surface) {
   return contains(set, surface);
 }
 
+// Expansions of the acronyms that news uses interchangeably with the full
+// name. Written for this project from the organisations' own names.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 26> kOrgExpansions = {{
+    {"AU", "African Union"},
+    {"CIA", "Central Intelligence Agency"},
+    {"CSTO", "Collective Security Treaty Organization"},
+    {"EU", "European Union"},
+    {"FBI", "Federal Bureau of Investigation"},
+    {"IAEA", "International Atomic Energy Agency"},
+    {"ICC", "International Criminal Court"},
+    {"ICJ", "International Court of Justice"},
+    {"IMF", "International Monetary Fund"},
+    {"IRGC", "Islamic Revolutionary Guard Corps"},
+    {"ISIL", "Islamic State"},
+    {"ISIS", "Islamic State"},
+    {"NASA", "National Aeronautics and Space Administration"},
+    {"NATO", "North Atlantic Treaty Organization"},
+    {"OPEC", "Organization of the Petroleum Exporting Countries"},
+    {"OSCE", "Organization for Security and Co-operation in Europe"},
+    {"SCO", "Shanghai Cooperation Organisation"},
+    {"UN", "United Nations"},
+    {"UNESCO", "United Nations Educational, Scientific and Cultural Organization"},
+    {"UNGA", "United Nations General Assembly"},
+    {"UNHCR", "United Nations High Commissioner for Refugees"},
+    {"UNICEF", "United Nations Children's Fund"},
+    {"UNRWA", "United Nations Relief and Works Agency for Palestine Refugees in the Near East"},
+    {"UNSC", "United Nations Security Council"},
+    {"WHO", "World Health Organization"},
+    {"WTO", "World Trade Organization"},
+}};
+
+std::optional<std::string_view> org_acronym_expansion(std::string_view acronym) {
+  for (const auto& [short_form, full] : kOrgExpansions) {
+    if (short_form == acronym) return full;
+  }
+  return std::nullopt;
+}
+
 bool is_non_org_acronym(std::string_view surface) {
   static const WordSet set = make_set(kNonOrgAcronyms);
   return contains(set, surface);

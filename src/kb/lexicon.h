@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -46,6 +47,9 @@ enum class Head { kNone, kOrganization, kMisc };
 
 // Well-known organisation acronyms (NATO, OSCE, UN, EU, CSTO, ...).
 [[nodiscard]] bool is_org_acronym(std::string_view surface);
+// The full name of a well-known organisation acronym ("UN" -> "United
+// Nations"), so that both forms link to one entity; nullopt when unknown.
+[[nodiscard]] std::optional<std::string_view> org_acronym_expansion(std::string_view acronym);
 // All-caps tokens that are not organisations (CEO, GDP, COVID, roman numerals).
 [[nodiscard]] bool is_non_org_acronym(std::string_view surface);
 

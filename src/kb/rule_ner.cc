@@ -386,11 +386,23 @@ class Recogniser {
       const Word& w = words_[i];
       if (!free(i) || !w.all_caps || gaz_[i] >= 0) continue;
       const std::string_view s = doc_.slice(w.span);
-      if (w.key.size() < kMinAcronymLetters || w.key.size() > kMaxAcronymLetters ||
-          s.find_first_of(".-") != std::string_view::npos) {
+      // A dotted form ("U.N.") counts only for acronyms known to expand.
+      std::string compact;
+      for (char ch : s) {
+        if (ch != '.') compact += ch;
+      }
+      const auto expansion = lex::org_acronym_expansion(compact);
+      const bool dotted = compact.size() != s.size();
+      if (compact.size() < kMinAcronymLetters || compact.size() > kMaxAcronymLetters ||
+          s.find('-') != std::string_view::npos || (dotted && !expansion)) {
         continue;
       }
-      if (lex::is_org_acronym(s)) {
+      if (expansion) {
+        add(i, i, EntityKind::kOrganization, fmt::format("acronym of {}", *expansion), kKnownAcronymConfidence);
+        Found& org = found_.back();
+        org.name = std::string(*expansion);
+        org.id = id_prefix(EntityKind::kOrganization) + kb::slugify(*expansion);
+      } else if (lex::is_org_acronym(s)) {
         add(i, i, EntityKind::kOrganization, "known organisation acronym", kKnownAcronymConfidence);
       } else if (!lex::is_non_org_acronym(s) && !shouting(i) && !w.title_case_line &&
                  w.key.size() <= kMaxUnknownAcronymLetters && !speaker_label(i) &&
