@@ -24,7 +24,8 @@ struct ReadOptions {
 // Where a record came from: "path" or "path:line".
 struct RecordOrigin {
   std::string path;
-  uint64_t line = 0;  // 0 when not line-based
+  uint64_t line = 0;    // 0 when not line-based
+  uint64_t offset = 0;  // bytes of the file as stored (compressed, if it is) consumed so far
   std::string to_string() const;
 };
 
@@ -36,6 +37,11 @@ using RecordSink = std::function<bool(const RecordOrigin&, Result<Document>)>;
 // sorted order, skipping hidden files). Errors in one input are passed to
 // `sink` and reading continues. Returns non-ok only if the sink asked to stop.
 Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options, const RecordSink& sink);
+
+// The total size in bytes of the files that read_inputs() would read from
+// `paths` (directories walked the same way; stdin and missing paths count 0).
+// For progress reports.
+uint64_t input_bytes(const std::vector<std::string>& paths);
 
 // Parses one news-please style JSON object (title, maintext|text,
 // date_publish|date, url, source_domain|source, language, license, ...).

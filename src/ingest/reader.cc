@@ -53,6 +53,12 @@ class ByteSource {
   ByteSource(const ByteSource&) = delete;
   ByteSource& operator=(const ByteSource&) = delete;
 
+  // Bytes of the underlying file consumed so far (compressed bytes for gzip).
+  uint64_t offset() const {
+    const z_off_t off = gzoffset(gz_);
+    return off < 0 ? 0 : static_cast<uint64_t>(off);
+  }
+
   // Reads up to `n` bytes; returns the count (0 at end) or an error.
   Result<size_t> read(char* buf, size_t n) {
     const int got = gzread(gz_, buf, static_cast<unsigned>(n));
@@ -127,7 +133,7 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
   bool oversized = false;
   char buf[kReadChunk];
   auto emit = [&](std::string_view text) -> bool {
-    RecordOrigin origin{path, line_no};
+    RecordOrigin origin{path, line_no, src != nullptr ? src->offset() : 0};
     if (oversized) {
       oversized = false;
       return sink(origin, Status(ErrorCode::kTooLarge,
@@ -164,7 +170,7 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
     auto got = src->read(buf, sizeof buf);
     if (!got.ok()) {
       // Keep what was read; report the damage at the line where it happened.
-      return sink(RecordOrigin{path, line_no}, got.status());
+      return sink(RecordOrigin{path, line_no, src->offset()}, got.status());
     }
     if (*got == 0) break;
     if (!consume(std::string_view(buf, *got))) return false;
@@ -174,7 +180,7 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
 }
 
 bool read_one(const std::string& path, const ReadOptions& options, const RecordSink& sink) {
-  const RecordOrigin origin{path, 0};
+  RecordOrigin origin{path, 0, 0};
   if (path != kStdinName) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
@@ -200,9 +206,10 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   if (head.size() > options.max_bytes) {
     return sink(origin,
                 Status(ErrorCode::kTooLarge,
-                       fmt::format("larger than the limit of {} bytes (--max-bytes)", options.max_bytes)));
+                       fmt::format("larger than the limit of {} bytes", options.max_bytes)));
   }
   auto rest = read_rest(**src, head.size(), options.max_bytes);
+  origin.offset = (*src)->offset();
   if (!rest.ok()) return sink(origin, rest.status());
   std::string bytes = std::move(head) + *rest;
   if (format == InputFormat::kJson) {
@@ -213,37 +220,69 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   return sink(origin, document_from_text(bytes, options));
 }
 
+// The regular files under directory `dir`, recursively, in sorted order,
+// skipping hidden files and folders.
+Result<std::vector<std::string>> walk_directory(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return Status(ErrorCode::kIoError, ec.message());
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name.front() == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool is_directory(const std::string& path) {
+  std::error_code ec;
+  return path != kStdinName && fs::is_directory(path, ec);
+}
+
 }  // namespace
+
+uint64_t input_bytes(const std::vector<std::string>& paths) {
+  uint64_t total = 0;
+  auto add = [&](const std::string& f) {
+    std::error_code ec;
+    const auto size = fs::file_size(f, ec);
+    if (!ec) total += size;
+  };
+  for (const std::string& path : paths) {
+    if (path == kStdinName) continue;
+    if (!is_directory(path)) {
+      add(path);
+      continue;
+    }
+    auto files = walk_directory(path);
+    if (!files.ok()) continue;
+    for (const std::string& f : *files) add(f);
+  }
+  return total;
+}
 
 Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options,
                    const RecordSink& sink) {
+  const Status stopped(ErrorCode::kInterrupted, "stopped");
   for (const std::string& path : paths) {
-    std::error_code ec;
-    if (path != kStdinName && fs::is_directory(path, ec)) {
-      std::vector<std::string> files;
-      fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
-      if (ec) {
-        if (!sink(RecordOrigin{path, 0}, Status(ErrorCode::kIoError, ec.message()))) {
-          return Status(ErrorCode::kInterrupted, "stopped");
-        }
-        continue;
-      }
-      for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (ec) break;
-        const std::string name = it->path().filename().string();
-        if (!name.empty() && name.front() == '.') {
-          if (it->is_directory()) it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file()) files.push_back(it->path().string());
-      }
-      std::sort(files.begin(), files.end());
-      for (const std::string& f : files) {
-        if (!read_one(f, options, sink)) return Status(ErrorCode::kInterrupted, "stopped");
-      }
+    if (!is_directory(path)) {
+      if (!read_one(path, options, sink)) return stopped;
       continue;
     }
-    if (!read_one(path, options, sink)) return Status(ErrorCode::kInterrupted, "stopped");
+    auto files = walk_directory(path);
+    if (!files.ok()) {
+      if (!sink(RecordOrigin{path, 0, 0}, files.status())) return stopped;
+      continue;
+    }
+    for (const std::string& f : *files) {
+      if (!read_one(f, options, sink)) return stopped;
+    }
   }
   return Status::Ok();
 }

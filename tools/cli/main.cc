@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -161,14 +162,37 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
   std::vector<std::string> failures;
   int in_batch = 0;
 
-  auto show_progress = [&](const std::string& where, bool final) {
+  // Progress: bytes of the inputs consumed (compressed bytes for gzip),
+  // over their total size; unknown (stdin) shows counts only.
+  const uint64_t total_bytes = progress ? caspian::input_bytes(inputs) : 0;
+  uint64_t finished_bytes = 0;  // of the files already read whole
+  std::string current_path;
+  uint64_t current_size = 0;
+  auto show_progress = [&](const caspian::RecordOrigin& origin, bool final) {
+    if (origin.path != current_path) {
+      finished_bytes += current_size;
+      current_path = origin.path;
+      std::error_code ec;
+      current_size = std::filesystem::file_size(origin.path, ec);
+      if (ec) current_size = 0;
+    }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double rate = secs > 0 ? static_cast<double>(counts.read) / secs : 0.0;
-    std::string line =
-        fmt::format("ingest: {} read, {} stored, {} duplicate, {} failed | {:.0f} articles/s | {}",
-                    counts.read, counts.stored, counts.duplicates, counts.failed, rate, where);
-    constexpr size_t kMaxWidth = 110;
-    if (line.size() > kMaxWidth) line.resize(kMaxWidth);
+    const std::string tally = fmt::format("{} read, {} stored, {} duplicate, {} failed, {:.0f} articles/s",
+                                          counts.read, counts.stored, counts.duplicates, counts.failed, rate);
+    std::string line;
+    if (total_bytes > 0) {
+      constexpr int kBarWidth = 28;
+      const double done = final ? 1.0
+                                : std::min(1.0, static_cast<double>(finished_bytes + origin.offset) /
+                                                    static_cast<double>(total_bytes));
+      const int filled = static_cast<int>(done * kBarWidth);
+      const double eta = done > 0 && !final ? secs * (1 - done) / done : 0.0;
+      line = fmt::format("[{}{}] {:3.0f}%  {}  ETA {:.0f}s", std::string(static_cast<size_t>(filled), '#'),
+                         std::string(static_cast<size_t>(kBarWidth - filled), '.'), done * 100, tally, eta);
+    } else {
+      line = "ingest: " + tally;
+    }
     fmt::print(stderr, "\r\033[K{}{}", line, final ? "\n" : "");
   };
   auto fail = [&](const std::string& where, const caspian::Status& st) {
@@ -216,7 +240,7 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
     }
     if (progress && std::chrono::steady_clock::now() - last_progress > kProgressInterval) {
       last_progress = std::chrono::steady_clock::now();
-      show_progress(where, false);
+      show_progress(origin, false);
     }
     return !g_interrupted.load() && !store_failed;
   };
@@ -225,7 +249,7 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
     error_line(db, st);
     return kExitFatal;
   }
-  if (progress) show_progress("done", true);
+  if (progress) show_progress(caspian::RecordOrigin{current_path, 0, current_size}, true);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("ingested into {}: {} read, {} stored, {} duplicates skipped, {} failed ({:.2f} s)\n", db,
              counts.read, counts.stored, counts.duplicates, counts.failed, secs);
