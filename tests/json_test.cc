@@ -7,7 +7,7 @@ namespace caspian {
 namespace {
 
 Document sample() {
-  Document d = make_document("Héadline “quoted”", "Body text in Almaty on July 10.\nSecond line.");
+  Document d = make_document("Héadline “quoted” \"ascii\" back\\slash \x01\x1f\t", "Body text in Almaty on July 10.\nSecond line.");
   d.id = "sample:1";
   d.url = "https://example.org/a?b=1";
   d.source = "example.org";

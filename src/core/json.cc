@@ -114,7 +114,9 @@ class JsonWriter {
     requires std::is_integral_v<Int>
   void value(Int v) {
     separate();
-    fmt::format_to(std::back_inserter(out_), "{}", v);
+    char buf[kMaxIntChars];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, static_cast<size_t>(end - buf));
   }
   void null() {
     separate();
@@ -172,7 +174,13 @@ class JsonWriter {
       s = repaired;
     }
     out_ += '"';
-    for (char c : s) {
+    // Copy runs that need no escaping in one append.
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= kFirstPrintable && c != '"' && c != '\\') continue;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
       switch (c) {
         case '"': out_ += "\\\""; break;
         case '\\': out_ += "\\\\"; break;
@@ -181,17 +189,21 @@ class JsonWriter {
         case '\t': out_ += "\\t"; break;
         case '\b': out_ += "\\b"; break;
         case '\f': out_ += "\\f"; break;
-        default:
-          if (static_cast<unsigned char>(c) < kFirstPrintable) {
-            fmt::format_to(std::back_inserter(out_), "\\u{:04x}", static_cast<unsigned>(c));
-          } else {
-            out_ += c;
-          }
+        default: {
+          constexpr std::string_view kHex = "0123456789abcdef";
+          constexpr unsigned kNibble = 4;
+          constexpr unsigned kNibbleMask = 0xF;
+          out_ += "\\u00";
+          out_ += kHex[c >> kNibble];
+          out_ += kHex[c & kNibbleMask];
+        }
       }
     }
+    out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
 
+  static constexpr size_t kMaxIntChars = 24;  // enough for any 64-bit integer
   static constexpr size_t kLineDepth = 2;  // nesting depth whose items get lines of their own
   static constexpr unsigned char kFirstPrintable = 0x20;
   std::string& out_;
