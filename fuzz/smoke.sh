@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default 20)
-# on a scratch corpus seeded from tests/golden. Fails on the first finding.
+# on a scratch corpus seeded from tests/golden, after replaying fuzz/regressions/<target>/.
+# A finding is copied to BUILD_DIR/findings/ and fails the run.
 set -euo pipefail
 build=${1:-build/fuzz}
 seconds=${FUZZ_SECONDS:-20}
@@ -12,6 +13,16 @@ for target in "$build"/fuzz/fuzz_*; do
   name=$(basename "$target")
   corpus=$(mktemp -d)
   cp "$root"/tests/golden/*.txt "$root"/tests/golden/*.json "$corpus"/ 2>/dev/null || true
+  # Inputs that once crashed a target are replayed first, then kept as seeds.
+  if [ -d "$root/fuzz/regressions/$name" ]; then
+    if ! "$target" "$root/fuzz/regressions/$name"/* >"$corpus.log" 2>&1; then
+      tail -n 40 "$corpus.log"
+      echo "fuzz: $name FAILED on a regression input"
+      status=1
+      continue
+    fi
+    cp "$root/fuzz/regressions/$name"/* "$corpus"/
+  fi
   echo "fuzz: $name for ${seconds}s"
   if ! "$target" -artifact_prefix="$corpus/" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=0 "$corpus" >"$corpus.log" 2>&1; then

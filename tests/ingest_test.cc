@@ -166,3 +166,17 @@ TEST_F(IngestTest, TruncatedGzipReportsTheDamage) {
 
 }  // namespace
 }  // namespace caspian
+
+namespace caspian {
+namespace {
+
+// Found by fuzz_news_json: a number too large for a double made the JSON
+// library throw out_of_range instead of parse_error.
+TEST(NewsJsonTest, HugeNumbersAreAParseErrorNotACrash) {
+  auto r = document_from_news_json(R"({"title": "t", "text": "x", "n": 11122e221111735267})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kParseError);
+}
+
+}  // namespace
+}  // namespace caspian

@@ -186,7 +186,12 @@ TEST(CanonicalUrlTest, DropsTrackingAndFragments) {
             "https://example.com/Path?a=1&b=2");
   EXPECT_EQ(canonical_url("http://example.com"), "http://example.com/");
   EXPECT_EQ(canonical_url(""), "");
-  EXPECT_EQ(canonical_url("not a url"), "not a url");
+  EXPECT_EQ(canonical_url("not a url"), "not%20a%20url");
+  // Found by fuzz_canonical_url: canonicalising twice must change nothing.
+  for (std::string_view u : {"https://www.www.x.org:443:443/a?b= c&a=1", "http://x.org/?z=1 &y=\t", " https://x.org/#f "}) {
+    const std::string once = canonical_url(u);
+    EXPECT_EQ(canonical_url(once), once) << u;
+  }
 }
 
 }  // namespace

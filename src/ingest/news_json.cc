@@ -33,7 +33,7 @@ Result<Document> document_from_news_json(std::string_view bytes) {
   json j;
   try {
     j = json::parse(bytes);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     // nlohmann signals malformed JSON by exception; convert at the boundary.
     return Status(ErrorCode::kParseError, e.what());
   }

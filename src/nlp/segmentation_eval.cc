@@ -1,28 +1,19 @@
 #include "nlp/segmentation_eval.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
-#include <memory>
-#include <system_error>
 #include <utility>
 
 #include "caspian/document.h"
-#include "caspian/utf8.h"
+#include "nlp/conllu.h"
 #include "nlp/tokenizer.h"
 
 namespace caspian::nlp {
 namespace {
 
-constexpr size_t kConlluColumns = 10;
-constexpr size_t kFormColumn = 1;
-constexpr size_t kMiscColumn = 9;
 constexpr size_t kMaxAlignSkipBytes = 16;  // how far ahead a gold form may be found in `# text`
 constexpr size_t kMaxExampleBytes = 160;   // quoted sentence errors are cut to this length
-constexpr size_t kReadChunkBytes = 1 << 16;
 constexpr std::string_view kParagraphSeparator = "\n\n";
 constexpr std::string_view kSentenceSeparator = " ";
 
@@ -43,133 +34,26 @@ struct GoldSentence {
   std::vector<GoldUnit> units;
 };
 
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    return Status(ErrorCode::kNotFound, "no such file: " + path.string());
-  // gzopen/gzread read plain files unchanged, so one code path serves .conllu and .conllu.gz.
-  std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), &gzclose);
-  if (file == nullptr) return Status(ErrorCode::kIoError, "cannot open " + path.string());
-  std::string out;
-  std::vector<char> buf(kReadChunkBytes);
-  for (;;) {
-    const int n = gzread(file.get(), buf.data(), static_cast<unsigned>(buf.size()));
-    if (n < 0) {
-      int err = Z_OK;
-      return Status(ErrorCode::kIoError, path.string() + ": " + gzerror(file.get(), &err));
-    }
-    if (n == 0) break;
-    out.append(buf.data(), static_cast<size_t>(n));
-    if (out.size() > kMaxConlluBytes) {
-      return Status(ErrorCode::kTooLarge, path.string() + " decompresses to more than " +
-                                              std::to_string(kMaxConlluBytes) + " bytes");
-    }
-  }
-  // A truncated gzip stream ends "successfully" with a short read; zlib records why.
-  int err = Z_OK;
-  const char* message = gzerror(file.get(), &err);
-  if (err != Z_OK && err != Z_STREAM_END) {
-    return Status(ErrorCode::kIoError, path.string() + ": " + (message != nullptr ? message : "read error"));
-  }
-  return out;
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (;;) {
-    const size_t tab = line.find('\t', start);
-    fields.push_back(
-        line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
-  return fields;
-}
-
-bool parse_uint(std::string_view s, size_t& out) {
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-bool misc_has_space_after_no(std::string_view misc) {
-  size_t start = 0;
-  for (;;) {
-    const size_t bar = misc.find('|', start);
-    if (misc.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start) ==
-        "SpaceAfter=No") {
-      return true;
-    }
-    if (bar == std::string_view::npos) return false;
-    start = bar + 1;
-  }
-}
-
-Status parse_error(size_t line_no, std::string_view what) {
-  return Status(ErrorCode::kParseError, "line " + std::to_string(line_no) + ": " + std::string(what));
-}
-
-// Parses CoNLL-U into sentences. Views point into `conllu`.
-Result<std::vector<GoldSentence>> parse_conllu(std::string_view conllu) {
-  std::vector<GoldSentence> sentences;
-  GoldSentence current;
-  size_t range_last = 0;  // last word id of the open multiword token, 0 if none
-  size_t line_no = 0;
-  auto flush = [&] {
-    if (!current.units.empty()) sentences.push_back(std::move(current));
-    current = GoldSentence{};
-    range_last = 0;
-  };
-  size_t pos = 0;
-  while (pos <= conllu.size()) {
-    size_t eol = conllu.find('\n', pos);
-    if (eol == std::string_view::npos) eol = conllu.size();
-    std::string_view line = conllu.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-      flush();
-      if (eol == conllu.size()) break;
+// The gold surface tokens of a parsed sentence. Views point into `s`.
+GoldSentence gold_sentence(const ConlluSentence& s) {
+  GoldSentence g;
+  g.text = s.text;
+  g.has_text = s.has_text;
+  g.new_doc = s.new_doc;
+  g.new_par = s.new_par;
+  size_t next_multiword = 0;
+  for (size_t i = 0; i < s.words.size();) {
+    if (next_multiword < s.multiwords.size() && s.multiwords[next_multiword].first == i) {
+      const ConlluMultiword& mw = s.multiwords[next_multiword++];
+      GoldUnit unit{mw.form, {}, mw.space_after};
+      for (; i <= mw.last; ++i) unit.words.emplace_back(s.words[i].form);
+      g.units.push_back(std::move(unit));
       continue;
     }
-    if (line.front() == '#') {
-      if (line.starts_with("# newdoc")) current.new_doc = true;
-      if (line.starts_with("# newpar")) current.new_par = true;
-      if (line.starts_with("# text = ")) {
-        current.text = line.substr(std::string_view("# text = ").size());
-        current.has_text = true;
-      }
-      continue;
-    }
-    const std::vector<std::string_view> fields = split_tabs(line);
-    if (fields.size() != kConlluColumns) return parse_error(line_no, "expected 10 tab-separated columns");
-    const std::string_view id = fields[0];
-    const std::string_view form = fields[kFormColumn];
-    const bool space_after = !misc_has_space_after_no(fields[kMiscColumn]);
-    if (id.find('.') != std::string_view::npos) continue;  // empty node: no surface form
-    if (const size_t dash = id.find('-'); dash != std::string_view::npos) {
-      size_t first = 0;
-      size_t last = 0;
-      if (!parse_uint(id.substr(0, dash), first) || !parse_uint(id.substr(dash + 1), last) || last < first) {
-        return parse_error(line_no, "bad multiword token id '" + std::string(id) + "'");
-      }
-      current.units.push_back(GoldUnit{form, {}, space_after});
-      range_last = last;
-      continue;
-    }
-    size_t word_id = 0;
-    if (!parse_uint(id, word_id)) return parse_error(line_no, "bad word id '" + std::string(id) + "'");
-    if (range_last != 0 && word_id <= range_last) {
-      current.units.back().words.push_back(form);
-      if (word_id == range_last) range_last = 0;
-      continue;
-    }
-    range_last = 0;
-    current.units.push_back(GoldUnit{form, {}, space_after});
+    g.units.push_back(GoldUnit{s.words[i].form, {}, s.words[i].space_after});
+    ++i;
   }
-  flush();
-  return sentences;
+  return g;
 }
 
 // The gold standard and raw text of one document.
@@ -329,13 +213,12 @@ void evaluate_document(const GoldDocument& doc, const SegmentationEvalOptions& o
 
 Result<SegmentationReport> evaluate_conllu_text(std::string_view conllu,
                                                 const SegmentationEvalOptions& options) {
-  if (const auto bad = utf8::find_invalid(conllu)) {
-    return Status(ErrorCode::kInvalidUtf8, "invalid UTF-8 at byte " + std::to_string(*bad));
-  }
-  auto parsed = parse_conllu(conllu);
+  auto parsed = parse_conllu(conllu);  // also validates UTF-8
   if (!parsed.ok()) return parsed.status();
-  const std::vector<GoldSentence>& sentences = parsed.value();
-  if (sentences.empty()) return Status(ErrorCode::kEmptyInput, "no sentences in the CoNLL-U input");
+  if (parsed->empty()) return Status(ErrorCode::kEmptyInput, "no sentences in the CoNLL-U input");
+  std::vector<GoldSentence> sentences;
+  sentences.reserve(parsed->size());
+  for (const ConlluSentence& s : parsed.value()) sentences.push_back(gold_sentence(s));
 
   SegmentationReport report;
   report.source = "<memory>";
@@ -354,7 +237,7 @@ Result<SegmentationReport> evaluate_conllu_text(std::string_view conllu,
 
 Result<SegmentationReport> evaluate_conllu(const std::filesystem::path& conllu_or_gz,
                                            const SegmentationEvalOptions& options) {
-  auto text = read_file(conllu_or_gz);
+  auto text = read_conllu_bytes(conllu_or_gz);
   if (!text.ok()) return text.status();
   auto report = evaluate_conllu_text(text.value(), options);
   if (!report.ok())

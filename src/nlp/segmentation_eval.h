@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "caspian/result.h"
+#include "nlp/conllu.h"  // kMaxConlluBytes
 
 namespace caspian::nlp {
 
@@ -60,10 +61,8 @@ struct SegmentationEvalOptions {
   size_t max_examples = 0;
 };
 
-// The largest decompressed treebank evaluate_conllu() reads.
-inline constexpr size_t kMaxConlluBytes = size_t{1} << 30;
-
-// Evaluates the tokenizer on a CoNLL-U file, gzip-compressed or not.
+// Evaluates the tokenizer on a CoNLL-U file, gzip-compressed or not (read with nlp::read_conllu_bytes;
+// at most kMaxConlluBytes once decompressed).
 // Errors: kNotFound (no such file), kIoError (unreadable, or a corrupt or truncated gzip
 // stream), kTooLarge (over kMaxConlluBytes), kInvalidUtf8, kParseError (a malformed line, with
 // its number), kEmptyInput (no sentences).

@@ -13,6 +13,9 @@ namespace {
 constexpr std::array<std::string_view, 9> kTrackingParams = {"fbclid", "gclid",  "dclid", "msclkid", "mc_cid",
                                                              "mc_eid", "igshid", "yclid", "_ga"};
 constexpr std::string_view kTrackingPrefix = "utm_";
+constexpr std::string_view kWww = "www.";
+constexpr unsigned char kLastControl = 0x20;  // space and below
+constexpr unsigned char kDelete = 0x7F;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -38,6 +41,24 @@ std::string canonical_url(std::string_view url) {
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
   if (url.empty()) return {};
 
+  // Whitespace and control bytes cannot stand in a URL: percent-encode them,
+  // which also keeps the result stable when canonicalised again.
+  std::string encoded;
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= kLastControl || u == kDelete) {
+      constexpr std::string_view kHex = "0123456789ABCDEF";
+      constexpr unsigned kNibble = 4;
+      constexpr unsigned kNibbleMask = 0xF;
+      encoded += '%';
+      encoded += kHex[u >> kNibble];
+      encoded += kHex[u & kNibbleMask];
+    } else {
+      encoded += c;
+    }
+  }
+  url = encoded;
+
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   const std::string scheme = lower(url.substr(0, scheme_end));
@@ -45,10 +66,10 @@ std::string canonical_url(std::string_view url) {
   const size_t path_start = rest.find_first_of("/?");
   std::string host = lower(rest.substr(0, path_start));
   rest = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
-  if ((scheme == "http" && host.ends_with(":80")) || (scheme == "https" && host.ends_with(":443"))) {
+  while ((scheme == "http" && host.ends_with(":80")) || (scheme == "https" && host.ends_with(":443"))) {
     host.erase(host.rfind(':'));
   }
-  if (host.rfind("www.", 0) == 0) host.erase(0, 4);
+  while (host.rfind(kWww, 0) == 0) host.erase(0, kWww.size());
 
   std::string_view path = rest.substr(0, rest.find('?'));
   std::string_view query = rest.size() > path.size() ? rest.substr(path.size() + 1) : std::string_view();

@@ -1,0 +1,894 @@
+#include "nlp/pos_tagger.h"
+
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <random>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+
+#include "caspian/utf8.h"
+
+namespace caspian::nlp {
+namespace {
+
+// --- the feature set ------------------------------------------------------------------------------
+
+// Feature templates. Every feature is a 64-bit hash of (template, one or two values); values are
+// hashes of strings (word forms, affixes, shapes) or label ids. The names below enter the feature
+// fingerprint: renaming, adding or reordering a template changes it and invalidates old models.
+enum class Feat : uint64_t {
+  kBias,
+  kForm,  // the word as written (case kept)
+  kNorm,  // lower-cased, digits mapped to 0
+  kSuffix1,
+  kSuffix2,
+  kSuffix3,
+  kSuffix4,
+  kPrefix1,
+  kPrefix2,
+  kPrefix3,
+  kPrefix4,
+  kShape,  // "Xxx", "dd", "X.X.", ...
+  kHasHyphen,
+  kHasDigit,
+  kHasUpper,
+  kAllUpper,
+  kCapFirstWord,  // capitalised and first in the sentence
+  kCapInside,     // capitalised elsewhere (a strong proper-noun cue)
+  kPrevTag,
+  kPrev2Tag,
+  kPrevTagBigram,
+  kPrevTagNorm,
+  kPrevNorm,
+  kPrev2Norm,
+  kNextNorm,
+  kNext2Norm,
+  kPrevSuffix3,
+  kNextSuffix3,
+  kPrevShape,
+  kNextShape,
+  kPrevNormNorm,
+  kNormNextNorm,
+  kPrevTagNextNorm,
+  kCount,
+};
+
+constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatNames = {
+    "bias",        "form",       "norm",        "suffix1",     "suffix2",   "suffix3",         "suffix4",
+    "prefix1",     "prefix2",    "prefix3",     "prefix4",     "shape",     "has_hyphen",      "has_digit",
+    "has_upper",   "all_upper",  "cap_first",   "cap_inside",  "tag-1",     "tag-2",           "tag-1,tag-2",
+    "tag-1,norm",  "norm-1",     "norm-2",      "norm+1",      "norm+2",    "suffix3-1",       "suffix3+1",
+    "shape-1",     "shape+1",    "norm-1,norm", "norm,norm+1", "tag-1,norm+1",
+};
+
+constexpr size_t kMaxAffix = 4;            // prefixes and suffixes of 1..kMaxAffix code points
+constexpr size_t kMaxShapeRun = 2;         // "Xxxxx" -> "Xxx": runs of one shape class kept to 2
+constexpr size_t kContext = 2;             // words of context on each side
+constexpr uint64_t kFeatureSeed = 0x43535031;  // seeds XXH3 for feature keys ("CSP1")
+constexpr uint64_t kStringSeed = 0x43535032;   // seeds XXH3 for string values
+constexpr size_t kMaxFeatures = 40;            // per token, an upper bound for the buffers
+// Describes the hashing and normalisation parameters; part of the fingerprint.
+constexpr std::string_view kFeatureParams =
+    "xxh3-64;affix=1..4 code points of norm;shape=X/x/d/other, runs<=2;norm=ascii lower or utf8proc "
+    "casefold+NFKC, ascii digits->0;context=+-2;pad=-START-/-START2-/-END-/-END2-";
+
+// Label ids of the padding before the sentence, in the tag-history features.
+constexpr uint64_t kStartTag = 0xFFFF0001;
+constexpr uint64_t kStart2Tag = 0xFFFF0002;
+
+uint64_t hash_string(std::string_view s) { return XXH3_64bits_withSeed(s.data(), s.size(), kStringSeed); }
+
+uint64_t feature_key(Feat f, uint64_t a, uint64_t b = 0) {
+  const std::array<uint64_t, 3> packed = {static_cast<uint64_t>(f), a, b};
+  const uint64_t k = XXH3_64bits_withSeed(packed.data(), sizeof(packed), kFeatureSeed);
+  return k == 0 ? 1 : k;  // 0 marks an empty slot in FlatIndex
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Lower-cased (Unicode case folding beyond ASCII), ASCII digits mapped to '0'.
+std::string normalize(std::string_view word) {
+  std::string out = is_ascii(word) ? std::string(word) : utf8::fold(word);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= '0' && c <= '9') c = '0';
+  }
+  return out;
+}
+
+// Decodes the code point at `pos` (advancing it); an invalid byte decodes to -1 and advances by one.
+int32_t next_code_point(std::string_view s, size_t& pos) {
+  utf8proc_int32_t cp = -1;
+  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + pos),
+                                              static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+  pos += n > 0 ? static_cast<size_t>(n) : 1;
+  return n > 0 ? cp : -1;
+}
+
+char shape_class(int32_t cp) {
+  if (cp < 0) return '?';
+  if (cp < 0x80) {
+    if (cp >= 'A' && cp <= 'Z') return 'X';
+    if (cp >= 'a' && cp <= 'z') return 'x';
+    if (cp >= '0' && cp <= '9') return 'd';
+    return static_cast<char>(cp);
+  }
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+      return 'X';
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return 'x';
+    case UTF8PROC_CATEGORY_ND:
+      return 'd';
+    default:
+      return '*';
+  }
+}
+
+// The word's tag-independent features: hashes of its strings, and flags.
+struct WordInfo {
+  uint64_t form = 0;
+  uint64_t norm = 0;
+  uint64_t shape = 0;
+  std::array<uint64_t, kMaxAffix> prefix{};
+  std::array<uint64_t, kMaxAffix> suffix{};
+  bool hyphen = false, digit = false, upper = false, all_upper = false, capitalized = false;
+};
+
+WordInfo padding_info(std::string_view marker) {
+  WordInfo w;
+  w.form = w.norm = w.shape = hash_string(marker);
+  w.prefix.fill(w.form);
+  w.suffix.fill(w.form);
+  return w;
+}
+
+WordInfo word_info(std::string_view word) {
+  WordInfo w;
+  w.form = hash_string(word);
+  const std::string norm = normalize(word);
+  w.norm = hash_string(norm);
+  // Affixes of the normalised word, by code points (never splitting a UTF-8 sequence).
+  std::vector<size_t> offsets;  // byte offset of each code point
+  for (size_t pos = 0; pos < norm.size();) {
+    offsets.push_back(pos);
+    next_code_point(norm, pos);
+  }
+  const size_t count = offsets.size();
+  for (size_t k = 1; k <= kMaxAffix; ++k) {
+    const size_t n = std::min(k, count);
+    const size_t prefix_end = n < count ? offsets[n] : norm.size();
+    const size_t suffix_begin = count == 0 ? 0 : offsets[count - n];
+    w.prefix[k - 1] = hash_string(std::string_view(norm).substr(0, prefix_end));
+    w.suffix[k - 1] = hash_string(std::string_view(norm).substr(suffix_begin));
+  }
+  std::string shape;
+  size_t run = 0;
+  bool any_letter = false;
+  bool any_lower = false;
+  for (size_t pos = 0; pos < word.size();) {
+    const char c = shape_class(next_code_point(word, pos));
+    if (c == '-') w.hyphen = true;
+    if (c == 'd') w.digit = true;
+    if (c == 'X') w.upper = any_letter = true;
+    if (c == 'x') any_lower = any_letter = true;
+    if (shape.empty()) w.capitalized = c == 'X';
+    run = !shape.empty() && shape.back() == c ? run + 1 : 1;
+    if (run <= kMaxShapeRun) shape += c;
+  }
+  w.all_upper = any_letter && !any_lower;
+  w.shape = hash_string(shape);
+  return w;
+}
+
+// Tag-independent information for a sentence, with kContext padding entries on each side.
+std::vector<WordInfo> sentence_info(std::span<const std::string_view> words) {
+  static const WordInfo kStart = padding_info("-START-");
+  static const WordInfo kStart2 = padding_info("-START2-");
+  static const WordInfo kEnd = padding_info("-END-");
+  static const WordInfo kEnd2 = padding_info("-END2-");
+  std::vector<WordInfo> info;
+  info.reserve(words.size() + 2 * kContext);
+  info.push_back(kStart2);
+  info.push_back(kStart);
+  for (std::string_view w : words) info.push_back(word_info(w));
+  info.push_back(kEnd);
+  info.push_back(kEnd2);
+  return info;
+}
+
+// The feature keys of word `i`, given the labels of the two words before it.
+// Returns the number of keys written to `out`.
+size_t extract(const std::vector<WordInfo>& info, size_t i, uint64_t tag1, uint64_t tag2,
+               std::array<uint64_t, kMaxFeatures>& out) {
+  const WordInfo& w = info[i + kContext];
+  const WordInfo& p1 = info[i + kContext - 1];
+  const WordInfo& p2 = info[i + kContext - 2];
+  const WordInfo& n1 = info[i + kContext + 1];
+  const WordInfo& n2 = info[i + kContext + 2];
+  size_t n = 0;
+  auto add = [&](Feat f, uint64_t a, uint64_t b = 0) { out[n++] = feature_key(f, a, b); };
+  add(Feat::kBias, 0);
+  add(Feat::kForm, w.form);
+  add(Feat::kNorm, w.norm);
+  for (size_t k = 0; k < kMaxAffix; ++k) {
+    add(static_cast<Feat>(static_cast<uint64_t>(Feat::kSuffix1) + k), w.suffix[k]);
+    add(static_cast<Feat>(static_cast<uint64_t>(Feat::kPrefix1) + k), w.prefix[k]);
+  }
+  add(Feat::kShape, w.shape);
+  if (w.hyphen) add(Feat::kHasHyphen, 0);
+  if (w.digit) add(Feat::kHasDigit, 0);
+  if (w.upper) add(Feat::kHasUpper, 0);
+  if (w.all_upper) add(Feat::kAllUpper, 0);
+  if (w.capitalized) add(i == 0 ? Feat::kCapFirstWord : Feat::kCapInside, 0);
+  add(Feat::kPrevTag, tag1);
+  add(Feat::kPrev2Tag, tag2);
+  add(Feat::kPrevTagBigram, tag1, tag2);
+  add(Feat::kPrevTagNorm, tag1, w.norm);
+  add(Feat::kPrevNorm, p1.norm);
+  add(Feat::kPrev2Norm, p2.norm);
+  add(Feat::kNextNorm, n1.norm);
+  add(Feat::kNext2Norm, n2.norm);
+  add(Feat::kPrevSuffix3, p1.suffix[2]);
+  add(Feat::kNextSuffix3, n1.suffix[2]);
+  add(Feat::kPrevShape, p1.shape);
+  add(Feat::kNextShape, n1.shape);
+  add(Feat::kPrevNormNorm, p1.norm, w.norm);
+  add(Feat::kNormNextNorm, w.norm, n1.norm);
+  add(Feat::kPrevTagNextNorm, tag1, n1.norm);
+  return n;
+}
+
+uint64_t compute_fingerprint() {
+  std::string desc(kFeatureParams);
+  for (std::string_view name : kFeatNames) {
+    desc += '\n';
+    desc += name;
+  }
+  return XXH3_64bits(desc.data(), desc.size());
+}
+
+// --- an open-addressing hash index ----------------------------------------------------------------
+
+// Maps non-zero 64-bit keys (already well-mixed hashes) to uint32 values. Hand-written because the
+// keys are hashes already (std::unordered_map would hash them again and allocate a node per key)
+// and because a flat, power-of-two, linear-probing table is ~2x faster on the tagging hot path.
+class FlatIndex {
+ public:
+  static constexpr uint32_t kMissing = 0xFFFFFFFF;
+
+  void build(const std::vector<uint64_t>& keys) {
+    size_t capacity = 16;
+    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
+    keys_.assign(capacity, 0);
+    values_.assign(capacity, kMissing);
+    mask_ = capacity - 1;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      size_t slot = keys[i] & mask_;
+      while (keys_[slot] != 0) slot = (slot + 1) & mask_;
+      keys_[slot] = keys[i];
+      values_[slot] = static_cast<uint32_t>(i);
+    }
+  }
+
+  // Requires key != 0.
+  uint32_t find(uint64_t key) const {
+    if (keys_.empty()) return kMissing;
+    for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return values_[slot];
+      if (keys_[slot] == 0) return kMissing;
+    }
+  }
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t mask_ = 0;
+};
+
+// --- labels ----------------------------------------------------------------------------------------
+
+enum class Target : uint8_t { kJoint = 0, kXpos = 1, kUpos = 2 };
+
+struct Label {
+  std::string upos;  // empty when the model does not predict UPOS
+  std::string xpos;  // empty when the model does not predict XPOS
+  auto operator<=>(const Label&) const = default;
+};
+
+Label gold_label(Target target, const TaggedSentence& s, size_t i) {
+  switch (target) {
+    case Target::kJoint:
+      return {s.upos[i], s.xpos[i]};
+    case Target::kXpos:
+      return {"", s.xpos[i]};
+    case Target::kUpos:
+      return {s.upos[i], ""};
+  }
+  return {};
+}
+
+constexpr size_t kMaxLabels = 0xFFFF;  // label ids are stored as uint16
+
+}  // namespace
+
+// One averaged-perceptron model, frozen: sparse rows of (label, weight) per feature.
+struct PosTagger::Model {
+  Target target = Target::kJoint;
+  std::vector<Label> labels;
+  std::vector<std::pair<std::string, uint16_t>> tagdict;  // sorted by word
+  std::vector<uint64_t> keys;                              // sorted, unique, non-zero
+  std::vector<uint32_t> row_end;                           // entries of row r: [row_end[r-1], row_end[r])
+  std::vector<uint16_t> entry_label;
+  std::vector<float> entry_weight;
+  // Derived on load/train.
+  FlatIndex row_index;
+  std::unordered_map<uint64_t, uint16_t> tagdict_index;  // hash of the word -> label
+
+  void build_indexes() {
+    row_index.build(keys);
+    tagdict_index.clear();
+    for (const auto& [word, label] : tagdict) tagdict_index.emplace(hash_string(word), label);
+  }
+
+  // Greedy left-to-right decoding.
+  void predict(std::span<const std::string_view> words, const std::vector<WordInfo>& info,
+               std::vector<uint16_t>& out) const {
+    out.assign(words.size(), 0);
+    std::vector<float> scores(labels.size());
+    std::array<uint64_t, kMaxFeatures> feats{};
+    uint64_t tag1 = kStartTag;
+    uint64_t tag2 = kStart2Tag;
+    for (size_t i = 0; i < words.size(); ++i) {
+      uint16_t best = 0;
+      if (const auto it = tagdict_index.find(info[i + kContext].form); it != tagdict_index.end()) {
+        best = it->second;
+      } else {
+        std::fill(scores.begin(), scores.end(), 0.0F);
+        const size_t n = extract(info, i, tag1, tag2, feats);
+        for (size_t f = 0; f < n; ++f) {
+          const uint32_t row = row_index.find(feats[f]);
+          if (row == FlatIndex::kMissing) continue;
+          for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < row_end[row]; ++e) {
+            scores[entry_label[e]] += entry_weight[e];
+          }
+        }
+        best = static_cast<uint16_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+      }
+      out[i] = best;
+      tag2 = tag1;
+      tag1 = best;
+    }
+  }
+};
+
+namespace {
+
+// --- training --------------------------------------------------------------------------------------
+
+// A weight being trained, averaged with Daumé's trick: avg = w - u / c, where u accumulates
+// c * delta at each update and c counts the training instances seen.
+struct TrainWeight {
+  uint16_t label = 0;
+  float w = 0;
+  double u = 0;
+};
+
+class Trainer {
+ public:
+  Trainer(Target target, const std::vector<TaggedSentence>& train, const PosTrainOptions& options)
+      : target_(target), train_(train), options_(options) {}
+
+  Result<std::unique_ptr<PosTagger::Model>> run(const std::vector<std::vector<WordInfo>>& infos,
+                                                std::ostream* log) {
+    auto model = std::make_unique<PosTagger::Model>();
+    model->target = target_;
+    CASPIAN_RETURN_IF_ERROR(make_labels(*model));
+    make_tagdict(*model);
+    model->build_indexes();
+
+    std::vector<size_t> order(train_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::mt19937_64 rng(options_.seed);
+    std::vector<float> scores(model->labels.size());
+    std::array<uint64_t, kMaxFeatures> feats{};
+    for (int pass = 1; pass <= options_.iterations; ++pass) {
+      // Fisher-Yates by hand: std::shuffle's use of the engine is implementation-defined, and the
+      // model must be byte-identical across standard libraries.
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+      size_t seen = 0;
+      size_t correct = 0;
+      for (const size_t s : order) {
+        const TaggedSentence& sentence = train_[s];
+        const std::vector<WordInfo>& info = infos[s];
+        uint64_t tag1 = kStartTag;
+        uint64_t tag2 = kStart2Tag;
+        for (size_t i = 0; i < sentence.words.size(); ++i) {
+          const uint16_t gold = label_ids_.at(gold_label(target_, sentence, i));
+          uint16_t guess = 0;
+          if (const auto it = model->tagdict_index.find(info[i + kContext].form);
+              it != model->tagdict_index.end()) {
+            guess = it->second;
+          } else {
+            const size_t n = extract(info, i, tag1, tag2, feats);
+            std::fill(scores.begin(), scores.end(), 0.0F);
+            for (size_t f = 0; f < n; ++f) {
+              const auto row = rows_.find(feats[f]);
+              if (row == rows_.end()) continue;
+              for (const TrainWeight& tw : row->second) scores[tw.label] += tw.w;
+            }
+            guess = static_cast<uint16_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+            if (guess != gold) {
+              for (size_t f = 0; f < n; ++f) {
+                std::vector<TrainWeight>& row = rows_[feats[f]];
+                update(row, gold, 1.0F);
+                update(row, guess, -1.0F);
+              }
+            }
+            ++instances_;
+          }
+          correct += guess == gold ? 1 : 0;
+          ++seen;
+          tag2 = tag1;
+          tag1 = guess;
+        }
+      }
+      if (log != nullptr) {
+        *log << "pass " << pass << "/" << options_.iterations << ": training accuracy "
+             << static_cast<double>(correct) / static_cast<double>(seen) << ", " << rows_.size()
+             << " features\n";
+      }
+    }
+    freeze(*model);
+    return model;
+  }
+
+ private:
+  Status make_labels(PosTagger::Model& model) {
+    std::map<Label, size_t> counts;
+    for (const TaggedSentence& s : train_) {
+      for (size_t i = 0; i < s.words.size(); ++i) ++counts[gold_label(target_, s, i)];
+    }
+    if (counts.size() > kMaxLabels) {
+      return Status(ErrorCode::kInvalidArgument, std::to_string(counts.size()) + " labels; at most " +
+                                                     std::to_string(kMaxLabels) + " are supported");
+    }
+    std::vector<std::pair<Label, size_t>> sorted(counts.begin(), counts.end());
+    // Most frequent first (ties by name): argmax ties then favour the frequent label.
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (const auto& [label, count] : sorted) {
+      label_ids_.emplace(label, static_cast<uint16_t>(model.labels.size()));
+      model.labels.push_back(label);
+    }
+    return Status::Ok();
+  }
+
+  void make_tagdict(PosTagger::Model& model) const {
+    std::map<std::string, std::map<uint16_t, size_t>> counts;
+    for (const TaggedSentence& s : train_) {
+      for (size_t i = 0; i < s.words.size(); ++i) ++counts[s.words[i]][label_ids_.at(gold_label(target_, s, i))];
+    }
+    for (const auto& [word, by_label] : counts) {
+      size_t total = 0;
+      size_t best_count = 0;
+      uint16_t best = 0;
+      for (const auto& [label, count] : by_label) {
+        total += count;
+        if (count > best_count) best_count = count, best = label;
+      }
+      if (total >= static_cast<size_t>(options_.tagdict_min_count) &&
+          static_cast<double>(best_count) >= options_.tagdict_min_share * static_cast<double>(total)) {
+        model.tagdict.emplace_back(word, best);
+      }
+    }
+  }
+
+  void update(std::vector<TrainWeight>& row, uint16_t label, float delta) {
+    auto it = std::find_if(row.begin(), row.end(), [&](const TrainWeight& tw) { return tw.label == label; });
+    if (it == row.end()) it = row.insert(row.end(), TrainWeight{label, 0, 0});
+    it->w += delta;
+    it->u += static_cast<double>(instances_) * delta;
+  }
+
+  // Averages the weights, drops the negligible ones and lays the rows out flat, sorted by key.
+  void freeze(PosTagger::Model& model) const {
+    std::vector<uint64_t> keys;
+    keys.reserve(rows_.size());
+    for (const auto& [key, row] : rows_) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    const double c = static_cast<double>(std::max<uint64_t>(instances_, 1));
+    std::vector<std::pair<uint16_t, float>> entries;
+    for (const uint64_t key : keys) {
+      entries.clear();
+      for (const TrainWeight& tw : rows_.at(key)) {
+        const auto avg = static_cast<float>(static_cast<double>(tw.w) - tw.u / c);
+        if (std::fabs(avg) >= options_.prune_below) entries.emplace_back(tw.label, avg);
+      }
+      if (entries.empty()) continue;
+      std::sort(entries.begin(), entries.end());
+      model.keys.push_back(key);
+      for (const auto& [label, weight] : entries) {
+        model.entry_label.push_back(label);
+        model.entry_weight.push_back(weight);
+      }
+      model.row_end.push_back(static_cast<uint32_t>(model.entry_label.size()));
+    }
+    model.build_indexes();
+  }
+
+  Target target_;
+  const std::vector<TaggedSentence>& train_;
+  const PosTrainOptions& options_;
+  std::map<Label, uint16_t> label_ids_;
+  std::unordered_map<uint64_t, std::vector<TrainWeight>> rows_;
+  uint64_t instances_ = 1;
+};
+
+// --- the file format -------------------------------------------------------------------------------
+
+constexpr std::array<char, 8> kMagic = {'C', 'S', 'P', 'N', 'P', 'O', 'S', '\0'};
+constexpr size_t kChecksumBytes = 8;
+constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
+
+class Writer {
+ public:
+  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u16(uint16_t v) { put(v, 2); }
+  void u32(uint32_t v) { put(v, 4); }
+  void u64(uint64_t v) { put(v, 8); }
+  void f32(float v) { u32(std::bit_cast<uint32_t>(v)); }
+  void str(std::string_view s) {
+    u32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  void put(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  std::string out_;
+};
+
+// Bounds-checked little-endian reads; any read past the end sets `truncated` and returns zeros.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool truncated = false;
+  uint8_t u8() { return static_cast<uint8_t>(get(1)); }
+  uint16_t u16() { return static_cast<uint16_t>(get(2)); }
+  uint32_t u32() { return static_cast<uint32_t>(get(4)); }
+  uint64_t u64() { return get(8); }
+  float f32() { return std::bit_cast<float>(u32()); }
+  std::string str() {
+    const uint32_t n = u32();
+    if (!have(n)) return {};
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  // Whether `n` more bytes are available; sets `truncated` if not.
+  bool have(uint64_t n) {
+    if (truncated || n > in_.size() - pos_) truncated = true;
+    return !truncated;
+  }
+  size_t remaining() const { return in_.size() - pos_; }
+
+ private:
+  uint64_t get(int n) {
+    if (!have(static_cast<uint64_t>(n))) return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
+    pos_ += static_cast<size_t>(n);
+    return v;
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+void write_model(const PosTagger::Model& m, Writer& w) {
+  w.u8(static_cast<uint8_t>(m.target));
+  w.u32(static_cast<uint32_t>(m.labels.size()));
+  for (const Label& l : m.labels) {
+    w.str(l.upos);
+    w.str(l.xpos);
+  }
+  w.u32(static_cast<uint32_t>(m.tagdict.size()));
+  for (const auto& [word, label] : m.tagdict) {
+    w.str(word);
+    w.u16(label);
+  }
+  w.u32(static_cast<uint32_t>(m.keys.size()));
+  for (const uint64_t k : m.keys) w.u64(k);
+  for (const uint32_t e : m.row_end) w.u32(e);
+  w.u32(static_cast<uint32_t>(m.entry_label.size()));
+  for (const uint16_t l : m.entry_label) w.u16(l);
+  for (const float f : m.entry_weight) w.f32(f);
+}
+
+// Reads and validates one model; returns an empty string or what is wrong.
+std::string read_model(Reader& r, PosTagger::Model& m) {
+  const uint8_t target = r.u8();
+  if (target > static_cast<uint8_t>(Target::kUpos)) return "unknown model target " + std::to_string(target);
+  m.target = static_cast<Target>(target);
+  const uint32_t n_labels = r.u32();
+  // Each count is checked against the bytes left before anything is allocated for it.
+  if (n_labels == 0 || n_labels > kMaxLabels || !r.have(uint64_t{n_labels} * 8)) return "bad label count";
+  for (uint32_t i = 0; i < n_labels && !r.truncated; ++i) {
+    Label l;
+    l.upos = r.str();
+    l.xpos = r.str();
+    m.labels.push_back(std::move(l));
+  }
+  const uint32_t n_dict = r.u32();
+  if (!r.have(uint64_t{n_dict} * 6)) return "truncated";
+  for (uint32_t i = 0; i < n_dict && !r.truncated; ++i) {
+    std::string word = r.str();
+    const uint16_t label = r.u16();
+    if (label >= n_labels) return "tag dictionary label out of range";
+    if (!m.tagdict.empty() && m.tagdict.back().first >= word) return "tag dictionary not sorted";
+    m.tagdict.emplace_back(std::move(word), label);
+  }
+  const uint32_t n_rows = r.u32();
+  if (!r.have(uint64_t{n_rows} * 12)) return "truncated";
+  m.keys.resize(n_rows);
+  m.row_end.resize(n_rows);
+  for (uint64_t& k : m.keys) k = r.u64();
+  for (uint32_t& e : m.row_end) e = r.u32();
+  const uint32_t n_entries = r.u32();
+  if (!r.have(uint64_t{n_entries} * 6)) return "truncated";
+  m.entry_label.resize(n_entries);
+  m.entry_weight.resize(n_entries);
+  for (uint16_t& l : m.entry_label) l = r.u16();
+  for (float& f : m.entry_weight) f = r.f32();
+  if (r.truncated) return "truncated";
+  for (size_t i = 0; i < n_rows; ++i) {
+    if (m.keys[i] == 0 || (i > 0 && m.keys[i] <= m.keys[i - 1])) return "feature keys not sorted";
+    if (m.row_end[i] > n_entries || (i > 0 && m.row_end[i] < m.row_end[i - 1])) return "bad row offsets";
+  }
+  if (n_rows > 0 && m.row_end.back() != n_entries) return "bad row offsets";
+  if (n_rows == 0 && n_entries != 0) return "entries without rows";
+  for (size_t e = 0; e < n_entries; ++e) {
+    if (m.entry_label[e] >= n_labels) return "weight label out of range";
+    if (!std::isfinite(m.entry_weight[e])) return "non-finite weight";
+  }
+  m.build_indexes();
+  return {};
+}
+
+std::string hex64(uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = kDigits[v & 0xF];
+  return s;
+}
+
+}  // namespace
+
+// --- PosTagger ------------------------------------------------------------------------------------
+
+PosTagger::PosTagger() = default;
+PosTagger::~PosTagger() = default;
+
+uint64_t PosTagger::feature_fingerprint() {
+  static const uint64_t kFingerprint = compute_fingerprint();
+  return kFingerprint;
+}
+
+void PosTagger::tag(std::span<const std::string_view> words, std::vector<std::string>& upos,
+                    std::vector<std::string>& xpos) const {
+  upos.assign(words.size(), std::string());
+  xpos.assign(words.size(), std::string());
+  if (words.empty()) return;
+  const std::vector<WordInfo> info = sentence_info(words);
+  std::vector<uint16_t> labels;
+  for (const auto& model : models_) {
+    model->predict(words, info, labels);
+    for (size_t i = 0; i < words.size(); ++i) {
+      const Label& l = model->labels[labels[i]];
+      if (model->target != Target::kXpos) upos[i] = l.upos;
+      if (model->target != Target::kUpos) xpos[i] = l.xpos;
+    }
+  }
+}
+
+Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSentence>& train,
+                                                    const std::vector<TaggedSentence>& dev,
+                                                    const PosTrainOptions& options, std::ostream* log) {
+  if (options.iterations < 1) return Status(ErrorCode::kInvalidArgument, "iterations must be at least 1");
+  size_t train_words = 0;
+  for (const std::vector<TaggedSentence>* data : {&train, &dev}) {
+    for (const TaggedSentence& s : *data) {
+      if (s.upos.size() != s.words.size() || s.xpos.size() != s.words.size()) {
+        return Status(ErrorCode::kInvalidArgument, "a sentence has different numbers of words and tags");
+      }
+      for (size_t i = 0; i < s.words.size(); ++i) {
+        if (s.upos[i].empty() || s.xpos[i].empty()) {
+          return Status(ErrorCode::kInvalidArgument, "empty tag for word '" + s.words[i] + "'");
+        }
+      }
+      if (data == &train) train_words += s.words.size();
+    }
+  }
+  if (train_words == 0) return Status(ErrorCode::kEmptyInput, "no training words");
+
+  std::vector<std::vector<WordInfo>> infos;
+  infos.reserve(train.size());
+  for (const TaggedSentence& s : train) {
+    const std::vector<std::string_view> views(s.words.begin(), s.words.end());
+    infos.push_back(sentence_info(views));
+  }
+  auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
+  const std::vector<Target> targets =
+      options.joint_labels ? std::vector<Target>{Target::kJoint} : std::vector<Target>{Target::kXpos, Target::kUpos};
+  for (const Target target : targets) {
+    Trainer trainer(target, train, options);
+    auto model = trainer.run(infos, log);
+    if (!model.ok()) return model.status();
+    tagger->models_.push_back(std::move(model).value());
+  }
+
+  // Score dev for the record.
+  size_t dev_words = 0;
+  size_t upos_ok = 0;
+  size_t xpos_ok = 0;
+  std::vector<std::string> upos;
+  std::vector<std::string> xpos;
+  for (const TaggedSentence& s : dev) {
+    const std::vector<std::string_view> views(s.words.begin(), s.words.end());
+    tagger->tag(views, upos, xpos);
+    for (size_t i = 0; i < s.words.size(); ++i) {
+      upos_ok += upos[i] == s.upos[i] ? 1 : 0;
+      xpos_ok += xpos[i] == s.xpos[i] ? 1 : 0;
+    }
+    dev_words += s.words.size();
+  }
+  const auto share = [](size_t a, size_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); };
+
+  size_t features = 0;
+  size_t weights = 0;
+  for (const auto& m : tagger->models_) features += m->keys.size(), weights += m->entry_label.size();
+  nlohmann::ordered_json config;
+  config["format_version"] = kPosModelFormatVersion;
+  config["feature_fingerprint"] = hex64(feature_fingerprint());
+  config["train"] = {{"source", options.train_source}, {"sentences", train.size()}, {"words", train_words}};
+  config["dev"] = {{"source", options.dev_source}, {"sentences", dev.size()}, {"words", dev_words}};
+  config["options"] = {{"iterations", options.iterations},
+                       {"seed", options.seed},
+                       {"joint_labels", options.joint_labels},
+                       {"tagdict_min_count", options.tagdict_min_count},
+                       {"tagdict_min_share", options.tagdict_min_share},
+                       {"prune_below", options.prune_below}};
+  config["dev_scores"] = {{"upos_accuracy", share(upos_ok, dev_words)}, {"xpos_accuracy", share(xpos_ok, dev_words)}};
+  config["model"] = {{"features", features}, {"weights", weights}};
+  tagger->config_json_ = config.dump();
+  if (log != nullptr && dev_words > 0) {
+    *log << "dev: UPOS " << share(upos_ok, dev_words) << ", XPOS " << share(xpos_ok, dev_words) << " over "
+         << dev_words << " words\n";
+  }
+  return tagger;
+}
+
+Status PosTagger::save(const std::filesystem::path& path) const {
+  Writer w;
+  w.bytes().append(kMagic.data(), kMagic.size());
+  w.u32(kPosModelFormatVersion);
+  w.u64(feature_fingerprint());
+  w.str(config_json_);
+  w.u32(static_cast<uint32_t>(models_.size()));
+  for (const auto& m : models_) write_model(*m, w);
+  const uint64_t checksum = XXH3_64bits(w.bytes().data(), w.bytes().size());
+  w.u64(checksum);
+
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
+    out.close();
+    if (!out) return Status(ErrorCode::kIoError, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status(ErrorCode::kIoError, "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::kNotFound, "no such file: " + name);
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) return Status(ErrorCode::kIoError, "cannot read " + name + ": " + ec.message());
+  if (size > kMaxModelFileBytes) return Status(ErrorCode::kCorrupt, name + ": too large for a POS model");
+  std::string bytes(size, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+      return Status(ErrorCode::kIoError, "cannot read " + name);
+  }
+  const auto corrupt = [&](std::string_view why) {
+    return Status(ErrorCode::kCorrupt, name + ": corrupt POS model: " + std::string(why));
+  };
+  if (bytes.size() < kMagic.size() || std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
+    return Status(ErrorCode::kCorrupt, name + ": not a caspian POS model (bad magic bytes)");
+  }
+  Reader header(std::string_view(bytes).substr(kMagic.size()));
+  const uint32_t version = header.u32();
+  if (header.truncated) return corrupt("truncated");
+  if (version != kPosModelFormatVersion) {
+    return Status(ErrorCode::kUnsupportedVersion, name + ": POS model format version " + std::to_string(version) +
+                                                      ", this build reads version " +
+                                                      std::to_string(kPosModelFormatVersion));
+  }
+  if (bytes.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
+  const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
+  Reader trailer(std::string_view(bytes).substr(body.size()));
+  if (trailer.u64() != XXH3_64bits(body.data(), body.size())) return corrupt("checksum mismatch (truncated or damaged)");
+
+  Reader r(body.substr(kMagic.size() + 4));
+  const uint64_t fingerprint = r.u64();
+  if (r.truncated) return corrupt("truncated");
+  if (fingerprint != feature_fingerprint()) {
+    return Status(ErrorCode::kUnsupportedVersion,
+                  name + ": POS model trained with feature set " + hex64(fingerprint) + ", this build extracts " +
+                      hex64(feature_fingerprint()) + "; retrain the model");
+  }
+  auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
+  tagger->config_json_ = r.str();
+  const uint32_t n_models = r.u32();
+  if (r.truncated) return corrupt("truncated");
+  if (n_models != 1 && n_models != 2) return corrupt(std::to_string(n_models) + " models (expected 1 or 2)");
+  for (uint32_t i = 0; i < n_models; ++i) {
+    auto model = std::make_unique<Model>();
+    if (std::string why = read_model(r, *model); !why.empty()) return corrupt(why);
+    tagger->models_.push_back(std::move(model));
+  }
+  if (r.remaining() != 0) return corrupt("trailing bytes");
+  const bool joint = n_models == 1 && tagger->models_[0]->target == Target::kJoint;
+  const bool separate = n_models == 2 && tagger->models_[0]->target == Target::kXpos &&
+                        tagger->models_[1]->target == Target::kUpos;
+  if (!joint && !separate) return corrupt("unexpected combination of models");
+  return tagger;
+}
+
+std::vector<TaggedSentence> tagged_sentences(const std::vector<ConlluSentence>& conllu) {
+  std::vector<TaggedSentence> out;
+  out.reserve(conllu.size());
+  for (const ConlluSentence& s : conllu) {
+    TaggedSentence t;
+    t.words.reserve(s.words.size());
+    t.upos.reserve(s.words.size());
+    t.xpos.reserve(s.words.size());
+    for (const ConlluWord& w : s.words) {
+      t.words.push_back(w.form);
+      t.upos.push_back(w.upos);
+      t.xpos.push_back(w.xpos);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<std::vector<TaggedSentence>> read_tagged_sentences(const std::filesystem::path& path) {
+  auto conllu = read_conllu(path);
+  if (!conllu.ok()) return conllu.status();
+  return tagged_sentences(conllu.value());
+}
+
+}  // namespace caspian::nlp
