@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default 20)
+# Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default 20; FUZZ_SEED, default 1)
 # on a scratch corpus seeded from tests/golden, after replaying fuzz/regressions/<target>/.
 # A finding is copied to BUILD_DIR/findings/ and fails the run.
 set -euo pipefail
@@ -24,7 +24,7 @@ for target in "$build"/fuzz/fuzz_*; do
     cp "$root/fuzz/regressions/$name"/* "$corpus"/
   fi
   echo "fuzz: $name for ${seconds}s"
-  if ! "$target" -artifact_prefix="$corpus/" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  if ! "$target" -seed="${FUZZ_SEED:-1}" -artifact_prefix="$corpus/" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=0 "$corpus" >"$corpus.log" 2>&1; then
     tail -n 40 "$corpus.log"
     mkdir -p "$build/findings" && cp "$corpus"/crash-* "$corpus"/timeout-* "$corpus"/oom-* "$build/findings/" 2>/dev/null || true

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -61,6 +62,9 @@ enum class Feat : uint64_t {
   kPrevNormNorm,
   kNormNextNorm,
   kPrevTagNextNorm,
+  kPrevForm,
+  kNextForm,
+  kPrevNextNorm,
   kCount,
 };
 
@@ -69,7 +73,8 @@ constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatN
     "prefix1",     "prefix2",    "prefix3",     "prefix4",     "shape",     "has_hyphen",      "has_digit",
     "has_upper",   "all_upper",  "cap_first",   "cap_inside",  "tag-1",     "tag-2",           "tag-1,tag-2",
     "tag-1,norm",  "norm-1",     "norm-2",      "norm+1",      "norm+2",    "suffix3-1",       "suffix3+1",
-    "shape-1",     "shape+1",    "norm-1,norm", "norm,norm+1", "tag-1,norm+1",
+    "shape-1",     "shape+1",    "norm-1,norm", "norm,norm+1", "tag-1,norm+1", "form-1",  "form+1",
+    "norm-1,norm+1",
 };
 
 constexpr size_t kMaxAffix = 4;            // prefixes and suffixes of 1..kMaxAffix code points
@@ -77,7 +82,6 @@ constexpr size_t kMaxShapeRun = 2;         // "Xxxxx" -> "Xxx": runs of one shap
 constexpr size_t kContext = 2;             // words of context on each side
 constexpr uint64_t kFeatureSeed = 0x43535031;  // seeds XXH3 for feature keys ("CSP1")
 constexpr uint64_t kStringSeed = 0x43535032;   // seeds XXH3 for string values
-constexpr size_t kMaxFeatures = 40;            // per token, an upper bound for the buffers
 // Describes the hashing and normalisation parameters; part of the fingerprint.
 constexpr std::string_view kFeatureParams =
     "xxh3-64;affix=1..4 code points of norm;shape=X/x/d/other, runs<=2;norm=ascii lower or utf8proc "
@@ -213,46 +217,66 @@ std::vector<WordInfo> sentence_info(std::span<const std::string_view> words) {
   return info;
 }
 
-// The feature keys of word `i`, given the labels of the two words before it.
-// Returns the number of keys written to `out`.
-size_t extract(const std::vector<WordInfo>& info, size_t i, uint64_t tag1, uint64_t tag2,
-               std::array<uint64_t, kMaxFeatures>& out) {
-  const WordInfo& w = info[i + kContext];
-  const WordInfo& p1 = info[i + kContext - 1];
-  const WordInfo& p2 = info[i + kContext - 2];
-  const WordInfo& n1 = info[i + kContext + 1];
-  const WordInfo& n2 = info[i + kContext + 2];
-  size_t n = 0;
-  auto add = [&](Feat f, uint64_t a, uint64_t b = 0) { out[n++] = feature_key(f, a, b); };
-  add(Feat::kBias, 0);
-  add(Feat::kForm, w.form);
-  add(Feat::kNorm, w.norm);
-  for (size_t k = 0; k < kMaxAffix; ++k) {
-    add(static_cast<Feat>(static_cast<uint64_t>(Feat::kSuffix1) + k), w.suffix[k]);
-    add(static_cast<Feat>(static_cast<uint64_t>(Feat::kPrefix1) + k), w.prefix[k]);
+// The tag-independent feature keys of every word, kStaticFeatures per word, computed once per
+// sentence (and once per training sentence for all passes).
+constexpr size_t kStaticFeatures = 30;
+// The tag-dependent feature keys of one word.
+constexpr size_t kDynamicFeatures = 5;
+
+std::vector<uint64_t> static_features(const std::vector<WordInfo>& info) {
+  const size_t n = info.size() - 2 * kContext;
+  std::vector<uint64_t> out;
+  out.reserve(n * kStaticFeatures);
+  for (size_t i = 0; i < n; ++i) {
+    const WordInfo& w = info[i + kContext];
+    const WordInfo& p1 = info[i + kContext - 1];
+    const WordInfo& p2 = info[i + kContext - 2];
+    const WordInfo& n1 = info[i + kContext + 1];
+    const WordInfo& n2 = info[i + kContext + 2];
+    auto add = [&](Feat f, uint64_t a, uint64_t b = 0) { out.push_back(feature_key(f, a, b)); };
+    add(Feat::kBias, 0);
+    add(Feat::kForm, w.form);
+    add(Feat::kNorm, w.norm);
+    for (size_t k = 0; k < kMaxAffix; ++k) {
+      add(static_cast<Feat>(static_cast<uint64_t>(Feat::kSuffix1) + k), w.suffix[k]);
+      add(static_cast<Feat>(static_cast<uint64_t>(Feat::kPrefix1) + k), w.prefix[k]);
+    }
+    add(Feat::kShape, w.shape);
+    // Flags are emitted with their value so that every word has the same number of features.
+    add(Feat::kHasHyphen, w.hyphen);
+    add(Feat::kHasDigit, w.digit);
+    add(Feat::kHasUpper, w.upper);
+    add(Feat::kAllUpper, w.all_upper);
+    add(i == 0 ? Feat::kCapFirstWord : Feat::kCapInside, w.capitalized);
+    add(Feat::kPrevNorm, p1.norm);
+    add(Feat::kPrev2Norm, p2.norm);
+    add(Feat::kNextNorm, n1.norm);
+    add(Feat::kNext2Norm, n2.norm);
+    add(Feat::kPrevSuffix3, p1.suffix[2]);
+    add(Feat::kNextSuffix3, n1.suffix[2]);
+    add(Feat::kPrevShape, p1.shape);
+    add(Feat::kNextShape, n1.shape);
+    add(Feat::kPrevNormNorm, p1.norm, w.norm);
+    add(Feat::kNormNextNorm, w.norm, n1.norm);
+    add(Feat::kPrevForm, p1.form);
+    add(Feat::kNextForm, n1.form);
+    add(Feat::kPrevNextNorm, p1.norm, n1.norm);
+    assert(out.size() == (i + 1) * kStaticFeatures && "kStaticFeatures out of date");
   }
-  add(Feat::kShape, w.shape);
-  if (w.hyphen) add(Feat::kHasHyphen, 0);
-  if (w.digit) add(Feat::kHasDigit, 0);
-  if (w.upper) add(Feat::kHasUpper, 0);
-  if (w.all_upper) add(Feat::kAllUpper, 0);
-  if (w.capitalized) add(i == 0 ? Feat::kCapFirstWord : Feat::kCapInside, 0);
-  add(Feat::kPrevTag, tag1);
-  add(Feat::kPrev2Tag, tag2);
-  add(Feat::kPrevTagBigram, tag1, tag2);
-  add(Feat::kPrevTagNorm, tag1, w.norm);
-  add(Feat::kPrevNorm, p1.norm);
-  add(Feat::kPrev2Norm, p2.norm);
-  add(Feat::kNextNorm, n1.norm);
-  add(Feat::kNext2Norm, n2.norm);
-  add(Feat::kPrevSuffix3, p1.suffix[2]);
-  add(Feat::kNextSuffix3, n1.suffix[2]);
-  add(Feat::kPrevShape, p1.shape);
-  add(Feat::kNextShape, n1.shape);
-  add(Feat::kPrevNormNorm, p1.norm, w.norm);
-  add(Feat::kNormNextNorm, w.norm, n1.norm);
-  add(Feat::kPrevTagNextNorm, tag1, n1.norm);
-  return n;
+  return out;
+}
+
+// The tag-dependent keys of word `i`: `tag1` and `tag2` are the labels of the one and two words
+// before it in decoding order (after it, for a right-to-left model). Writes kDynamicFeatures keys.
+void dynamic_features(const std::vector<WordInfo>& info, size_t i, bool right_to_left, uint64_t tag1,
+                      uint64_t tag2, uint64_t* out) {
+  const WordInfo& w = info[i + kContext];
+  const WordInfo& ahead = info[right_to_left ? i + kContext - 1 : i + kContext + 1];
+  out[0] = feature_key(Feat::kPrevTag, tag1);
+  out[1] = feature_key(Feat::kPrev2Tag, tag2);
+  out[2] = feature_key(Feat::kPrevTagBigram, tag1, tag2);
+  out[3] = feature_key(Feat::kPrevTagNorm, tag1, w.norm);
+  out[4] = feature_key(Feat::kPrevTagNextNorm, tag1, ahead.norm);
 }
 
 uint64_t compute_fingerprint() {
@@ -331,6 +355,7 @@ constexpr size_t kMaxLabels = 0xFFFF;  // label ids are stored as uint16
 // One averaged-perceptron model, frozen: sparse rows of (label, weight) per feature.
 struct PosTagger::Model {
   Target target = Target::kJoint;
+  bool right_to_left = false;  // decoding order (the tag-history features look at the words after)
   std::vector<Label> labels;
   std::vector<std::pair<std::string, uint16_t>> tagdict;  // sorted by word
   std::vector<uint64_t> keys;                              // sorted, unique, non-zero
@@ -339,7 +364,7 @@ struct PosTagger::Model {
   std::vector<float> entry_weight;
   // Derived on load/train.
   FlatIndex row_index;
-  std::unordered_map<uint64_t, uint16_t> tagdict_index;  // hash of the word -> label
+  std::unordered_map<uint64_t, uint16_t> tagdict_index;  // hash of the word form -> label
 
   void build_indexes() {
     row_index.build(keys);
@@ -347,29 +372,44 @@ struct PosTagger::Model {
     for (const auto& [word, label] : tagdict) tagdict_index.emplace(hash_string(word), label);
   }
 
-  // Greedy left-to-right decoding.
-  void predict(std::span<const std::string_view> words, const std::vector<WordInfo>& info,
-               std::vector<uint16_t>& out) const {
-    out.assign(words.size(), 0);
-    std::vector<float> scores(labels.size());
-    std::array<uint64_t, kMaxFeatures> feats{};
+  // The tag-dictionary label of a word, or -1.
+  int dictionary_label(const WordInfo& w) const {
+    const auto it = tagdict_index.find(w.form);
+    return it == tagdict_index.end() ? -1 : it->second;
+  }
+
+  // Adds the weights of `keys` to `scores` (labels.size() floats).
+  void add_scores(const uint64_t* keys_begin, size_t n, float* scores) const {
+    for (size_t f = 0; f < n; ++f) {
+      const uint32_t row = row_index.find(keys_begin[f]);
+      if (row == FlatIndex::kMissing) continue;
+      const uint32_t end = row_end[row];
+      for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < end; ++e) scores[entry_label[e]] += entry_weight[e];
+    }
+  }
+
+  // Greedy decoding in the model's direction. `scores` receives, per word, the score of every label
+  // (zeros for tag-dictionary words); `out` the chosen labels.
+  void decode(const std::vector<WordInfo>& info, const std::vector<uint64_t>& static_keys, std::vector<float>& scores,
+              std::vector<uint16_t>& out) const {
+    const size_t n = info.size() - 2 * kContext;
+    const size_t n_labels = labels.size();
+    out.assign(n, 0);
+    scores.assign(n * n_labels, 0.0F);
+    std::array<uint64_t, kDynamicFeatures> dynamic{};
     uint64_t tag1 = kStartTag;
     uint64_t tag2 = kStart2Tag;
-    for (size_t i = 0; i < words.size(); ++i) {
+    for (size_t step = 0; step < n; ++step) {
+      const size_t i = right_to_left ? n - 1 - step : step;
       uint16_t best = 0;
-      if (const auto it = tagdict_index.find(info[i + kContext].form); it != tagdict_index.end()) {
-        best = it->second;
+      if (const int dict = dictionary_label(info[i + kContext]); dict >= 0) {
+        best = static_cast<uint16_t>(dict);
       } else {
-        std::fill(scores.begin(), scores.end(), 0.0F);
-        const size_t n = extract(info, i, tag1, tag2, feats);
-        for (size_t f = 0; f < n; ++f) {
-          const uint32_t row = row_index.find(feats[f]);
-          if (row == FlatIndex::kMissing) continue;
-          for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < row_end[row]; ++e) {
-            scores[entry_label[e]] += entry_weight[e];
-          }
-        }
-        best = static_cast<uint16_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
+        float* s = scores.data() + i * n_labels;
+        add_scores(static_keys.data() + i * kStaticFeatures, kStaticFeatures, s);
+        dynamic_features(info, i, right_to_left, tag1, tag2, dynamic.data());
+        add_scores(dynamic.data(), dynamic.size(), s);
+        best = static_cast<uint16_t>(std::max_element(s, s + n_labels) - s);
       }
       out[i] = best;
       tag2 = tag1;
@@ -392,13 +432,17 @@ struct TrainWeight {
 
 class Trainer {
  public:
-  Trainer(Target target, const std::vector<TaggedSentence>& train, const PosTrainOptions& options)
-      : target_(target), train_(train), options_(options) {}
+  Trainer(Target target, bool right_to_left, const std::vector<TaggedSentence>& train,
+          const PosTrainOptions& options)
+      : target_(target), right_to_left_(right_to_left), train_(train), options_(options) {}
 
+  // Requires: infos[s] and static_keys[s] are sentence_info() and static_features() of train[s].
   Result<std::unique_ptr<PosTagger::Model>> run(const std::vector<std::vector<WordInfo>>& infos,
+                                                const std::vector<std::vector<uint64_t>>& static_keys,
                                                 std::ostream* log) {
     auto model = std::make_unique<PosTagger::Model>();
     model->target = target_;
+    model->right_to_left = right_to_left_;
     CASPIAN_RETURN_IF_ERROR(make_labels(*model));
     make_tagdict(*model);
     model->build_indexes();
@@ -407,7 +451,7 @@ class Trainer {
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::mt19937_64 rng(options_.seed);
     std::vector<float> scores(model->labels.size());
-    std::array<uint64_t, kMaxFeatures> feats{};
+    std::array<uint64_t, kStaticFeatures + kDynamicFeatures> feats{};
     for (int pass = 1; pass <= options_.iterations; ++pass) {
       // Fisher-Yates by hand: std::shuffle's use of the engine is implementation-defined, and the
       // model must be byte-identical across standard libraries.
@@ -417,26 +461,28 @@ class Trainer {
       for (const size_t s : order) {
         const TaggedSentence& sentence = train_[s];
         const std::vector<WordInfo>& info = infos[s];
+        const size_t n = sentence.words.size();
         uint64_t tag1 = kStartTag;
         uint64_t tag2 = kStart2Tag;
-        for (size_t i = 0; i < sentence.words.size(); ++i) {
+        for (size_t step = 0; step < n; ++step) {
+          const size_t i = right_to_left_ ? n - 1 - step : step;
           const uint16_t gold = label_ids_.at(gold_label(target_, sentence, i));
           uint16_t guess = 0;
-          if (const auto it = model->tagdict_index.find(info[i + kContext].form);
-              it != model->tagdict_index.end()) {
-            guess = it->second;
+          if (const int dict = model->dictionary_label(info[i + kContext]); dict >= 0) {
+            guess = static_cast<uint16_t>(dict);  // not trained on: tagged from the dictionary
           } else {
-            const size_t n = extract(info, i, tag1, tag2, feats);
+            std::copy_n(static_keys[s].data() + i * kStaticFeatures, kStaticFeatures, feats.begin());
+            dynamic_features(info, i, right_to_left_, tag1, tag2, feats.data() + kStaticFeatures);
             std::fill(scores.begin(), scores.end(), 0.0F);
-            for (size_t f = 0; f < n; ++f) {
-              const auto row = rows_.find(feats[f]);
+            for (const uint64_t key : feats) {
+              const auto row = rows_.find(key);
               if (row == rows_.end()) continue;
               for (const TrainWeight& tw : row->second) scores[tw.label] += tw.w;
             }
             guess = static_cast<uint16_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
             if (guess != gold) {
-              for (size_t f = 0; f < n; ++f) {
-                std::vector<TrainWeight>& row = rows_[feats[f]];
+              for (const uint64_t key : feats) {
+                std::vector<TrainWeight>& row = rows_[key];
                 update(row, gold, 1.0F);
                 update(row, guess, -1.0F);
               }
@@ -450,9 +496,9 @@ class Trainer {
         }
       }
       if (log != nullptr) {
-        *log << "pass " << pass << "/" << options_.iterations << ": training accuracy "
-             << static_cast<double>(correct) / static_cast<double>(seen) << ", " << rows_.size()
-             << " features\n";
+        *log << (right_to_left_ ? "right-to-left" : "left-to-right") << " pass " << pass << "/"
+             << options_.iterations << ": training accuracy " << static_cast<double>(correct) / static_cast<double>(seen)
+             << ", " << rows_.size() << " features\n";
       }
     }
     freeze(*model);
@@ -533,6 +579,7 @@ class Trainer {
   }
 
   Target target_;
+  bool right_to_left_;
   const std::vector<TaggedSentence>& train_;
   const PosTrainOptions& options_;
   std::map<Label, uint16_t> label_ids_;
@@ -545,6 +592,7 @@ class Trainer {
 constexpr std::array<char, 8> kMagic = {'C', 'S', 'P', 'N', 'P', 'O', 'S', '\0'};
 constexpr size_t kChecksumBytes = 8;
 constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
+constexpr uint32_t kMaxModels = 4;  // two targets x two directions
 
 class Writer {
  public:
@@ -604,6 +652,7 @@ class Reader {
 
 void write_model(const PosTagger::Model& m, Writer& w) {
   w.u8(static_cast<uint8_t>(m.target));
+  w.u8(m.right_to_left ? 1 : 0);
   w.u32(static_cast<uint32_t>(m.labels.size()));
   for (const Label& l : m.labels) {
     w.str(l.upos);
@@ -627,6 +676,9 @@ std::string read_model(Reader& r, PosTagger::Model& m) {
   const uint8_t target = r.u8();
   if (target > static_cast<uint8_t>(Target::kUpos)) return "unknown model target " + std::to_string(target);
   m.target = static_cast<Target>(target);
+  const uint8_t direction = r.u8();
+  if (direction > 1) return "unknown decoding direction " + std::to_string(direction);
+  m.right_to_left = direction == 1;
   const uint32_t n_labels = r.u32();
   // Each count is checked against the bytes left before anything is allocated for it.
   if (n_labels == 0 || n_labels > kMaxLabels || !r.have(uint64_t{n_labels} * 8)) return "bad label count";
@@ -697,13 +749,32 @@ void PosTagger::tag(std::span<const std::string_view> words, std::vector<std::st
   xpos.assign(words.size(), std::string());
   if (words.empty()) return;
   const std::vector<WordInfo> info = sentence_info(words);
+  const std::vector<uint64_t> static_keys = static_features(info);
   std::vector<uint16_t> labels;
-  for (const auto& model : models_) {
-    model->predict(words, info, labels);
+  std::vector<float> scores;
+  std::vector<uint16_t> other_labels;
+  std::vector<float> other_scores;
+  // models_ holds, per target, a left-to-right model optionally followed by a right-to-left one
+  // (checked by load() and built so by train()).
+  for (size_t m = 0; m < models_.size(); ++m) {
+    const Model& model = *models_[m];
+    model.decode(info, static_keys, scores, labels);
+    if (m + 1 < models_.size() && models_[m + 1]->target == model.target) {
+      // Both directions: each word gets the label with the best sum of the two models' scores.
+      models_[++m]->decode(info, static_keys, other_scores, other_labels);
+      const size_t n_labels = model.labels.size();
+      for (size_t i = 0; i < words.size(); ++i) {
+        if (model.dictionary_label(info[i + kContext]) >= 0) continue;
+        float* s = scores.data() + i * n_labels;
+        const float* t = other_scores.data() + i * n_labels;
+        for (size_t l = 0; l < n_labels; ++l) s[l] += t[l];
+        labels[i] = static_cast<uint16_t>(std::max_element(s, s + n_labels) - s);
+      }
+    }
     for (size_t i = 0; i < words.size(); ++i) {
-      const Label& l = model->labels[labels[i]];
-      if (model->target != Target::kXpos) upos[i] = l.upos;
-      if (model->target != Target::kUpos) xpos[i] = l.xpos;
+      const Label& l = model.labels[labels[i]];
+      if (model.target != Target::kXpos) upos[i] = l.upos;
+      if (model.target != Target::kUpos) xpos[i] = l.xpos;
     }
   }
 }
@@ -729,19 +800,25 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
   if (train_words == 0) return Status(ErrorCode::kEmptyInput, "no training words");
 
   std::vector<std::vector<WordInfo>> infos;
+  std::vector<std::vector<uint64_t>> static_keys;
   infos.reserve(train.size());
+  static_keys.reserve(train.size());
   for (const TaggedSentence& s : train) {
     const std::vector<std::string_view> views(s.words.begin(), s.words.end());
     infos.push_back(sentence_info(views));
+    static_keys.push_back(static_features(infos.back()));
   }
   auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
   const std::vector<Target> targets =
       options.joint_labels ? std::vector<Target>{Target::kJoint} : std::vector<Target>{Target::kXpos, Target::kUpos};
   for (const Target target : targets) {
-    Trainer trainer(target, train, options);
-    auto model = trainer.run(infos, log);
-    if (!model.ok()) return model.status();
-    tagger->models_.push_back(std::move(model).value());
+    for (const bool right_to_left : {false, true}) {
+      if (right_to_left && !options.bidirectional) continue;
+      Trainer trainer(target, right_to_left, train, options);
+      auto model = trainer.run(infos, static_keys, log);
+      if (!model.ok()) return model.status();
+      tagger->models_.push_back(std::move(model).value());
+    }
   }
 
   // Score dev for the record.
@@ -772,6 +849,7 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
   config["options"] = {{"iterations", options.iterations},
                        {"seed", options.seed},
                        {"joint_labels", options.joint_labels},
+                       {"bidirectional", options.bidirectional},
                        {"tagdict_min_count", options.tagdict_min_count},
                        {"tagdict_min_share", options.tagdict_min_share},
                        {"prune_below", options.prune_below}};
@@ -853,17 +931,29 @@ Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& 
   tagger->config_json_ = r.str();
   const uint32_t n_models = r.u32();
   if (r.truncated) return corrupt("truncated");
-  if (n_models != 1 && n_models != 2) return corrupt(std::to_string(n_models) + " models (expected 1 or 2)");
+  if (n_models == 0 || n_models > kMaxModels) return corrupt(std::to_string(n_models) + " models");
   for (uint32_t i = 0; i < n_models; ++i) {
     auto model = std::make_unique<Model>();
     if (std::string why = read_model(r, *model); !why.empty()) return corrupt(why);
     tagger->models_.push_back(std::move(model));
   }
   if (r.remaining() != 0) return corrupt("trailing bytes");
-  const bool joint = n_models == 1 && tagger->models_[0]->target == Target::kJoint;
-  const bool separate = n_models == 2 && tagger->models_[0]->target == Target::kXpos &&
-                        tagger->models_[1]->target == Target::kUpos;
-  if (!joint && !separate) return corrupt("unexpected combination of models");
+  // The layout train() writes: per target (joint; or XPOS then UPOS) a left-to-right model,
+  // optionally followed by a right-to-left one with the same labels.
+  std::vector<Target> targets;
+  for (size_t i = 0; i < tagger->models_.size(); ++i) {
+    const Model& m = *tagger->models_[i];
+    if (m.right_to_left) {
+      const bool pairs = i > 0 && !tagger->models_[i - 1]->right_to_left &&
+                         tagger->models_[i - 1]->target == m.target && tagger->models_[i - 1]->labels == m.labels;
+      if (!pairs) return corrupt("a right-to-left model without its left-to-right twin");
+    } else {
+      targets.push_back(m.target);
+    }
+  }
+  const bool layout_ok = targets == std::vector<Target>{Target::kJoint} ||
+                         targets == std::vector<Target>{Target::kXpos, Target::kUpos};
+  if (!layout_ok) return corrupt("unexpected combination of models");
   return tagger;
 }
 

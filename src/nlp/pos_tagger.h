@@ -56,6 +56,8 @@ struct PosTrainOptions {
   int iterations = 10;      // passes over the training data
   uint64_t seed = 20250101;  // seeds the per-pass shuffle of the training sentences
   bool joint_labels = true;  // one "UPOS XPOS" model (true) or separate UPOS and XPOS models
+  // Also train a right-to-left model and tag each word with the best sum of both models' scores.
+  bool bidirectional = true;
   // Tag dictionary: a word seen at least this often in training, with one label at least this
   // share of the time, is tagged from the dictionary without scoring (Honnibal's trick; speeds up
   // tagging and removes errors on frequent unambiguous words).
