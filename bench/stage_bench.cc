@@ -45,6 +45,9 @@ void run_stages(benchmark::State& state, std::vector<std::string> stages) {
 void BM_Tokenize(benchmark::State& s) {
   run_stages(s, {"tokenize"});
 }
+void BM_Pos(benchmark::State& s) {
+  run_stages(s, {"pos"});
+}
 void BM_Timex(benchmark::State& s) {
   run_stages(s, {"timex"});
 }
@@ -59,6 +62,7 @@ void BM_Pipeline(benchmark::State& s) {
 }
 
 BENCHMARK(BM_Tokenize);
+BENCHMARK(BM_Pos);
 BENCHMARK(BM_Timex);
 BENCHMARK(BM_Gazetteer);
 BENCHMARK(BM_RuleNer);

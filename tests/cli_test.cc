@@ -185,3 +185,31 @@ TEST_F(CliTest, InterruptedIngestLeavesAConsistentDatabase) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, TrainAndEvaluatePosOnATinyTreebank) {
+  std::string conllu;
+  for (int i = 0; i < 30; ++i) {
+    conllu +=
+        "# text = Leaders met in Almaty.\n"
+        "1\tLeaders\tleader\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n"
+        "2\tmet\tmeet\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+        "3\tin\tin\tADP\tIN\t_\t4\tcase\t_\t_\n"
+        "4\tAlmaty\tAlmaty\tPROPN\tNNP\t_\t2\tobl\t_\tSpaceAfter=No\n"
+        "5\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n";
+  }
+  const auto data = write("tiny.conllu", conllu);
+  const std::string model = (dir_ / "pos.bin").string();
+  auto t = run("train pos --train " + data + " --dev " + data + " -o " + model);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  auto e = run("eval pos --model " + model + " " + data);
+  ASSERT_EQ(e.exit_code, 0) << e.out;
+  EXPECT_NE(e.out.find("UPOS"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("1.0000"), std::string::npos) << e.out;
+  // A file that is not a model is refused with a clear error.
+  auto bad = run("eval pos --model " + data + " " + data);
+  EXPECT_EQ(bad.exit_code, 3) << bad.out;
+}
+
+}  // namespace

@@ -33,6 +33,8 @@ struct Token {
   Span span;
   TokenKind kind = TokenKind::kWord;
   bool space_after = true;  // whether whitespace follows in `text`
+  std::string upos;         // Universal POS tag ("NOUN"); empty until the "pos" stage runs
+  std::string xpos;         // Penn Treebank tag ("NNS"); empty until the "pos" stage runs
   bool operator==(const Token&) const = default;
 };
 

@@ -1,6 +1,7 @@
-// Evaluation of caspian's models against reference data (`caspian eval`).
+// Training and evaluation of caspian's models (`caspian train`, `caspian eval`).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,12 +10,31 @@
 
 namespace caspian {
 
-// Names of the evaluable tasks ("tokenize", "timex", ...).
+// Names of the evaluable tasks ("tokenize", "timex", "pos").
 std::vector<std::string> eval_tasks();
+
+struct EvalOptions {
+  std::string model;  // model file for tasks with a trained model (empty: the default model)
+};
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the
 // task's reference format) and returns a human-readable report with the
 // task's standard metrics. Unknown tasks yield kInvalidArgument.
-Result<std::string> evaluate(std::string_view task, const std::vector<std::string>& inputs);
+Result<std::string> evaluate(std::string_view task, const std::vector<std::string>& inputs,
+                             const EvalOptions& options = {});
+
+// Names of the trainable tasks ("pos").
+std::vector<std::string> train_tasks();
+
+struct TrainOptions {
+  std::string train;   // training data (task's format, e.g. CoNLL-U, plain or gzip)
+  std::string dev;     // development data, scored after training
+  std::string output;  // where to write the model
+};
+
+// Trains the model of `task` with its default, documented settings
+// (deterministic: the same data give a byte-identical model), writes it to
+// options.output and returns a report (training log and dev scores).
+Result<std::string> train(std::string_view task, const TrainOptions& options);
 
 }  // namespace caspian

@@ -1,12 +1,12 @@
 #include "caspian/json.h"
 
-#include "caspian/utf8.h"
-
 #include <fmt/format.h>
 
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+
+#include "caspian/utf8.h"
 
 namespace caspian {
 
@@ -111,7 +111,7 @@ class JsonWriter {
     fmt::format_to(std::back_inserter(out_), "{}", v);
   }
   template <class Int>
-    requires std::is_integral_v<Int>
+  requires std::is_integral_v<Int>
   void value(Int v) {
     separate();
     char buf[kMaxIntChars];
@@ -182,13 +182,27 @@ class JsonWriter {
       out_.append(s.data() + run, i - run);
       run = i + 1;
       switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\b':
+          out_ += "\\b";
+          break;
+        case '\f':
+          out_ += "\\f";
+          break;
         default: {
           constexpr std::string_view kHex = "0123456789abcdef";
           constexpr unsigned kNibble = 4;
@@ -204,7 +218,7 @@ class JsonWriter {
   }
 
   static constexpr size_t kMaxIntChars = 24;  // enough for any 64-bit integer
-  static constexpr size_t kLineDepth = 2;  // nesting depth whose items get lines of their own
+  static constexpr size_t kLineDepth = 2;     // nesting depth whose items get lines of their own
   static constexpr unsigned char kFirstPrintable = 0x20;
   std::string& out_;
   bool pretty_;
@@ -260,6 +274,8 @@ std::string to_json(const Document& doc, int indent) {
     write_span(w, doc, t.span);
     w.member("kind", to_string(t.kind));
     w.member("space_after", t.space_after);
+    if (!t.upos.empty()) w.member("upos", t.upos);
+    if (!t.xpos.empty()) w.member("xpos", t.xpos);
     w.end_object();
   }
   w.end_array();
@@ -367,7 +383,7 @@ Result<Document> from_json(std::string_view text) {
     for (const json& o : j.value("tokens", json::array())) {
       doc.tokens.push_back({checked(span_from(o)),
                             enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind"),
-                            o.value("space_after", true)});
+                            o.value("space_after", true), str_or_empty(o, "upos"), str_or_empty(o, "xpos")});
     }
     for (const json& o : j.value("entities", json::array())) {
       Entity e;

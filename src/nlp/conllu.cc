@@ -78,8 +78,8 @@ Status close_sentence(OpenSentence& open, std::vector<ConlluSentence>& out) {
       }
     }
     if (!s.multiwords.empty() && s.multiwords.back().last >= s.words.size()) {
-      return parse_error(s.line, "multiword token '" + s.multiwords.back().form +
-                                     "' extends past the end of its sentence");
+      return parse_error(
+          s.line, "multiword token '" + s.multiwords.back().form + "' extends past the end of its sentence");
     }
     out.push_back(std::move(s));
   }
@@ -90,7 +90,8 @@ Status close_sentence(OpenSentence& open, std::vector<ConlluSentence>& out) {
 }
 
 size_t line_of_offset(std::string_view text, size_t offset) {
-  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+  return 1 +
+         static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
 }
 
 }  // namespace
@@ -137,8 +138,8 @@ Result<std::vector<ConlluSentence>> parse_conllu(std::string_view conllu) {
           last < first || first != s.words.size() + 1 || open.open_range_last != 0) {
         return parse_error(line_no, "bad multiword token id '" + std::string(id) + "'");
       }
-      s.multiwords.push_back(ConlluMultiword{first - 1, last - 1, std::string(f[kForm]),
-                                             !has_space_after_no(f[kMisc])});
+      s.multiwords.push_back(
+          ConlluMultiword{first - 1, last - 1, std::string(f[kForm]), !has_space_after_no(f[kMisc])});
       open.open_range_last = last;
       continue;
     }
@@ -171,7 +172,8 @@ Result<std::vector<ConlluSentence>> parse_conllu(std::string_view conllu) {
 
 Result<std::string> read_conllu_bytes(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::kNotFound, "no such file: " + path.string());
+  if (!std::filesystem::exists(path, ec))
+    return Status(ErrorCode::kNotFound, "no such file: " + path.string());
   // gzopen/gzread read plain files unchanged, so one code path serves .conllu and .conllu.gz.
   std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), &gzclose);
   if (file == nullptr) return Status(ErrorCode::kIoError, "cannot open " + path.string());
@@ -186,8 +188,8 @@ Result<std::string> read_conllu_bytes(const std::filesystem::path& path) {
     if (n == 0) break;
     out.append(buf.data(), static_cast<size_t>(n));
     if (out.size() > kMaxConlluBytes) {
-      return Status(ErrorCode::kTooLarge,
-                    path.string() + " decompresses to more than " + std::to_string(kMaxConlluBytes) + " bytes");
+      return Status(ErrorCode::kTooLarge, path.string() + " decompresses to more than " +
+                                              std::to_string(kMaxConlluBytes) + " bytes");
     }
   }
   // A truncated gzip stream ends "successfully" with a short read; zlib records why.

@@ -33,8 +33,8 @@ inline constexpr int32_t kConlluNoHead = -1;
 struct ConlluWord {
   std::string form;
   std::string lemma;
-  std::string upos;   // "_" when unannotated
-  std::string xpos;   // "_" when unannotated
+  std::string upos;  // "_" when unannotated
+  std::string xpos;  // "_" when unannotated
   std::string feats;
   int32_t head = kConlluNoHead;  // 0 is the root, 1..n a word of the sentence
   std::string deprel;

@@ -69,29 +69,31 @@ enum class Feat : uint64_t {
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatNames = {
-    "bias",        "form",       "norm",        "suffix1",     "suffix2",   "suffix3",         "suffix4",
-    "prefix1",     "prefix2",    "prefix3",     "prefix4",     "shape",     "has_hyphen",      "has_digit",
-    "has_upper",   "all_upper",  "cap_first",   "cap_inside",  "tag-1",     "tag-2",           "tag-1,tag-2",
-    "tag-1,norm",  "norm-1",     "norm-2",      "norm+1",      "norm+2",    "suffix3-1",       "suffix3+1",
-    "shape-1",     "shape+1",    "norm-1,norm", "norm,norm+1", "tag-1,norm+1", "form-1",  "form+1",
-    "norm-1,norm+1",
+    "bias",        "form",        "norm",         "suffix1",    "suffix2",   "suffix3",
+    "suffix4",     "prefix1",     "prefix2",      "prefix3",    "prefix4",   "shape",
+    "has_hyphen",  "has_digit",   "has_upper",    "all_upper",  "cap_first", "cap_inside",
+    "tag-1",       "tag-2",       "tag-1,tag-2",  "tag-1,norm", "norm-1",    "norm-2",
+    "norm+1",      "norm+2",      "suffix3-1",    "suffix3+1",  "shape-1",   "shape+1",
+    "norm-1,norm", "norm,norm+1", "tag-1,norm+1", "form-1",     "form+1",    "norm-1,norm+1",
 };
 
-constexpr size_t kMaxAffix = 4;            // prefixes and suffixes of 1..kMaxAffix code points
-constexpr size_t kMaxShapeRun = 2;         // "Xxxxx" -> "Xxx": runs of one shape class kept to 2
-constexpr size_t kContext = 2;             // words of context on each side
+constexpr size_t kMaxAffix = 4;                // prefixes and suffixes of 1..kMaxAffix code points
+constexpr size_t kMaxShapeRun = 2;             // "Xxxxx" -> "Xxx": runs of one shape class kept to 2
+constexpr size_t kContext = 2;                 // words of context on each side
 constexpr uint64_t kFeatureSeed = 0x43535031;  // seeds XXH3 for feature keys ("CSP1")
 constexpr uint64_t kStringSeed = 0x43535032;   // seeds XXH3 for string values
 // Describes the hashing and normalisation parameters; part of the fingerprint.
 constexpr std::string_view kFeatureParams =
-    "xxh3-64;affix=1..4 code points of norm;shape=X/x/d/other, runs<=2;norm=ascii lower or utf8proc "
+    "xxh3-64;affix=1..4 utf8 sequences of norm;shape=X/x/d/other, runs<=2;norm=ascii lower or utf8proc "
     "casefold+NFKC, ascii digits->0;context=+-2;pad=-START-/-START2-/-END-/-END2-";
 
 // Label ids of the padding before the sentence, in the tag-history features.
 constexpr uint64_t kStartTag = 0xFFFF0001;
 constexpr uint64_t kStart2Tag = 0xFFFF0002;
 
-uint64_t hash_string(std::string_view s) { return XXH3_64bits_withSeed(s.data(), s.size(), kStringSeed); }
+uint64_t hash_string(std::string_view s) {
+  return XXH3_64bits_withSeed(s.data(), s.size(), kStringSeed);
+}
 
 uint64_t feature_key(Feat f, uint64_t a, uint64_t b = 0) {
   const std::array<uint64_t, 3> packed = {static_cast<uint64_t>(f), a, b};
@@ -168,19 +170,25 @@ WordInfo word_info(std::string_view word) {
   w.form = hash_string(word);
   const std::string norm = normalize(word);
   w.norm = hash_string(norm);
-  // Affixes of the normalised word, by code points (never splitting a UTF-8 sequence).
-  std::vector<size_t> offsets;  // byte offset of each code point
-  for (size_t pos = 0; pos < norm.size();) {
-    offsets.push_back(pos);
-    next_code_point(norm, pos);
-  }
-  const size_t count = offsets.size();
-  for (size_t k = 1; k <= kMaxAffix; ++k) {
-    const size_t n = std::min(k, count);
-    const size_t prefix_end = n < count ? offsets[n] : norm.size();
-    const size_t suffix_begin = count == 0 ? 0 : offsets[count - n];
-    w.prefix[k - 1] = hash_string(std::string_view(norm).substr(0, prefix_end));
-    w.suffix[k - 1] = hash_string(std::string_view(norm).substr(suffix_begin));
+  // Affixes of the normalised word, by code points (never splitting a UTF-8 sequence): a prefix
+  // ends before a lead byte, a suffix starts at one.
+  const std::string_view nv(norm);
+  const auto is_continuation = [&](size_t pos) {
+    return (static_cast<unsigned char>(nv[pos]) & 0xC0) == 0x80;
+  };
+  size_t prefix_end = 0;
+  size_t suffix_begin = nv.size();
+  for (size_t k = 0; k < kMaxAffix; ++k) {
+    if (prefix_end < nv.size()) {
+      ++prefix_end;
+      while (prefix_end < nv.size() && is_continuation(prefix_end)) ++prefix_end;
+    }
+    if (suffix_begin > 0) {
+      --suffix_begin;
+      while (suffix_begin > 0 && is_continuation(suffix_begin)) --suffix_begin;
+    }
+    w.prefix[k] = hash_string(nv.substr(0, prefix_end));
+    w.suffix[k] = hash_string(nv.substr(suffix_begin));
   }
   std::string shape;
   size_t run = 0;
@@ -358,8 +366,8 @@ struct PosTagger::Model {
   bool right_to_left = false;  // decoding order (the tag-history features look at the words after)
   std::vector<Label> labels;
   std::vector<std::pair<std::string, uint16_t>> tagdict;  // sorted by word
-  std::vector<uint64_t> keys;                              // sorted, unique, non-zero
-  std::vector<uint32_t> row_end;                           // entries of row r: [row_end[r-1], row_end[r])
+  std::vector<uint64_t> keys;                             // sorted, unique, non-zero
+  std::vector<uint32_t> row_end;                          // entries of row r: [row_end[r-1], row_end[r])
   std::vector<uint16_t> entry_label;
   std::vector<float> entry_weight;
   // Derived on load/train.
@@ -384,14 +392,15 @@ struct PosTagger::Model {
       const uint32_t row = row_index.find(keys_begin[f]);
       if (row == FlatIndex::kMissing) continue;
       const uint32_t end = row_end[row];
-      for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < end; ++e) scores[entry_label[e]] += entry_weight[e];
+      for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < end; ++e)
+        scores[entry_label[e]] += entry_weight[e];
     }
   }
 
   // Greedy decoding in the model's direction. `scores` receives, per word, the score of every label
   // (zeros for tag-dictionary words); `out` the chosen labels.
-  void decode(const std::vector<WordInfo>& info, const std::vector<uint64_t>& static_keys, std::vector<float>& scores,
-              std::vector<uint16_t>& out) const {
+  void decode(const std::vector<WordInfo>& info, const std::vector<uint64_t>& static_keys,
+              std::vector<float>& scores, std::vector<uint16_t>& out) const {
     const size_t n = info.size() - 2 * kContext;
     const size_t n_labels = labels.size();
     out.assign(n, 0);
@@ -497,8 +506,9 @@ class Trainer {
       }
       if (log != nullptr) {
         *log << (right_to_left_ ? "right-to-left" : "left-to-right") << " pass " << pass << "/"
-             << options_.iterations << ": training accuracy " << static_cast<double>(correct) / static_cast<double>(seen)
-             << ", " << rows_.size() << " features\n";
+             << options_.iterations << ": training accuracy "
+             << static_cast<double>(correct) / static_cast<double>(seen) << ", " << rows_.size()
+             << " features\n";
       }
     }
     freeze(*model);
@@ -517,7 +527,8 @@ class Trainer {
     }
     std::vector<std::pair<Label, size_t>> sorted(counts.begin(), counts.end());
     // Most frequent first (ties by name): argmax ties then favour the frequent label.
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     for (const auto& [label, count] : sorted) {
       label_ids_.emplace(label, static_cast<uint16_t>(model.labels.size()));
       model.labels.push_back(label);
@@ -528,7 +539,8 @@ class Trainer {
   void make_tagdict(PosTagger::Model& model) const {
     std::map<std::string, std::map<uint16_t, size_t>> counts;
     for (const TaggedSentence& s : train_) {
-      for (size_t i = 0; i < s.words.size(); ++i) ++counts[s.words[i]][label_ids_.at(gold_label(target_, s, i))];
+      for (size_t i = 0; i < s.words.size(); ++i)
+        ++counts[s.words[i]][label_ids_.at(gold_label(target_, s, i))];
     }
     for (const auto& [word, by_label] : counts) {
       size_t total = 0;
@@ -642,7 +654,8 @@ class Reader {
   uint64_t get(int n) {
     if (!have(static_cast<uint64_t>(n))) return 0;
     uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
+    for (int i = 0; i < n; ++i)
+      v |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
     pos_ += static_cast<size_t>(n);
     return v;
   }
@@ -809,8 +822,9 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
     static_keys.push_back(static_features(infos.back()));
   }
   auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
-  const std::vector<Target> targets =
-      options.joint_labels ? std::vector<Target>{Target::kJoint} : std::vector<Target>{Target::kXpos, Target::kUpos};
+  const std::vector<Target> targets = options.joint_labels
+                                          ? std::vector<Target>{Target::kJoint}
+                                          : std::vector<Target>{Target::kXpos, Target::kUpos};
   for (const Target target : targets) {
     for (const bool right_to_left : {false, true}) {
       if (right_to_left && !options.bidirectional) continue;
@@ -836,7 +850,9 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
     }
     dev_words += s.words.size();
   }
-  const auto share = [](size_t a, size_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); };
+  const auto share = [](size_t a, size_t b) {
+    return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+  };
 
   size_t features = 0;
   size_t weights = 0;
@@ -853,7 +869,8 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
                        {"tagdict_min_count", options.tagdict_min_count},
                        {"tagdict_min_share", options.tagdict_min_share},
                        {"prune_below", options.prune_below}};
-  config["dev_scores"] = {{"upos_accuracy", share(upos_ok, dev_words)}, {"xpos_accuracy", share(xpos_ok, dev_words)}};
+  config["dev_scores"] = {{"upos_accuracy", share(upos_ok, dev_words)},
+                          {"xpos_accuracy", share(xpos_ok, dev_words)}};
   config["model"] = {{"features", features}, {"weights", weights}};
   tagger->config_json_ = config.dump();
   if (log != nullptr && dev_words > 0) {
@@ -883,7 +900,9 @@ Status PosTagger::save(const std::filesystem::path& path) const {
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status(ErrorCode::kIoError, "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  if (ec)
+    return Status(ErrorCode::kIoError,
+                  "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
   return Status::Ok();
 }
 
@@ -910,22 +929,23 @@ Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& 
   const uint32_t version = header.u32();
   if (header.truncated) return corrupt("truncated");
   if (version != kPosModelFormatVersion) {
-    return Status(ErrorCode::kUnsupportedVersion, name + ": POS model format version " + std::to_string(version) +
-                                                      ", this build reads version " +
-                                                      std::to_string(kPosModelFormatVersion));
+    return Status(ErrorCode::kUnsupportedVersion,
+                  name + ": POS model format version " + std::to_string(version) +
+                      ", this build reads version " + std::to_string(kPosModelFormatVersion));
   }
   if (bytes.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
   const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
   Reader trailer(std::string_view(bytes).substr(body.size()));
-  if (trailer.u64() != XXH3_64bits(body.data(), body.size())) return corrupt("checksum mismatch (truncated or damaged)");
+  if (trailer.u64() != XXH3_64bits(body.data(), body.size()))
+    return corrupt("checksum mismatch (truncated or damaged)");
 
   Reader r(body.substr(kMagic.size() + 4));
   const uint64_t fingerprint = r.u64();
   if (r.truncated) return corrupt("truncated");
   if (fingerprint != feature_fingerprint()) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": POS model trained with feature set " + hex64(fingerprint) + ", this build extracts " +
-                      hex64(feature_fingerprint()) + "; retrain the model");
+    return Status(ErrorCode::kUnsupportedVersion, name + ": POS model trained with feature set " +
+                                                      hex64(fingerprint) + ", this build extracts " +
+                                                      hex64(feature_fingerprint()) + "; retrain the model");
   }
   auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
   tagger->config_json_ = r.str();
@@ -945,7 +965,8 @@ Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& 
     const Model& m = *tagger->models_[i];
     if (m.right_to_left) {
       const bool pairs = i > 0 && !tagger->models_[i - 1]->right_to_left &&
-                         tagger->models_[i - 1]->target == m.target && tagger->models_[i - 1]->labels == m.labels;
+                         tagger->models_[i - 1]->target == m.target &&
+                         tagger->models_[i - 1]->labels == m.labels;
       if (!pairs) return corrupt("a right-to-left model without its left-to-right twin");
     } else {
       targets.push_back(m.target);

@@ -548,7 +548,10 @@ class TokenScanner {
   }
 
   void emit(size_t begin, size_t end, TokenKind kind) {
-    out_.push_back(Token{Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)}, kind, false});
+    Token& t = out_.emplace_back();
+    t.span = Span{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+    t.kind = kind;
+    t.space_after = false;
   }
 
   // Consumes combining marks and other extending characters after a token.

@@ -29,9 +29,10 @@ struct StageEntry {
 };
 
 // The registry, in default pipeline order: the life of an article through
-// nlp (tokens, then time) and kb (places, then people and organisations).
+// nlp (tokens, part of speech, then time) and kb (places, then people and organisations).
 constexpr StageEntry kStages[] = {
     {"tokenize", &stages::make_tokenizer},
+    {"pos", &stages::make_pos_tagger},
     {"timex", &stages::make_timex},
     {"gazetteer", &stages::make_place_linker},
     {"rule_ner", &stages::make_rule_ner},

@@ -9,6 +9,8 @@ namespace caspian::stages {
 
 // "tokenize": sentences and tokens with byte offsets (src/nlp/tokenizer.cc).
 Result<std::unique_ptr<Stage>> make_tokenizer(Resources& res);
+// "pos": Universal and Penn part-of-speech tags on tokens (src/nlp/pos_stage.cc).
+Result<std::unique_ptr<Stage>> make_pos_tagger(Resources& res);
 // "timex": temporal expressions normalised against the publication date (src/nlp/timex.cc).
 Result<std::unique_ptr<Stage>> make_timex(Resources& res);
 // "gazetteer": countries, places and features linked to canonical ids (src/kb/place_linker.cc).

@@ -12,8 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -459,6 +459,19 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember(caspian::eval_tasks()));
   eval->add_option("inputs", eval_inputs, "Reference files or directories")->required();
+  caspian::EvalOptions eval_options;
+  eval->add_option("--model", eval_options.model, "Model file (default: the committed model of the task)");
+
+  // train
+  auto* train = app.add_subcommand("train", "Train a model (deterministic) and write it to a file");
+  std::string train_task;
+  caspian::TrainOptions train_options;
+  train->add_option("task", train_task, "What to train")
+      ->required()
+      ->check(CLI::IsMember(caspian::train_tasks()));
+  train->add_option("--train", train_options.train, "Training data")->required();
+  train->add_option("--dev", train_options.dev, "Development data, scored after training");
+  train->add_option("-o,--output", train_options.output, "Model file to write")->required();
 
   try {
     app.parse(argc, argv);
@@ -473,9 +486,18 @@ int main(int argc, char** argv) {
   if (*show) return cmd_show(show_id, show_format, db);
   if (*summary) return cmd_summary(db, summary_query, summary_top);
   if (*eval) {
-    auto report = caspian::evaluate(eval_task, eval_inputs);
+    auto report = caspian::evaluate(eval_task, eval_inputs, eval_options);
     if (!report.ok()) {
       error_line("eval " + eval_task, report.status());
+      return kExitFatal;
+    }
+    std::cout << *report;
+    return kExitOk;
+  }
+  if (*train) {
+    auto report = caspian::train(train_task, train_options);
+    if (!report.ok()) {
+      error_line("train " + train_task, report.status());
       return kExitFatal;
     }
     std::cout << *report;
