@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target in BUILD_DIR for a short time (FUZZ_SECONDS, default 20; FUZZ_SEED, default 1)
-# on a scratch corpus seeded from tests/golden, after replaying fuzz/regressions/<target>/.
+# on a scratch corpus seeded from tests/golden (and fuzz/seeds/<target>/), after replaying fuzz/regressions/<target>/.
 # A finding is copied to BUILD_DIR/findings/ and fails the run.
 set -euo pipefail
 build=${1:-build/fuzz}
@@ -13,6 +13,8 @@ for target in "$build"/fuzz/fuzz_*; do
   name=$(basename "$target")
   corpus=$(mktemp -d)
   cp "$root"/tests/golden/*.txt "$root"/tests/golden/*.json "$corpus"/ 2>/dev/null || true
+  # Format-specific seeds (feeds, WARC) where a target has them.
+  if [ -d "$root/fuzz/seeds/$name" ]; then cp "$root/fuzz/seeds/$name"/* "$corpus"/; fi
   # Inputs that once crashed a target are replayed first, then kept as seeds.
   if [ -d "$root/fuzz/regressions/$name" ]; then
     if ! "$target" "$root/fuzz/regressions/$name"/* >"$corpus.log" 2>&1; then

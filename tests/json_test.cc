@@ -15,7 +15,7 @@ Document sample() {
       std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
   d.license = "CC BY 4.0";
   d.categories = {"politics"};
-  d.tokens.push_back({{0, 9}, TokenKind::kWord, true, "NOUN", "NN"});
+  d.tokens.push_back({{0, 9}, TokenKind::kWord, true, "NOUN", "NN", 0, "root"});
   d.sentences.push_back({{0, 9}, 0, 1});
   d.entities.push_back(
       {"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25667, 76.92861, 2000900, "PPLA"});

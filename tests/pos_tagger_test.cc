@@ -323,5 +323,70 @@ TEST_F(PosFileTest, EvaluatesAFile) {
   EXPECT_EQ(evaluate_pos(**tagger, dir_ / "missing.conllu").status().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(PosFileTest, LexiconClassesTeachUnseenWords) {
+  // "glorped" and "blicks" never occur in training; the lexicon says what they can be, and the
+  // training words with the same classes teach the model what the classes mean.
+  const std::filesystem::path lexicon = dir_ / "lexicon.tsv";
+  write_bytes(lexicon,
+              "#caspian-lexicon\t1\n"
+              "saw\tNN,VBD\nglorped\tVBD\nrun\tNN,VB\nblicks\tNNS,VBZ\ndogs\tNNS,VBZ\n"
+              "cats\tNNS\nbirds\tNNS\n");
+  PosTrainOptions o = toy_options();
+  o.lexicon = lexicon.string();
+  auto tagger = PosTagger::train(toy_corpus(), {}, o, nullptr);
+  ASSERT_TRUE(tagger.ok()) << tagger.status().to_string();
+  const std::vector<std::string_view> words = {"Anna", "glorped", "a", "run", "."};
+  std::vector<std::string> upos;
+  std::vector<std::string> xpos;
+  (*tagger)->tag(words, upos, xpos);
+  EXPECT_EQ(xpos[1], "VBD");
+  // The lexicon travels inside the model: the reloaded model tags the same, without the file.
+  ASSERT_TRUE((*tagger)->save(dir_ / "m.bin").ok());
+  std::filesystem::remove(lexicon);
+  auto loaded = PosTagger::load(dir_ / "m.bin");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  std::vector<std::string> upos2;
+  std::vector<std::string> xpos2;
+  (*loaded)->tag(words, upos2, xpos2);
+  EXPECT_EQ(xpos2, xpos);
+  EXPECT_EQ(upos2, upos);
+}
+
+TEST_F(PosFileTest, RefusesMalformedLexicons) {
+  PosTrainOptions o = toy_options();
+  o.lexicon = (dir_ / "bad.tsv").string();
+  const auto fails_with = [&](std::string_view bytes, std::string_view message) {
+    write_bytes(o.lexicon, bytes);
+    const auto r = PosTagger::train(toy_corpus(), {}, o, nullptr);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), ErrorCode::kParseError);
+    EXPECT_NE(r.status().message().find(message), std::string::npos) << r.status().message();
+  };
+  fails_with("run\tVB\n", "bad.tsv:1: not a caspian lexicon");
+  fails_with("#caspian-lexicon\t1\nrun VB\n", "bad.tsv:2: expected form<TAB>classes");
+  fails_with("#caspian-lexicon\t1\nrun\tVB\nsaw\tXYZ\n", "bad.tsv:3: unknown class 'XYZ'");
+  o.lexicon = (dir_ / "missing.tsv").string();
+  EXPECT_EQ(PosTagger::train(toy_corpus(), {}, o, nullptr).status().code(), ErrorCode::kNotFound);
+}
+
+TEST(PosTaggerTest, WordCacheDoesNotChangeTags) {
+  // The cache only precomputes sums of the same weights: with or without it, the tags agree.
+  PosTrainOptions with = toy_options();
+  PosTrainOptions without = toy_options();
+  without.cache_words = 0;
+  auto a = PosTagger::train(toy_corpus(), {}, with, nullptr);
+  auto b = PosTagger::train(toy_corpus(), {}, without, nullptr);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const std::vector<std::vector<std::string_view>> sentences = {
+      {"Dogs", "saw", "a", "fly", "."}, {"Bob", "run", "Zyx", "helps"}, {"."}, {"fly", "fly", "fly"}};
+  for (const auto& words : sentences) {
+    std::vector<std::string> ua, xa, ub, xb;
+    (*a)->tag(words, ua, xa);
+    (*b)->tag(words, ub, xb);
+    EXPECT_EQ(ua, ub);
+    EXPECT_EQ(xa, xb);
+  }
+}
+
 }  // namespace
 }  // namespace caspian::nlp

@@ -178,7 +178,7 @@ TEST_F(StoreTest, ReopenKeepsData) {
   auto st = s->stats();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->articles, 1);
-  EXPECT_EQ(st->schema_version, 1);
+  EXPECT_EQ(st->schema_version, 2);
 }
 
 TEST(CanonicalUrlTest, DropsTrackingAndFragments) {

@@ -35,6 +35,11 @@ struct Token {
   bool space_after = true;  // whether whitespace follows in `text`
   std::string upos;         // Universal POS tag ("NOUN"); empty until the "pos" stage runs
   std::string xpos;         // Penn Treebank tag ("NNS"); empty until the "pos" stage runs
+  // Dependency parse, set by the "parse" stage (deprel empty until then): the head as a 1-based
+  // index of a token within the same sentence, 0 for the sentence's root (as in CoNLL-U), and the
+  // Universal Dependencies relation to it ("nsubj", "obl:tmod", "root").
+  uint32_t head = 0;
+  std::string deprel;
   bool operator==(const Token&) const = default;
 };
 

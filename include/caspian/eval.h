@@ -15,6 +15,7 @@ std::vector<std::string> eval_tasks();
 
 struct EvalOptions {
   std::string model;  // model file for tasks with a trained model (empty: the default model)
+  std::string format;  // input format where a task reads several ("ner": auto, conll4, conll2, tab)
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the
@@ -30,6 +31,8 @@ struct TrainOptions {
   std::string train;   // training data (task's format, e.g. CoNLL-U, plain or gzip)
   std::string dev;     // development data, scored after training
   std::string output;  // where to write the model
+  std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters)
+  std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
 };
 
 // Trains the model of `task` with its default, documented settings

@@ -41,7 +41,7 @@ class Stage {
 };
 
 // Creates the stage registered under `name` ("tokenize", "timex",
-// "gazetteer", "rule_ner", ...). Loads any resource it needs into `res`
+// "gazetteer", "ner", ...). Loads any resource it needs into `res`
 // (which must outlive the stage). Unknown names yield kInvalidArgument
 // listing the known ones.
 Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res);

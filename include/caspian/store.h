@@ -19,8 +19,27 @@ struct PutResult {
   enum class Outcome { kStored, kDuplicate };
   Outcome outcome = Outcome::kStored;
   int64_t article_id = 0;    // the stored article, or the one it duplicates
-  std::string duplicate_by;  // "content" when a duplicate
+  std::string duplicate_by;  // when a duplicate: "content" (same text) or "near" (a near-duplicate body)
   int64_t revision_of = 0;   // when stored: an earlier article with the same canonical URL, else 0
+  double similarity = 0;     // when a duplicate: Jaccard of the bodies' word 4-shingles (1 for "content")
+};
+
+// Another URL at which a stored article was seen (a syndicated copy).
+struct ArticleCopy {
+  std::string url;
+  std::string source;
+  std::string first_seen;  // ISO 8601 UTC
+  double similarity = 0;   // as in PutResult
+};
+
+// What the last fetch of a URL returned, for conditional GET.
+struct FetchState {
+  std::string url;  // as requested
+  std::string etag;
+  std::string last_modified;
+  std::string fetched_at;    // ISO 8601 UTC; put_fetch_state() sets it to now when empty
+  int status = 0;            // HTTP status of the last fetch (200, 304, ...)
+  std::string content_hash;  // hex XXH3-128 of the last body received, "" if none
 };
 
 struct SearchQuery {
@@ -69,13 +88,26 @@ class Store {
   // text (XXH3-128 of Document::text) is already stored is a duplicate and
   // nothing is written, so ingesting twice stores nothing new. An article
   // whose canonical URL is stored with other text is stored as a new version
-  // of that page (PutResult::revision_of).
+  // of that page (PutResult::revision_of). Otherwise an article whose body is
+  // a near-duplicate of a stored one (word 4-shingle Jaccard >= 0.7, bodies
+  // of at least 50 words; docs/schema.md) is a duplicate too. A duplicate
+  // from another canonical URL is recorded as a copy of the stored article.
   virtual Result<PutResult> put(const Document& doc) = 0;
   virtual Result<std::optional<Document>> get(int64_t article_id) = 0;
   virtual Result<std::vector<SearchHit>> search(const SearchQuery& q) = 0;
   // Most mentioned entities of `kind`, by number of articles then mentions.
   virtual Result<std::vector<EntityCount>> top_entities(EntityKind kind, int limit) = 0;
   virtual Result<StoreStats> stats() = 0;
+  // The other URLs an article was seen at, oldest first.
+  virtual Result<std::vector<ArticleCopy>> copies(int64_t article_id) = 0;
+  // Conditional-GET state of a URL (as requested), if it was fetched before.
+  virtual Result<std::optional<FetchState>> fetch_state(std::string_view url) = 0;
+  virtual Status put_fetch_state(const FetchState& state) = 0;
+  // Feed items already handled by `caspian watch`, keyed by the item's guid
+  // or link, so that a restart does not fetch or ingest them again.
+  // article_id: the article stored for the item (or the one it duplicated), 0 if none.
+  virtual Result<bool> item_seen(std::string_view item_key) = 0;
+  virtual Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id) = 0;
   // Groups writes into one transaction for speed; each put stays atomic.
   virtual Status begin_batch() = 0;
   virtual Status commit_batch() = 0;

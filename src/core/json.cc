@@ -276,6 +276,10 @@ std::string to_json(const Document& doc, int indent) {
     w.member("space_after", t.space_after);
     if (!t.upos.empty()) w.member("upos", t.upos);
     if (!t.xpos.empty()) w.member("xpos", t.xpos);
+    if (!t.deprel.empty()) {
+      w.member("head", t.head);
+      w.member("deprel", t.deprel);
+    }
     w.end_object();
   }
   w.end_array();
@@ -383,7 +387,8 @@ Result<Document> from_json(std::string_view text) {
     for (const json& o : j.value("tokens", json::array())) {
       doc.tokens.push_back({checked(span_from(o)),
                             enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind"),
-                            o.value("space_after", true), str_or_empty(o, "upos"), str_or_empty(o, "xpos")});
+                            o.value("space_after", true), str_or_empty(o, "upos"), str_or_empty(o, "xpos"),
+                            o.value("head", uint32_t{0}), str_or_empty(o, "deprel")});
     }
     for (const json& o : j.value("entities", json::array())) {
       Entity e;

@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace caspian::utf8 {
@@ -23,6 +25,14 @@ std::optional<size_t> find_invalid(std::string_view s) noexcept {
     const unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
+      // ASCII fast path: eight bytes at a time (most web pages are mostly ASCII markup).
+      constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+      uint64_t word = 0;
+      while (i + sizeof word <= n) {
+        std::memcpy(&word, p + i, sizeof word);
+        if ((word & kHighBits) != 0) break;
+        i += sizeof word;
+      }
       continue;
     }
     size_t len = 0;

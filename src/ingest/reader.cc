@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,15 +12,43 @@
 #include <iostream>
 #include <memory>
 
+#include "caspian/extract.h"
 #include "caspian/ingest.h"
+#include "caspian/json.h"
+#include "ingest/chunk_source.h"
+#include "ingest/feed.h"
 #include "ingest/text_checks.h"
+#include "ingest/warc.h"
 
 namespace caspian {
 
 namespace fs = std::filesystem;
 
 std::string RecordOrigin::to_string() const {
+  if (record != 0) return fmt::format("{}#{}", path, record);
   return line == 0 ? path : fmt::format("{}:{}", path, line);
+}
+
+namespace {
+constexpr std::pair<InputFormat, std::string_view> kFormatNames[] = {
+    {InputFormat::kAuto, "auto"}, {InputFormat::kText, "text"}, {InputFormat::kJson, "json"},
+    {InputFormat::kJsonl, "jsonl"}, {InputFormat::kHtml, "html"}, {InputFormat::kFeed, "feed"},
+    {InputFormat::kWarc, "warc"}};
+}  // namespace
+
+std::string_view to_string(InputFormat format) noexcept {
+  for (const auto& [f, name] : kFormatNames) {
+    if (f == format) return name;
+  }
+  return "auto";
+}
+
+Result<InputFormat> input_format_from_name(std::string_view name) {
+  for (const auto& [f, n] : kFormatNames) {
+    if (n == name) return f;
+  }
+  return Status(ErrorCode::kInvalidArgument,
+                fmt::format("unknown input format \"{}\" (expected auto, text, json, jsonl, html, feed or warc)", name));
 }
 
 namespace {
@@ -84,6 +113,33 @@ class ByteSource {
   gzFile gz_ = nullptr;
 };
 
+// The rest of a ByteSource after an already-read prefix, as a ChunkSource
+// (for a WARC read from stdin, which cannot be reopened).
+class ByteSourceChunks final : public ingest::ChunkSource {
+ public:
+  ByteSourceChunks(std::string prefix, std::unique_ptr<ByteSource> src)
+      : prefix_(std::move(prefix)), src_(std::move(src)) {}
+  Result<size_t> append_to(std::string& out, size_t max) override {
+    if (prefix_pos_ < prefix_.size()) {
+      const size_t k = std::min(max, prefix_.size() - prefix_pos_);
+      out.append(prefix_, prefix_pos_, k);
+      prefix_pos_ += k;
+      return k;
+    }
+    const size_t old = out.size();
+    out.resize(old + std::min(max, kReadChunk));
+    auto got = src_->read(out.data() + old, out.size() - old);
+    out.resize(old + (got.ok() ? *got : 0));
+    return got;
+  }
+  uint64_t offset() const override { return src_->offset(); }
+
+ private:
+  std::string prefix_;
+  size_t prefix_pos_ = 0;
+  std::unique_ptr<ByteSource> src_;
+};
+
 // Reads the rest of an input, of which `already` bytes were read, up to a
 // total of `limit` bytes.
 Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit) {
@@ -104,17 +160,63 @@ Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit)
 
 InputFormat format_from_name(std::string_view name) {
   if (ends_with(name, ".gz")) name.remove_suffix(3);
+  if (ends_with(name, ".warc") || ends_with(name, ".arc")) return InputFormat::kWarc;
+  if (ends_with(name, ".rss") || ends_with(name, ".atom") || ends_with(name, ".rdf") || ends_with(name, ".xml")) {
+    return InputFormat::kFeed;
+  }
+  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".xhtml")) return InputFormat::kHtml;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return InputFormat::kJsonl;
   if (ends_with(name, ".json")) return InputFormat::kJson;
   if (ends_with(name, ".txt") || ends_with(name, ".text")) return InputFormat::kText;
   return InputFormat::kAuto;
 }
 
-// Sniffs content: an object per line is JSONL, one object is JSON, else text.
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Sniffs markup from its first element (after the XML declaration,
+// comments and a doctype): a feed root, else HTML; XML of another kind goes
+// to the feed reader, which names its root in a clear error.
+InputFormat sniff_markup(std::string_view s) {
+  const bool xml_declared = istarts_with(s, "<?xml");
+  size_t pos = 0;
+  while (pos < s.size()) {
+    pos = s.find('<', pos);
+    if (pos == std::string_view::npos) break;
+    const std::string_view rest = s.substr(pos);
+    if (istarts_with(rest, "<!doctype html")) return InputFormat::kHtml;
+    if (istarts_with(rest, "<!--")) {
+      const size_t end = s.find("-->", pos);
+      if (end == std::string_view::npos) break;
+      pos = end + 3;
+      continue;
+    }
+    if (istarts_with(rest, "<?") || istarts_with(rest, "<!")) {
+      ++pos;
+      continue;
+    }
+    for (std::string_view feed_root : {"<rss", "<feed", "<rdf:rdf", "<rdf", "<channel"}) {
+      if (istarts_with(rest, feed_root)) return InputFormat::kFeed;
+    }
+    return xml_declared ? InputFormat::kFeed : InputFormat::kHtml;
+  }
+  return xml_declared ? InputFormat::kFeed : InputFormat::kText;
+}
+
+// Sniffs content: WARC by its version line, markup (feeds, HTML) by its
+// first element, an object per line is JSONL, one object is JSON, else text.
 InputFormat sniff(std::string_view head) {
   head = ingest::strip_bom(head);
   const size_t first = head.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || head[first] != '{') return InputFormat::kText;
+  if (first == std::string_view::npos) return InputFormat::kText;
+  if (head.substr(first).rfind("WARC/", 0) == 0) return InputFormat::kWarc;
+  if (head[first] == '<') return sniff_markup(head.substr(first));
+  if (head[first] != '{') return InputFormat::kText;
   const size_t nl = head.find('\n', first);
   if (nl != std::string_view::npos) {
     const size_t next = head.find_first_not_of(" \t\r\n", nl);
@@ -202,6 +304,17 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   if (format == InputFormat::kAuto) format = format_from_name(path);
   if (format == InputFormat::kAuto) format = sniff(head);
   if (format == InputFormat::kJsonl) return read_jsonl(path, src->get(), std::move(head), options, sink);
+  if (format == InputFormat::kWarc) {
+    // Streamed record by record; a file is reopened with the fast decoder.
+    if (path == kStdinName) {
+      return ingest::read_warc(path, std::make_unique<ByteSourceChunks>(std::move(head), std::move(*src)), options,
+                               sink);
+    }
+    src->reset();
+    auto chunks = ingest::open_chunk_source(path);
+    if (!chunks.ok()) return sink(origin, chunks.status());
+    return ingest::read_warc(path, std::move(*chunks), options, sink);
+  }
 
   if (head.size() > options.max_bytes) {
     return sink(origin,
@@ -215,6 +328,22 @@ bool read_one(const std::string& path, const ReadOptions& options, const RecordS
   if (format == InputFormat::kJson) {
     if (auto st = ingest::check_text(bytes); !st.ok()) return sink(origin, st);
     return sink(origin, document_from_news_json(bytes));
+  }
+  if (format == InputFormat::kFeed) return ingest::read_feed(path, bytes, origin.offset, options, sink);
+  if (format == InputFormat::kHtml) {
+    ExtractOptions extract;
+    extract.url = options.url;
+    extract.max_bytes = options.max_bytes;
+    auto doc = document_from_html(bytes, extract);
+    if (doc.ok()) {
+      if (!options.source.empty()) doc->source = options.source;
+      if (!options.date.empty() && !doc->published) {
+        auto d = parse_iso_date(options.date);
+        if (!d.ok()) return sink(origin, d.status());
+        doc->published = *d;
+      }
+    }
+    return sink(origin, std::move(doc));
   }
   if (bytes.empty()) return sink(origin, Status(ErrorCode::kEmptyInput, "empty file"));
   return sink(origin, document_from_text(bytes, options));

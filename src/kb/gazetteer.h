@@ -107,6 +107,12 @@ class Gazetteer {
   // Largest number of space-separated words in any key.
   [[nodiscard]] size_t max_key_words() const noexcept { return max_key_words_; }
   [[nodiscard]] Ambiguity ambiguity(std::string_view key) const;
+  // Calls f(key, refs) for every indexed key, in unspecified order (for consumers that compile
+  // the names into an index of their own, such as the NER model).
+  template <typename F>
+  void for_each_name(F&& f) const {
+    for (const auto& [k, refs] : names_) f(std::string_view(k), std::span<const NameRef>(refs));
+  }
 
   // By ISO 3166-1 alpha-2 or alpha-3 code, any case; nullptr if unknown.
   [[nodiscard]] const Country* country_by_code(std::string_view code) const;

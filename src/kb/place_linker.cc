@@ -18,11 +18,12 @@
 //     says nothing, so only entities the body supports, countries, features
 //     and large unambiguous places are kept there.
 //
-// Contract with "rule_ner" (runs after this stage): rule_ner may remove
-// place and feature mentions (and country mentions other than a leading one)
-// that lie strictly inside a longer organisation, misc or person name it
-// recognises ("The Astana Times", "Bank of America", "George Washington"),
-// and place mentions whose span is exactly the surname of a person it found.
+// Contract with "ner" (runs after this stage, src/kb/entity_linker.cc): it
+// may remove place and feature mentions (and country mentions other than a
+// leading one) that lie strictly inside a longer organisation, misc or person
+// name it recognises ("The Astana Times", "Bank of America", "George
+// Washington"), and a place mention with exactly the span of a person or
+// organisation it is confident about.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -318,7 +319,7 @@ std::optional<Decision> PlaceLinker::resolve(const Document& doc, const std::vec
   const Word* prev = c.first > 0 ? &words[c.first - 1] : nullptr;
   const Word* next = c.last + 1 < words.size() ? &words[c.last + 1] : nullptr;
   Ambiguity amb = g_.ambiguity(c.key);
-  // Given names known to rule_ner are as ambiguous as the curated ones ("George").
+  // Common given names are as ambiguous as the curated ones ("George").
   if (amb == Ambiguity::kNone && kb::lexicon::is_given_name(c.key)) amb = Ambiguity::kPersonName;
   const bool function_like = kb::lexicon::is_function_word(c.key) || kb::lexicon::is_calendar_word(c.key);
   const bool headline = first.in_headline;

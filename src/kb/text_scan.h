@@ -1,6 +1,6 @@
 // Word scanning for the knowledge-base stages.
 //
-// The gazetteer and rule_ner stages must work on a bare Document (no tokens,
+// The gazetteer stage must work on a bare Document (no tokens,
 // no sentences), so they scan `doc.text` themselves. A "word" here is what a
 // name is made of: letters and digits with inner hyphens and apostrophes
 // ("Kassym-Jomart", "O'Brien") and dotted abbreviations ("U.S.", "D.C.").

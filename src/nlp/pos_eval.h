@@ -27,6 +27,7 @@ struct PosEvalReport {
   size_t upos_correct = 0;
   size_t xpos_correct = 0;
   size_t both_correct = 0;                    // UPOS and XPOS both right
+  double tag_seconds = 0;                     // thread CPU time spent in PosTagger::tag
   std::vector<TagConfusion> upos_confusions;  // the most frequent, most frequent first
   std::vector<TagConfusion> xpos_confusions;
 

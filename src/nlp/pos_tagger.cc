@@ -23,6 +23,44 @@
 namespace caspian::nlp {
 namespace {
 
+// --- an open-addressing hash index ----------------------------------------------------------------
+
+// Maps non-zero 64-bit keys (already well-mixed hashes) to uint32 values. Hand-written because the
+// keys are hashes already (std::unordered_map would hash them again and allocate a node per key)
+// and because a flat, power-of-two, linear-probing table is ~2x faster on the tagging hot path.
+class FlatIndex {
+ public:
+  static constexpr uint32_t kMissing = 0xFFFFFFFF;
+
+  void build(const std::vector<uint64_t>& keys) {
+    size_t capacity = 16;
+    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
+    keys_.assign(capacity, 0);
+    values_.assign(capacity, kMissing);
+    mask_ = capacity - 1;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      size_t slot = keys[i] & mask_;
+      while (keys_[slot] != 0) slot = (slot + 1) & mask_;
+      keys_[slot] = keys[i];
+      values_[slot] = static_cast<uint32_t>(i);
+    }
+  }
+
+  // Requires key != 0.
+  uint32_t find(uint64_t key) const {
+    if (keys_.empty()) return kMissing;
+    for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return values_[slot];
+      if (keys_[slot] == 0) return kMissing;
+    }
+  }
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t mask_ = 0;
+};
+
 // --- the feature set ------------------------------------------------------------------------------
 
 // Feature templates. Every feature is a 64-bit hash of (template, one or two values); values are
@@ -65,16 +103,20 @@ enum class Feat : uint64_t {
   kPrevForm,
   kNextForm,
   kPrevNextNorm,
+  kLex,      // the word classes the lexicon allows for the word (a bit set; 0 = not listed)
+  kLexPrev,  // ... for the word before
+  kLexNext,  // ... for the word after
+  kLexCap,   // the word's classes and whether it is capitalised inside the sentence
   kCount,
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatNames = {
-    "bias",        "form",        "norm",         "suffix1",    "suffix2",   "suffix3",
-    "suffix4",     "prefix1",     "prefix2",      "prefix3",    "prefix4",   "shape",
-    "has_hyphen",  "has_digit",   "has_upper",    "all_upper",  "cap_first", "cap_inside",
-    "tag-1",       "tag-2",       "tag-1,tag-2",  "tag-1,norm", "norm-1",    "norm-2",
-    "norm+1",      "norm+2",      "suffix3-1",    "suffix3+1",  "shape-1",   "shape+1",
-    "norm-1,norm", "norm,norm+1", "tag-1,norm+1", "form-1",     "form+1",    "norm-1,norm+1",
+    "bias",          "form",      "norm",        "suffix1",     "suffix2",      "suffix3",    "suffix4",
+    "prefix1",       "prefix2",   "prefix3",     "prefix4",     "shape",        "has_hyphen", "has_digit",
+    "has_upper",     "all_upper", "cap_first",   "cap_inside",  "tag-1",        "tag-2",      "tag-1,tag-2",
+    "tag-1,norm",    "norm-1",    "norm-2",      "norm+1",      "norm+2",       "suffix3-1",  "suffix3+1",
+    "shape-1",       "shape+1",   "norm-1,norm", "norm,norm+1", "tag-1,norm+1", "form-1",     "form+1",
+    "norm-1,norm+1", "lex",       "lex-1",       "lex+1",       "lex,cap",
 };
 
 constexpr size_t kMaxAffix = 4;                // prefixes and suffixes of 1..kMaxAffix code points
@@ -85,7 +127,8 @@ constexpr uint64_t kStringSeed = 0x43535032;   // seeds XXH3 for string values
 // Describes the hashing and normalisation parameters; part of the fingerprint.
 constexpr std::string_view kFeatureParams =
     "xxh3-64;affix=1..4 utf8 sequences of norm;shape=X/x/d/other, runs<=2;norm=ascii lower or utf8proc "
-    "casefold+NFKC, ascii digits->0;context=+-2;pad=-START-/-START2-/-END-/-END2-";
+    "casefold+NFKC, ascii digits->0;context=+-2;pad=-START-/-START2-/-END-/-END2-;"
+    "lex=class bit set of norm from the model's lexicon, 0 when absent or padding";
 
 // Label ids of the padding before the sentence, in the tag-history features.
 constexpr uint64_t kStartTag = 0xFFFF0001;
@@ -155,7 +198,15 @@ struct WordInfo {
   std::array<uint64_t, kMaxAffix> prefix{};
   std::array<uint64_t, kMaxAffix> suffix{};
   bool hyphen = false, digit = false, upper = false, all_upper = false, capitalized = false;
+  uint16_t lex = 0;  // lexicon classes of the normalised form (PosTagger::Lexicon)
 };
+
+// Class bits of the lexicon file's classes (scripts/build_lexicon.py), in file order.
+constexpr std::array<std::string_view, 11> kLexiconClasses = {"NN",  "NNS", "NNP", "VB",  "VBZ", "VBD",
+                                                              "VBG", "JJ",  "JJR", "JJS", "RB"};
+
+// Looks up the lexicon classes of a normalised form's hash; 0 when unlisted or without a lexicon.
+uint16_t lexicon_classes(const PosTagger::Lexicon* lexicon, uint64_t norm_hash);
 
 WordInfo padding_info(std::string_view marker) {
   WordInfo w;
@@ -209,67 +260,133 @@ WordInfo word_info(std::string_view word) {
   return w;
 }
 
+}  // namespace
+
+// The frequent words whose feature scores are precomputed (see PosTagger::Model::cache): their
+// forms (stored in the model file), their WordInfo and an index from the hash of the form to the
+// word's position.
+struct PosTagger::WordCache {
+  std::vector<std::string> words;
+  std::vector<WordInfo> infos;
+  FlatIndex index;
+};
+
+namespace {
+using WordCacheTable = PosTagger::WordCache;
+
 // Tag-independent information for a sentence, with kContext padding entries on each side.
-std::vector<WordInfo> sentence_info(std::span<const std::string_view> words) {
+// With a word cache, `types` (if not null) receives per entry the word's index in the cache or -1
+// (always -1 for the padding), and cached words copy their WordInfo instead of recomputing it.
+std::vector<WordInfo> sentence_info(std::span<const std::string_view> words,
+                                    const PosTagger::Lexicon* lexicon, const WordCacheTable* cache,
+                                    std::vector<int32_t>* types) {
   static const WordInfo kStart = padding_info("-START-");
   static const WordInfo kStart2 = padding_info("-START2-");
   static const WordInfo kEnd = padding_info("-END-");
   static const WordInfo kEnd2 = padding_info("-END2-");
   std::vector<WordInfo> info;
   info.reserve(words.size() + 2 * kContext);
+  if (types != nullptr) types->assign(words.size() + 2 * kContext, -1);
   info.push_back(kStart2);
   info.push_back(kStart);
-  for (std::string_view w : words) info.push_back(word_info(w));
+  for (std::string_view w : words) {
+    if (cache != nullptr) {
+      const uint64_t form = hash_string(w);
+      const uint32_t t = form == 0 ? FlatIndex::kMissing : cache->index.find(form);
+      if (t != FlatIndex::kMissing && cache->words[t] == w) {
+        if (types != nullptr) (*types)[info.size()] = static_cast<int32_t>(t);
+        info.push_back(cache->infos[t]);
+        continue;
+      }
+    }
+    info.push_back(word_info(w));
+    info.back().lex = lexicon_classes(lexicon, info.back().norm);
+  }
   info.push_back(kEnd);
   info.push_back(kEnd2);
   return info;
 }
 
 // The tag-independent feature keys of every word, kStaticFeatures per word, computed once per
-// sentence (and once per training sentence for all passes).
-constexpr size_t kStaticFeatures = 30;
+// sentence (and once per training sentence for all passes). They come in groups, so that tagging
+// can replace a group by a precomputed score vector when the word it depends on is a frequent one
+// (PosTagger::WordCache):
+//   [0, kOwnEnd)           the word's own features (form, affixes, shape, flags, lexicon classes)
+//   [kOwnEnd, kPrevEnd)    features of the word before it only
+//   [kPrevEnd, kNextEnd)   features of the word after it only
+//   [kNextEnd, end)        everything else (bias, position, pairs, words two away)
+constexpr size_t kOwnFeatures = 16;
+constexpr size_t kNeighbourFeatures = 5;
+constexpr size_t kOwnEnd = kOwnFeatures;
+constexpr size_t kPrevEnd = kOwnEnd + kNeighbourFeatures;
+constexpr size_t kNextEnd = kPrevEnd + kNeighbourFeatures;
+constexpr size_t kStaticFeatures = kNextEnd + 8;
 // The tag-dependent feature keys of one word.
 constexpr size_t kDynamicFeatures = 5;
 
-std::vector<uint64_t> static_features(const std::vector<WordInfo>& info) {
+// The word's own feature keys (kOwnFeatures of them).
+void own_features(const WordInfo& w, uint64_t* out) {
+  size_t k = 0;
+  out[k++] = feature_key(Feat::kForm, w.form);
+  out[k++] = feature_key(Feat::kNorm, w.norm);
+  for (size_t a = 0; a < kMaxAffix; ++a) {
+    out[k++] = feature_key(static_cast<Feat>(static_cast<uint64_t>(Feat::kSuffix1) + a), w.suffix[a]);
+    out[k++] = feature_key(static_cast<Feat>(static_cast<uint64_t>(Feat::kPrefix1) + a), w.prefix[a]);
+  }
+  out[k++] = feature_key(Feat::kShape, w.shape);
+  // Flags are emitted with their value so that every word has the same number of features.
+  out[k++] = feature_key(Feat::kHasHyphen, w.hyphen);
+  out[k++] = feature_key(Feat::kHasDigit, w.digit);
+  out[k++] = feature_key(Feat::kHasUpper, w.upper);
+  out[k++] = feature_key(Feat::kAllUpper, w.all_upper);
+  out[k++] = feature_key(Feat::kLex, w.lex);
+  assert(k == kOwnFeatures && "kOwnFeatures out of date");
+}
+
+// The keys of the features that look only at the word before (kNeighbourFeatures of them).
+void prev_features(const WordInfo& p1, uint64_t* out) {
+  out[0] = feature_key(Feat::kPrevNorm, p1.norm);
+  out[1] = feature_key(Feat::kPrevSuffix3, p1.suffix[2]);
+  out[2] = feature_key(Feat::kPrevShape, p1.shape);
+  out[3] = feature_key(Feat::kPrevForm, p1.form);
+  out[4] = feature_key(Feat::kLexPrev, p1.lex);
+}
+
+// The keys of the features that look only at the word after (kNeighbourFeatures of them).
+void next_features(const WordInfo& n1, uint64_t* out) {
+  out[0] = feature_key(Feat::kNextNorm, n1.norm);
+  out[1] = feature_key(Feat::kNextSuffix3, n1.suffix[2]);
+  out[2] = feature_key(Feat::kNextShape, n1.shape);
+  out[3] = feature_key(Feat::kNextForm, n1.form);
+  out[4] = feature_key(Feat::kLexNext, n1.lex);
+}
+
+// `types` (may be null): as from sentence_info(); the groups of cached words are left as zeros,
+// since decoding takes their scores from the cache.
+std::vector<uint64_t> static_features(const std::vector<WordInfo>& info, const std::vector<int32_t>* types) {
   const size_t n = info.size() - 2 * kContext;
-  std::vector<uint64_t> out;
-  out.reserve(n * kStaticFeatures);
+  std::vector<uint64_t> out(n * kStaticFeatures);
+  const auto cached = [&](size_t pos) { return types != nullptr && (*types)[pos] >= 0; };
   for (size_t i = 0; i < n; ++i) {
     const WordInfo& w = info[i + kContext];
     const WordInfo& p1 = info[i + kContext - 1];
     const WordInfo& p2 = info[i + kContext - 2];
     const WordInfo& n1 = info[i + kContext + 1];
     const WordInfo& n2 = info[i + kContext + 2];
-    auto add = [&](Feat f, uint64_t a, uint64_t b = 0) { out.push_back(feature_key(f, a, b)); };
-    add(Feat::kBias, 0);
-    add(Feat::kForm, w.form);
-    add(Feat::kNorm, w.norm);
-    for (size_t k = 0; k < kMaxAffix; ++k) {
-      add(static_cast<Feat>(static_cast<uint64_t>(Feat::kSuffix1) + k), w.suffix[k]);
-      add(static_cast<Feat>(static_cast<uint64_t>(Feat::kPrefix1) + k), w.prefix[k]);
-    }
-    add(Feat::kShape, w.shape);
-    // Flags are emitted with their value so that every word has the same number of features.
-    add(Feat::kHasHyphen, w.hyphen);
-    add(Feat::kHasDigit, w.digit);
-    add(Feat::kHasUpper, w.upper);
-    add(Feat::kAllUpper, w.all_upper);
-    add(i == 0 ? Feat::kCapFirstWord : Feat::kCapInside, w.capitalized);
-    add(Feat::kPrevNorm, p1.norm);
-    add(Feat::kPrev2Norm, p2.norm);
-    add(Feat::kNextNorm, n1.norm);
-    add(Feat::kNext2Norm, n2.norm);
-    add(Feat::kPrevSuffix3, p1.suffix[2]);
-    add(Feat::kNextSuffix3, n1.suffix[2]);
-    add(Feat::kPrevShape, p1.shape);
-    add(Feat::kNextShape, n1.shape);
-    add(Feat::kPrevNormNorm, p1.norm, w.norm);
-    add(Feat::kNormNextNorm, w.norm, n1.norm);
-    add(Feat::kPrevForm, p1.form);
-    add(Feat::kNextForm, n1.form);
-    add(Feat::kPrevNextNorm, p1.norm, n1.norm);
-    assert(out.size() == (i + 1) * kStaticFeatures && "kStaticFeatures out of date");
+    uint64_t* keys = out.data() + i * kStaticFeatures;
+    if (!cached(i + kContext)) own_features(w, keys);
+    if (!cached(i + kContext - 1)) prev_features(p1, keys + kOwnEnd);
+    if (!cached(i + kContext + 1)) next_features(n1, keys + kPrevEnd);
+    size_t k = kNextEnd;
+    keys[k++] = feature_key(Feat::kBias, 0);
+    keys[k++] = feature_key(i == 0 ? Feat::kCapFirstWord : Feat::kCapInside, w.capitalized);
+    keys[k++] = feature_key(Feat::kLexCap, w.lex, i > 0 && w.capitalized);
+    keys[k++] = feature_key(Feat::kPrev2Norm, p2.norm);
+    keys[k++] = feature_key(Feat::kNext2Norm, n2.norm);
+    keys[k++] = feature_key(Feat::kPrevNormNorm, p1.norm, w.norm);
+    keys[k++] = feature_key(Feat::kNormNextNorm, w.norm, n1.norm);
+    keys[k++] = feature_key(Feat::kPrevNextNorm, p1.norm, n1.norm);
+    assert(k == kStaticFeatures && "kStaticFeatures out of date");
   }
   return out;
 }
@@ -295,44 +412,6 @@ uint64_t compute_fingerprint() {
   }
   return XXH3_64bits(desc.data(), desc.size());
 }
-
-// --- an open-addressing hash index ----------------------------------------------------------------
-
-// Maps non-zero 64-bit keys (already well-mixed hashes) to uint32 values. Hand-written because the
-// keys are hashes already (std::unordered_map would hash them again and allocate a node per key)
-// and because a flat, power-of-two, linear-probing table is ~2x faster on the tagging hot path.
-class FlatIndex {
- public:
-  static constexpr uint32_t kMissing = 0xFFFFFFFF;
-
-  void build(const std::vector<uint64_t>& keys) {
-    size_t capacity = 16;
-    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, kMissing);
-    mask_ = capacity - 1;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      size_t slot = keys[i] & mask_;
-      while (keys_[slot] != 0) slot = (slot + 1) & mask_;
-      keys_[slot] = keys[i];
-      values_[slot] = static_cast<uint32_t>(i);
-    }
-  }
-
-  // Requires key != 0.
-  uint32_t find(uint64_t key) const {
-    if (keys_.empty()) return kMissing;
-    for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
-      if (keys_[slot] == key) return values_[slot];
-      if (keys_[slot] == 0) return kMissing;
-    }
-  }
-
- private:
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;
-  size_t mask_ = 0;
-};
 
 // --- labels ----------------------------------------------------------------------------------------
 
@@ -370,37 +449,90 @@ struct PosTagger::Model {
   std::vector<uint32_t> row_end;                          // entries of row r: [row_end[r-1], row_end[r])
   std::vector<uint16_t> entry_label;
   std::vector<float> entry_weight;
-  // Derived on load/train.
-  FlatIndex row_index;
-  std::unordered_map<uint64_t, uint16_t> tagdict_index;  // hash of the word form -> label
+  // Derived on load/train: the rows re-laid for scoring. A lookup touches one 16-byte slot (key and
+  // entry range together) and then the row's entries, stored interleaved: two cache misses per
+  // feature instead of five with the file's parallel arrays.
+  struct Slot {
+    uint64_t key = 0;  // 0: empty
+    uint32_t begin = 0;
+    uint32_t end = 0;
+  };
+  struct Entry {
+    uint32_t label = 0;
+    float weight = 0;
+  };
+  std::vector<Slot> slots;  // open addressing, power-of-two size, linear probing
+  size_t slot_mask = 0;
+  std::vector<Entry> entries;
+  FlatIndex tagdict_index;  // hash of the word form -> index into tagdict
 
   void build_indexes() {
-    row_index.build(keys);
-    tagdict_index.clear();
-    for (const auto& [word, label] : tagdict) tagdict_index.emplace(hash_string(word), label);
+    size_t capacity = 16;
+    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
+    slots.assign(capacity, Slot{});
+    slot_mask = capacity - 1;
+    for (size_t r = 0; r < keys.size(); ++r) {
+      size_t slot = keys[r] & slot_mask;
+      while (slots[slot].key != 0) slot = (slot + 1) & slot_mask;
+      slots[slot] = Slot{keys[r], r == 0 ? 0 : row_end[r - 1], row_end[r]};
+    }
+    entries.resize(entry_label.size());
+    for (size_t e = 0; e < entries.size(); ++e) entries[e] = Entry{entry_label[e], entry_weight[e]};
+    std::vector<uint64_t> dict_keys;
+    dict_keys.reserve(tagdict.size());
+    for (const auto& entry : tagdict) dict_keys.push_back(hash_string(entry.first));
+    tagdict_index.build(dict_keys);
   }
 
   // The tag-dictionary label of a word, or -1.
   int dictionary_label(const WordInfo& w) const {
-    const auto it = tagdict_index.find(w.form);
-    return it == tagdict_index.end() ? -1 : it->second;
+    const uint32_t i = tagdict_index.find(w.form);
+    return i == FlatIndex::kMissing ? -1 : tagdict[i].second;
   }
 
   // Adds the weights of `keys` to `scores` (labels.size() floats).
   void add_scores(const uint64_t* keys_begin, size_t n, float* scores) const {
     for (size_t f = 0; f < n; ++f) {
-      const uint32_t row = row_index.find(keys_begin[f]);
-      if (row == FlatIndex::kMissing) continue;
-      const uint32_t end = row_end[row];
-      for (uint32_t e = row == 0 ? 0 : row_end[row - 1]; e < end; ++e)
-        scores[entry_label[e]] += entry_weight[e];
+      const uint64_t key = keys_begin[f];
+      for (size_t slot = key & slot_mask;; slot = (slot + 1) & slot_mask) {
+        const Slot& s = slots[slot];
+        if (s.key == key) {
+          for (uint32_t e = s.begin; e < s.end; ++e) scores[entries[e].label] += entries[e].weight;
+          break;
+        }
+        if (s.key == 0) break;
+      }
     }
   }
 
-  // Greedy decoding in the model's direction. `scores` receives, per word, the score of every label
-  // (zeros for tag-dictionary words); `out` the chosen labels.
-  void decode(const std::vector<WordInfo>& info, const std::vector<uint64_t>& static_keys,
-              std::vector<float>& scores, std::vector<uint16_t>& out) const {
+  // Precomputed scores of the frequent words (PosTagger::word_cache_): for word type t, the summed
+  // weights of its own features at [(3t) * L], of the "word before" features at [(3t + 1) * L] and
+  // of the "word after" features at [(3t + 2) * L], with L = labels.size().
+  std::vector<float> cache;
+
+  void build_cache(const std::vector<WordInfo>& types) {
+    const size_t n_labels = labels.size();
+    cache.assign(types.size() * 3 * n_labels, 0.0F);
+    std::array<uint64_t, kOwnFeatures> own{};
+    std::array<uint64_t, kNeighbourFeatures> neighbour{};
+    for (size_t t = 0; t < types.size(); ++t) {
+      float* v = cache.data() + 3 * t * n_labels;
+      own_features(types[t], own.data());
+      add_scores(own.data(), own.size(), v);
+      prev_features(types[t], neighbour.data());
+      add_scores(neighbour.data(), neighbour.size(), v + n_labels);
+      next_features(types[t], neighbour.data());
+      add_scores(neighbour.data(), neighbour.size(), v + 2 * n_labels);
+    }
+  }
+
+  // Greedy decoding in the model's direction. `types` gives, per entry of `info`, the word's index
+  // in the word cache or -1; `static_keys` need not hold the groups of cached words.
+  // `scores` receives, per word, the score of every label (zeros for tag-dictionary words); `out`
+  // the chosen labels.
+  void decode(const std::vector<WordInfo>& info, const std::vector<int32_t>& types,
+              const std::vector<uint64_t>& static_keys, std::vector<float>& scores,
+              std::vector<uint16_t>& out) const {
     const size_t n = info.size() - 2 * kContext;
     const size_t n_labels = labels.size();
     out.assign(n, 0);
@@ -408,6 +540,10 @@ struct PosTagger::Model {
     std::array<uint64_t, kDynamicFeatures> dynamic{};
     uint64_t tag1 = kStartTag;
     uint64_t tag2 = kStart2Tag;
+    const auto add_vector = [&](int32_t type, size_t group, float* s) {
+      const float* v = cache.data() + (3 * static_cast<size_t>(type) + group) * n_labels;
+      for (size_t l = 0; l < n_labels; ++l) s[l] += v[l];
+    };
     for (size_t step = 0; step < n; ++step) {
       const size_t i = right_to_left ? n - 1 - step : step;
       uint16_t best = 0;
@@ -415,7 +551,23 @@ struct PosTagger::Model {
         best = static_cast<uint16_t>(dict);
       } else {
         float* s = scores.data() + i * n_labels;
-        add_scores(static_keys.data() + i * kStaticFeatures, kStaticFeatures, s);
+        const uint64_t* keys = static_keys.data() + i * kStaticFeatures;
+        const int32_t own = types[i + kContext];
+        const int32_t before = types[i + kContext - 1];
+        const int32_t after = types[i + kContext + 1];
+        if (own >= 0)
+          add_vector(own, 0, s);
+        else
+          add_scores(keys, kOwnFeatures, s);
+        if (before >= 0)
+          add_vector(before, 1, s);
+        else
+          add_scores(keys + kOwnEnd, kNeighbourFeatures, s);
+        if (after >= 0)
+          add_vector(after, 2, s);
+        else
+          add_scores(keys + kPrevEnd, kNeighbourFeatures, s);
+        add_scores(keys + kNextEnd, kStaticFeatures - kNextEnd, s);
         dynamic_features(info, i, right_to_left, tag1, tag2, dynamic.data());
         add_scores(dynamic.data(), dynamic.size(), s);
         best = static_cast<uint16_t>(std::max_element(s, s + n_labels) - s);
@@ -427,7 +579,70 @@ struct PosTagger::Model {
   }
 };
 
+// The word-class lexicon (scripts/build_lexicon.py), stored inside the model so that a model never
+// depends on a data file of another version.
+struct PosTagger::Lexicon {
+  std::vector<uint64_t> keys;     // sorted, unique, non-zero: hash_string(normalize(form))
+  std::vector<uint16_t> classes;  // bit k set: kLexiconClasses[k] is allowed
+  FlatIndex index;
+};
+
 namespace {
+
+uint16_t lexicon_classes(const PosTagger::Lexicon* lexicon, uint64_t norm_hash) {
+  if (lexicon == nullptr || norm_hash == 0) return 0;
+  const uint32_t i = lexicon->index.find(norm_hash);
+  return i == FlatIndex::kMissing ? 0 : lexicon->classes[i];
+}
+
+constexpr std::string_view kLexiconHeader = "#caspian-lexicon\t1";
+
+// Reads a lexicon file: the header line, then "form<TAB>CLASS,CLASS..." lines.
+// Errors: those of read_conllu_bytes(); kParseError naming the line for a malformed line or an
+//   unknown class.
+Result<std::unique_ptr<PosTagger::Lexicon>> read_lexicon(const std::filesystem::path& path) {
+  auto bytes = read_conllu_bytes(path);
+  if (!bytes.ok()) return bytes.status();
+  std::string_view text = *bytes;
+  const auto bad = [&](size_t line, std::string_view why) {
+    return Status(ErrorCode::kParseError,
+                  path.string() + ":" + std::to_string(line) + ": " + std::string(why));
+  };
+  std::map<uint64_t, uint16_t> entries;
+  size_t line_no = 0;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++line_no;
+    if (line_no == 1) {
+      if (line != kLexiconHeader) return bad(line_no, "not a caspian lexicon (expected the header line)");
+      continue;
+    }
+    if (line.empty()) continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos || tab == 0) return bad(line_no, "expected form<TAB>classes");
+    uint16_t bits = 0;
+    std::string_view rest = line.substr(tab + 1);
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      const std::string_view cls = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      const auto it = std::find(kLexiconClasses.begin(), kLexiconClasses.end(), cls);
+      if (it == kLexiconClasses.end()) return bad(line_no, "unknown class '" + std::string(cls) + "'");
+      bits = static_cast<uint16_t>(bits | (1U << (it - kLexiconClasses.begin())));
+    }
+    const uint64_t key = hash_string(normalize(line.substr(0, tab)));
+    if (key != 0) entries[key] = static_cast<uint16_t>(entries[key] | bits);
+  }
+  auto lexicon = std::make_unique<PosTagger::Lexicon>();
+  for (const auto& [key, bits] : entries) {
+    lexicon->keys.push_back(key);
+    lexicon->classes.push_back(bits);
+  }
+  lexicon->index.build(lexicon->keys);
+  return lexicon;
+}
 
 // --- training --------------------------------------------------------------------------------------
 
@@ -756,13 +971,30 @@ uint64_t PosTagger::feature_fingerprint() {
   return kFingerprint;
 }
 
+void PosTagger::build_word_cache(std::vector<std::string> words) {
+  auto cache = std::make_unique<WordCache>();
+  cache->words = std::move(words);
+  std::vector<uint64_t> keys;
+  keys.reserve(cache->words.size());
+  for (const std::string& w : cache->words) {
+    WordInfo info = word_info(w);
+    info.lex = lexicon_classes(lexicon_.get(), info.norm);
+    cache->infos.push_back(info);
+    keys.push_back(info.form);
+  }
+  cache->index.build(keys);
+  for (const auto& model : models_) model->build_cache(cache->infos);
+  word_cache_ = std::move(cache);
+}
+
 void PosTagger::tag(std::span<const std::string_view> words, std::vector<std::string>& upos,
                     std::vector<std::string>& xpos) const {
   upos.assign(words.size(), std::string());
   xpos.assign(words.size(), std::string());
   if (words.empty()) return;
-  const std::vector<WordInfo> info = sentence_info(words);
-  const std::vector<uint64_t> static_keys = static_features(info);
+  std::vector<int32_t> types;
+  const std::vector<WordInfo> info = sentence_info(words, lexicon_.get(), word_cache_.get(), &types);
+  const std::vector<uint64_t> static_keys = static_features(info, &types);
   std::vector<uint16_t> labels;
   std::vector<float> scores;
   std::vector<uint16_t> other_labels;
@@ -771,10 +1003,10 @@ void PosTagger::tag(std::span<const std::string_view> words, std::vector<std::st
   // (checked by load() and built so by train()).
   for (size_t m = 0; m < models_.size(); ++m) {
     const Model& model = *models_[m];
-    model.decode(info, static_keys, scores, labels);
+    model.decode(info, types, static_keys, scores, labels);
     if (m + 1 < models_.size() && models_[m + 1]->target == model.target) {
       // Both directions: each word gets the label with the best sum of the two models' scores.
-      models_[++m]->decode(info, static_keys, other_scores, other_labels);
+      models_[++m]->decode(info, types, static_keys, other_scores, other_labels);
       const size_t n_labels = model.labels.size();
       for (size_t i = 0; i < words.size(); ++i) {
         if (model.dictionary_label(info[i + kContext]) >= 0) continue;
@@ -812,16 +1044,21 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
   }
   if (train_words == 0) return Status(ErrorCode::kEmptyInput, "no training words");
 
+  auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
+  if (!options.lexicon.empty()) {
+    auto lexicon = read_lexicon(options.lexicon);
+    if (!lexicon.ok()) return lexicon.status();
+    tagger->lexicon_ = std::move(lexicon).value();
+  }
   std::vector<std::vector<WordInfo>> infos;
   std::vector<std::vector<uint64_t>> static_keys;
   infos.reserve(train.size());
   static_keys.reserve(train.size());
   for (const TaggedSentence& s : train) {
     const std::vector<std::string_view> views(s.words.begin(), s.words.end());
-    infos.push_back(sentence_info(views));
-    static_keys.push_back(static_features(infos.back()));
+    infos.push_back(sentence_info(views, tagger->lexicon_.get(), nullptr, nullptr));
+    static_keys.push_back(static_features(infos.back(), nullptr));
   }
-  auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
   const std::vector<Target> targets = options.joint_labels
                                           ? std::vector<Target>{Target::kJoint}
                                           : std::vector<Target>{Target::kXpos, Target::kUpos};
@@ -833,6 +1070,24 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
       if (!model.ok()) return model.status();
       tagger->models_.push_back(std::move(model).value());
     }
+  }
+
+  // The word cache: the most frequent training forms (ties by form, for determinism).
+  {
+    std::unordered_map<std::string_view, size_t> counts;
+    for (const TaggedSentence& s : train) {
+      for (const std::string& w : s.words) ++counts[w];
+    }
+    std::vector<std::pair<std::string_view, size_t>> by_count(counts.begin(), counts.end());
+    std::sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (by_count.size() > options.cache_words) by_count.resize(options.cache_words);
+    std::vector<std::string> words;
+    words.reserve(by_count.size());
+    for (const auto& entry : by_count) words.emplace_back(entry.first);
+    std::sort(words.begin(), words.end());
+    tagger->build_word_cache(std::move(words));
   }
 
   // Score dev for the record.
@@ -868,7 +1123,10 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
                        {"bidirectional", options.bidirectional},
                        {"tagdict_min_count", options.tagdict_min_count},
                        {"tagdict_min_share", options.tagdict_min_share},
-                       {"prune_below", options.prune_below}};
+                       {"prune_below", options.prune_below},
+                       {"cache_words", options.cache_words},
+                       {"lexicon", std::filesystem::path(options.lexicon).filename().string()},
+                       {"lexicon_forms", tagger->lexicon_ ? tagger->lexicon_->keys.size() : 0}};
   config["dev_scores"] = {{"upos_accuracy", share(upos_ok, dev_words)},
                           {"xpos_accuracy", share(xpos_ok, dev_words)}};
   config["model"] = {{"features", features}, {"weights", weights}};
@@ -886,6 +1144,13 @@ Status PosTagger::save(const std::filesystem::path& path) const {
   w.u32(kPosModelFormatVersion);
   w.u64(feature_fingerprint());
   w.str(config_json_);
+  const size_t lexicon_size = lexicon_ ? lexicon_->keys.size() : 0;
+  w.u32(static_cast<uint32_t>(lexicon_size));
+  for (size_t i = 0; i < lexicon_size; ++i) w.u64(lexicon_->keys[i]);
+  for (size_t i = 0; i < lexicon_size; ++i) w.u16(lexicon_->classes[i]);
+  const size_t cache_size = word_cache_ ? word_cache_->words.size() : 0;
+  w.u32(static_cast<uint32_t>(cache_size));
+  for (size_t i = 0; i < cache_size; ++i) w.str(word_cache_->words[i]);
   w.u32(static_cast<uint32_t>(models_.size()));
   for (const auto& m : models_) write_model(*m, w);
   const uint64_t checksum = XXH3_64bits(w.bytes().data(), w.bytes().size());
@@ -949,6 +1214,26 @@ Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& 
   }
   auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
   tagger->config_json_ = r.str();
+  const uint32_t lexicon_size = r.u32();
+  if (!r.have(uint64_t{lexicon_size} * (sizeof(uint64_t) + sizeof(uint16_t)))) return corrupt("truncated");
+  if (lexicon_size > 0) {
+    auto lexicon = std::make_unique<Lexicon>();
+    lexicon->keys.resize(lexicon_size);
+    lexicon->classes.resize(lexicon_size);
+    for (uint64_t& k : lexicon->keys) k = r.u64();
+    for (uint16_t& c : lexicon->classes) c = r.u16();
+    for (size_t i = 0; i < lexicon_size; ++i) {
+      if (lexicon->keys[i] == 0 || (i > 0 && lexicon->keys[i] <= lexicon->keys[i - 1]))
+        return corrupt("lexicon keys not sorted");
+    }
+    lexicon->index.build(lexicon->keys);
+    tagger->lexicon_ = std::move(lexicon);
+  }
+  const uint32_t cache_size = r.u32();
+  if (!r.have(uint64_t{cache_size} * sizeof(uint32_t))) return corrupt("truncated");
+  std::vector<std::string> cache_words;
+  cache_words.reserve(cache_size);
+  for (uint32_t i = 0; i < cache_size && !r.truncated; ++i) cache_words.push_back(r.str());
   const uint32_t n_models = r.u32();
   if (r.truncated) return corrupt("truncated");
   if (n_models == 0 || n_models > kMaxModels) return corrupt(std::to_string(n_models) + " models");
@@ -975,6 +1260,7 @@ Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& 
   const bool layout_ok = targets == std::vector<Target>{Target::kJoint} ||
                          targets == std::vector<Target>{Target::kXpos, Target::kUpos};
   if (!layout_ok) return corrupt("unexpected combination of models");
+  tagger->build_word_cache(std::move(cache_words));
   return tagger;
 }
 

@@ -15,6 +15,7 @@
 //
 // Model file (all integers little-endian, written with explicit sizes; see pos_tagger.cc):
 //   "CSPNPOS\0", format version (u32), feature-set fingerprint (u64), training config (JSON),
+//   the lexicon (count, sorted form hashes, class bit sets), the cached words (count, strings),
 //   per model: label inventory, tag dictionary, feature rows and their (label, weight) entries;
 //   a trailing XXH3-64 checksum of everything before it.
 #pragma once
@@ -34,7 +35,7 @@
 namespace caspian::nlp {
 
 // The version of the model file format written by PosTagger::save().
-inline constexpr uint32_t kPosModelFormatVersion = 1;
+inline constexpr uint32_t kPosModelFormatVersion = 2;
 
 // A sentence with its gold tags: words, upos and xpos have the same length.
 struct TaggedSentence {
@@ -65,6 +66,12 @@ struct PosTrainOptions {
   double tagdict_min_share = 0.995;
   // After averaging, weights smaller than this in magnitude are dropped (smaller, faster model).
   float prune_below = 1e-3F;
+  // The most frequent training words whose feature scores are precomputed when the model is loaded
+  // (faster tagging; more memory: 3 x labels floats per word and model).
+  size_t cache_words = 10000;
+  // A word-class lexicon (scripts/build_lexicon.py, e.g. data/lexicon/en-wordnet.tsv.gz) whose
+  // classes become features; it is copied into the model. Empty: no lexicon (the features are 0).
+  std::string lexicon;
   // Where the data came from, recorded in the model's training config (e.g. the CLI's --train and
   // --dev arguments as given). Informational only.
   std::string train_source;
@@ -110,12 +117,19 @@ class PosTagger {
   PosTagger(const PosTagger&) = delete;
   PosTagger& operator=(const PosTagger&) = delete;
 
-  struct Model;  // one perceptron (defined in pos_tagger.cc)
+  struct Model;      // one perceptron (defined in pos_tagger.cc)
+  struct Lexicon;    // word classes by normalised form (defined in pos_tagger.cc)
+  struct WordCache;  // frequent words with precomputed scores (defined in pos_tagger.cc)
 
  private:
   PosTagger();
 
   std::vector<std::unique_ptr<Model>> models_;  // one joint model, or an XPOS then a UPOS model
+  // Computes the word cache of `words` for every model.
+  void build_word_cache(std::vector<std::string> words);
+
+  std::unique_ptr<Lexicon> lexicon_;  // null when trained without one
+  std::unique_ptr<WordCache> word_cache_;
   std::string config_json_;
 };
 

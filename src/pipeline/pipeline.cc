@@ -33,9 +33,10 @@ struct StageEntry {
 constexpr StageEntry kStages[] = {
     {"tokenize", &stages::make_tokenizer},
     {"pos", &stages::make_pos_tagger},
+    {"parse", &stages::make_parser},
     {"timex", &stages::make_timex},
     {"gazetteer", &stages::make_place_linker},
-    {"rule_ner", &stages::make_rule_ner},
+    {"ner", &stages::make_entity_linker},
 };
 
 }  // namespace

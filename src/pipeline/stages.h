@@ -11,11 +11,14 @@ namespace caspian::stages {
 Result<std::unique_ptr<Stage>> make_tokenizer(Resources& res);
 // "pos": Universal and Penn part-of-speech tags on tokens (src/nlp/pos_stage.cc).
 Result<std::unique_ptr<Stage>> make_pos_tagger(Resources& res);
+// "parse": dependency trees from the tags of "pos" (src/nlp/parse_stage.cc).
+Result<std::unique_ptr<Stage>> make_parser(Resources& res);
 // "timex": temporal expressions normalised against the publication date (src/nlp/timex.cc).
 Result<std::unique_ptr<Stage>> make_timex(Resources& res);
 // "gazetteer": countries, places and features linked to canonical ids (src/kb/place_linker.cc).
 Result<std::unique_ptr<Stage>> make_place_linker(Resources& res);
-// "rule_ner": rule-based people and organisations (src/kb/rule_ner.cc).
-Result<std::unique_ptr<Stage>> make_rule_ner(Resources& res);
+// "ner": people, organisations, locations and misc names by the trained recogniser, merged with the
+// gazetteer's places and given ids (src/kb/entity_linker.cc).
+Result<std::unique_ptr<Stage>> make_entity_linker(Resources& res);
 
 }  // namespace caspian::stages

@@ -10,8 +10,14 @@ namespace caspian {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kTrackingParams = {"fbclid", "gclid",  "dclid", "msclkid", "mc_cid",
-                                                             "mc_eid", "igshid", "yclid", "_ga"};
+// Parameters that only track a click or a campaign (ad networks, mail and
+// analytics tools, news sites' own share links); never ones naming content.
+constexpr auto kTrackingParams = std::to_array<std::string_view>(
+    {"fbclid",    "gclid",       "dclid",       "msclkid", "mc_cid",    "mc_eid",      "igshid",
+     "yclid",     "_ga",         "_gl",         "gclsrc",  "wbraid",    "gbraid",      "twclid",
+     "ttclid",    "li_fat_id",   "mkt_tok",     "_hsenc",  "_hsmi",     "oly_anon_id", "oly_enc_id",
+     "vero_id",   "rb_clickid",  "s_cid",       "smid",    "ocid",      "cmpid",       "ns_mchannel",
+     "ns_source", "ns_campaign", "ns_linkname", "ns_fee",  "at_medium", "at_campaign", "ref_src"});
 constexpr std::string_view kTrackingPrefix = "utm_";
 constexpr std::string_view kWww = "www.";
 constexpr unsigned char kLastControl = 0x20;  // space and below

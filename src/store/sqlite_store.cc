@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "caspian/json.h"
 #include "caspian/store.h"
 #include "caspian/utf8.h"
+#include "store/near_duplicate.h"
 #include "store/sqlite_db.h"
 
 namespace caspian {
@@ -24,7 +26,7 @@ constexpr std::string_view kSqlitePrefix = "sqlite:";
 
 // Schema migrations: kMigrations[i] takes the schema from version i to i + 1.
 // Append, never edit: a database records its version in PRAGMA user_version.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE articles (
   id            INTEGER PRIMARY KEY,
@@ -122,13 +124,58 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
   title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 )sql",
+    // 2: fetch state (conditional GET), feed items seen by `caspian watch`,
+    // near-duplicate index (MinHash LSH bands) and copies of articles.
+    R"sql(
+CREATE TABLE fetch_state (
+  url           TEXT PRIMARY KEY,          -- as requested
+  etag          TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  fetched_at    TEXT NOT NULL,             -- ISO 8601 UTC
+  status        INTEGER NOT NULL,          -- HTTP status of the last fetch
+  content_hash  TEXT NOT NULL DEFAULT ''   -- XXH3-128 of the last body received
+);
+
+CREATE TABLE seen_items (
+  item_key   TEXT PRIMARY KEY,             -- the item's canonical link, else 'text:' + XXH3-128 of its text
+  feed_url   TEXT NOT NULL DEFAULT '',
+  article_id INTEGER,                      -- stored (or duplicated) article; NULL if none
+  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+CREATE TABLE article_copies (
+  article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  url           TEXT NOT NULL,
+  canonical_url TEXT NOT NULL,
+  source        TEXT NOT NULL DEFAULT '',
+  similarity    REAL NOT NULL,             -- Jaccard of body word 4-shingles; 1 for the same text
+  first_seen    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+  PRIMARY KEY (article_id, canonical_url)
+);
+
+-- One row per LSH band of each stored article with a long enough body.
+CREATE TABLE near_dup_bands (
+  band_key   INTEGER NOT NULL,
+  article_id INTEGER NOT NULL,
+  PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+)sql",
 };
+
+// The schema version whose migration has the stored articles indexed for
+// near-duplicates (done in C++: SQL cannot compute the bands).
+constexpr int kNearDupSchemaVersion = 2;
 
 constexpr int kSchemaVersionLatest = static_cast<int>(kMigrations.size());
 
 std::string content_hash(std::string_view text) {
   const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
+
+// The body of an article's text (after the headline), clamped to the text.
+std::string_view body_of(std::string_view text, int64_t body_offset) {
+  return text.substr(std::min(text.size(), static_cast<size_t>(std::max<int64_t>(body_offset, 0))));
 }
 
 std::optional<std::chrono::year_month_day> date_or_null(const Statement& s, int col) {
@@ -211,6 +258,7 @@ class SqliteStore final : public Store {
     for (int v = static_cast<int>(*version); v < kSchemaVersionLatest; ++v) {
       CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
       Status st = db_->exec(kMigrations[static_cast<size_t>(v)]);
+      if (st.ok() && v + 1 == kNearDupSchemaVersion && v > 0) st = index_stored_near_duplicates();
       if (st.ok())
         st = db_->exec(
             fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, v + 1));
@@ -254,16 +302,31 @@ class SqliteStore final : public Store {
     // linked to the earlier one.
     auto by_hash = find_id("SELECT id FROM articles WHERE content_hash = ?1", hash);
     if (!by_hash.ok()) return by_hash.status();
-    if (*by_hash != 0) return PutResult{PutResult::Outcome::kDuplicate, *by_hash, "content", 0};
+    if (*by_hash != 0) return duplicate(*by_hash, "content", 1.0, doc, canon);
     int64_t revision_of = 0;
     if (!canon.empty()) {
-      auto by_url = find_id("SELECT id FROM articles WHERE canonical_url = ?1 ORDER BY id DESC LIMIT 1", canon);
+      auto by_url =
+          find_id("SELECT id FROM articles WHERE canonical_url = ?1 ORDER BY id DESC LIMIT 1", canon);
       if (!by_url.ok()) return by_url.status();
       revision_of = *by_url;
+    }
+    // Near-duplicates: a page's own new version is a revision, not a copy.
+    const std::vector<uint64_t> shingles = store::shingle_set(body_of(doc.text, doc.body_offset));
+    std::array<int64_t, store::kBands> bands{};
+    if (!shingles.empty()) {
+      bands = store::band_keys(shingles);
+      if (revision_of == 0) {
+        auto near = find_near_duplicate(shingles, bands);
+        if (!near.ok()) return near.status();
+        if (near->first != 0) return duplicate(near->first, "near", near->second, doc, canon);
+      }
     }
     // A savepoint makes each article all-or-nothing, inside or outside a batch.
     CASPIAN_RETURN_IF_ERROR(db_->exec("SAVEPOINT put_article"));
     auto id = insert_all(doc, canon, hash, revision_of);
+    if (id.ok() && !shingles.empty()) {
+      if (Status st = insert_bands(*id, bands); !st.ok()) id = st;
+    }
     if (!id.ok()) {
       (void)db_->exec("ROLLBACK TO put_article; RELEASE put_article");
       return id.status();
@@ -279,7 +342,78 @@ class SqliteStore final : public Store {
       (void)delete_article(*id);
       return st;
     }
-    return PutResult{PutResult::Outcome::kStored, *id, {}, revision_of};
+    return PutResult{PutResult::Outcome::kStored, *id, {}, revision_of, 0.0};
+  }
+
+  Result<std::vector<ArticleCopy>> copies(int64_t article_id) override {
+    auto s = db_->prepare(
+        "SELECT url, source, first_seen, similarity FROM article_copies WHERE article_id = ?1 "
+        "ORDER BY first_seen, rowid");
+    if (!s.ok()) return s.status();
+    s->bind(1, article_id);
+    std::vector<ArticleCopy> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      out.push_back({s->col_text(0), s->col_text(1), s->col_text(2), s->col_double(3)});
+    }
+    return out;
+  }
+
+  Result<std::optional<FetchState>> fetch_state(std::string_view url) override {
+    auto stmt = cached(
+        "SELECT url, etag, last_modified, fetched_at, status, content_hash FROM fetch_state WHERE url = ?1");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.bind(1, url);
+    auto row = s.step();
+    std::optional<FetchState> out;
+    if (row.ok() && *row) {
+      out = FetchState{
+          s.col_text(0), s.col_text(1), s.col_text(2), s.col_text(3), static_cast<int>(s.col_int(4)),
+          s.col_text(5)};
+    }
+    s.reset();
+    if (!row.ok()) return row.status();
+    return out;
+  }
+
+  Status put_fetch_state(const FetchState& state) override {
+    auto stmt = cached(
+        "INSERT OR REPLACE INTO fetch_state(url, etag, last_modified, fetched_at, status, content_hash) "
+        "VALUES (?1, ?2, ?3, coalesce(?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')), ?5, ?6)");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.bind(1, state.url);
+    s.bind(2, state.etag);
+    s.bind(3, state.last_modified);
+    state.fetched_at.empty() ? s.bind_null(4) : s.bind(4, state.fetched_at);
+    s.bind(5, int64_t{state.status});
+    s.bind(6, state.content_hash);
+    return s.run();
+  }
+
+  Result<bool> item_seen(std::string_view item_key) override {
+    auto stmt = cached("SELECT 1 FROM seen_items WHERE item_key = ?1");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.bind(1, item_key);
+    auto row = s.step();
+    s.reset();
+    if (!row.ok()) return row.status();
+    return *row;
+  }
+
+  Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id) override {
+    auto stmt =
+        cached("INSERT OR IGNORE INTO seen_items(item_key, feed_url, article_id) VALUES (?1, ?2, ?3)");
+    if (!stmt.ok()) return stmt.status();
+    Statement& s = **stmt;
+    s.bind(1, item_key);
+    s.bind(2, feed_url);
+    article_id == 0 ? s.bind_null(3) : s.bind(3, article_id);
+    return s.run();
   }
 
   Result<std::optional<Document>> get(int64_t article_id) override {
@@ -348,6 +482,98 @@ class SqliteStore final : public Store {
     return *row ? s->col_int(0) : 0;
   }
 
+  // A duplicate of article `id`; when it comes from another canonical URL,
+  // that URL is recorded as a copy of the article.
+  Result<PutResult> duplicate(int64_t id, std::string_view by, double similarity, const Document& doc,
+                              const std::string& canon) {
+    if (!canon.empty()) {
+      auto stmt = cached(
+          "INSERT OR IGNORE INTO article_copies(article_id, url, canonical_url, source, similarity) "
+          "SELECT ?1, ?2, ?3, ?4, ?5 FROM articles WHERE id = ?1 AND coalesce(canonical_url, '') <> ?3");
+      if (!stmt.ok()) return stmt.status();
+      Statement& s = **stmt;
+      s.bind(1, id);
+      s.bind(2, doc.url);
+      s.bind(3, canon);
+      s.bind(4, doc.source);
+      s.bind(5, similarity);
+      CASPIAN_RETURN_IF_ERROR(s.run());
+    }
+    return PutResult{PutResult::Outcome::kDuplicate, id, std::string(by), 0, similarity};
+  }
+
+  // The stored article most similar to a body with these shingles, with the
+  // similarity, if it reaches kNearDupJaccard; {0, 0} when none does.
+  // Candidates share an LSH band; each is verified on its stored text.
+  Result<std::pair<int64_t, double>> find_near_duplicate(const std::vector<uint64_t>& shingles,
+                                                         const std::array<int64_t, store::kBands>& bands) {
+    auto cand_stmt = cached("SELECT article_id FROM near_dup_bands WHERE band_key = ?1");
+    if (!cand_stmt.ok()) return cand_stmt.status();
+    std::vector<int64_t> candidates;
+    for (int64_t key : bands) {
+      Statement& s = **cand_stmt;
+      s.bind(1, key);
+      for (;;) {
+        auto row = s.step();
+        if (!row.ok()) {
+          s.reset();
+          return row.status();
+        }
+        if (!*row) break;
+        candidates.push_back(s.col_int(0));
+      }
+      s.reset();
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::pair<int64_t, double> best{0, 0.0};
+    auto text_stmt = cached("SELECT text, body_offset FROM articles WHERE id = ?1");
+    if (!text_stmt.ok()) return text_stmt.status();
+    for (int64_t id : candidates) {
+      Statement& s = **text_stmt;
+      s.bind(1, id);
+      auto row = s.step();
+      std::string text;
+      int64_t body_offset = 0;
+      if (row.ok() && *row) {
+        text = s.col_text(0);
+        body_offset = s.col_int(1);
+      }
+      s.reset();
+      if (!row.ok()) return row.status();
+      if (text.empty()) continue;  // a band row left by an article rolled back after its put
+      const double sim = store::jaccard(shingles, store::shingle_set(body_of(text, body_offset)));
+      if (sim >= store::kNearDupJaccard && sim > best.second) best = {id, sim};
+    }
+    return best;
+  }
+
+  Status insert_bands(int64_t id, const std::array<int64_t, store::kBands>& bands) {
+    auto stmt = cached("INSERT OR IGNORE INTO near_dup_bands(band_key, article_id) VALUES (?1, ?2)");
+    if (!stmt.ok()) return stmt.status();
+    for (int64_t key : bands) {
+      (**stmt).bind(1, key);
+      (**stmt).bind(2, id);
+      CASPIAN_RETURN_IF_ERROR((**stmt).run());
+    }
+    return Status::Ok();
+  }
+
+  // Indexes every stored article for near-duplicates (after the migration
+  // that introduced the index, on a database that had articles already).
+  Status index_stored_near_duplicates() {
+    auto s = db_->prepare("SELECT id, text, body_offset FROM articles ORDER BY id");
+    if (!s.ok()) return s.status();
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const std::vector<uint64_t> shingles = store::shingle_set(body_of(s->col_text(1), s->col_int(2)));
+      if (!shingles.empty()) CASPIAN_RETURN_IF_ERROR(insert_bands(s->col_int(0), store::band_keys(shingles)));
+    }
+    return Status::Ok();
+  }
+
   Status index_fts(int64_t id, std::string_view title, std::string_view text) {
     auto stmt = cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)");
     if (!stmt.ok()) return stmt.status();
@@ -382,8 +608,8 @@ class SqliteStore final : public Store {
                              int64_t revision_of) {
     auto a_stmt = cached(
         "INSERT INTO articles(url, canonical_url, content_hash, source, title, published, language, license, "
-        "attribution, categories, text, body_offset, analysis) VALUES "
-        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+        "attribution, categories, text, body_offset, analysis, revision_of) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
     if (!a_stmt.ok()) return a_stmt.status();
     Statement& a = **a_stmt;
     a.bind(1, doc.url);

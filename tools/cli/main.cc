@@ -5,19 +5,26 @@
 //   2  usage error (bad flag or argument)
 //   3  fatal error (database cannot be opened, data files missing)
 //   130 interrupted (SIGINT/SIGTERM); work committed so far is kept
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "caspian/caspian.h"
+#include "caspian/conllu.h"
+#include "caspian/fetch.h"
+#include "caspian/watch.h"
 #include "format.h"
 
 namespace {
@@ -84,14 +91,14 @@ struct CommonReadFlags {
   std::string format = "auto";
   std::string title, url, source, date;
   uint64_t max_mb = 64;
+  bool follow = false;
 };
 
 caspian::ReadOptions read_options(const CommonReadFlags& f) {
   caspian::ReadOptions o;
-  o.format = f.format == "text"    ? caspian::InputFormat::kText
-             : f.format == "json"  ? caspian::InputFormat::kJson
-             : f.format == "jsonl" ? caspian::InputFormat::kJsonl
-                                   : caspian::InputFormat::kAuto;
+  // The flag's value was checked against the names by CLI11.
+  auto format = caspian::input_format_from_name(f.format);
+  o.format = format.ok() ? *format : caspian::InputFormat::kAuto;
   o.title = f.title;
   o.url = f.url;
   o.source = f.source;
@@ -101,8 +108,9 @@ caspian::ReadOptions read_options(const CommonReadFlags& f) {
 }
 
 void add_read_flags(CLI::App* cmd, CommonReadFlags& f) {
-  cmd->add_option("--input-format", f.format, "Input format")
-      ->check(CLI::IsMember({"auto", "text", "json", "jsonl"}))
+  cmd->add_option("--input-format", f.format,
+                  "Input format (auto: by extension, else by content; feed = RSS/Atom/RDF, warc = WARC archive)")
+      ->check(CLI::IsMember({"auto", "text", "json", "jsonl", "html", "feed", "warc"}))
       ->capture_default_str();
   cmd->add_option("--title", f.title, "Headline for plain-text input (default: its first non-empty line)");
   cmd->add_option("--date", f.date,
@@ -111,6 +119,58 @@ void add_read_flags(CLI::App* cmd, CommonReadFlags& f) {
   cmd->add_option("--source", f.source, "Source (outlet) of a plain-text input");
   cmd->add_option("--max-mb", f.max_mb, "Refuse inputs (or JSONL lines) larger than this many MiB")
       ->capture_default_str();
+  cmd->add_flag("--follow", f.follow,
+                "Feeds: fetch each item's link and extract the article from its page (else: the summary)");
+}
+
+// Fetching for URL inputs and --follow: SIGINT/SIGTERM cut transfers and waits short.
+caspian::FetchOptions fetch_options(uint64_t max_bytes) {
+  caspian::FetchOptions o;
+  o.cancel = &g_interrupted;
+  o.max_bytes = max_bytes;
+  return o;
+}
+
+// Reads `inputs` in order: http(s) URLs are fetched (caspian::read_url), the
+// rest read as files. With `follow`, feed items (records of inputs that are
+// not WARC archives) are replaced by the articles their links lead to.
+void read_all(const std::vector<std::string>& inputs, const caspian::ReadOptions& options, bool follow,
+              const caspian::RecordSink& sink) {
+  std::unique_ptr<caspian::Fetcher> fetcher;
+  auto get_fetcher = [&]() -> caspian::Fetcher* {
+    if (!fetcher) {
+      auto f = caspian::make_fetcher(fetch_options(options.max_bytes));
+      if (!f.ok()) {
+        error_line("starting the HTTP client", f.status());
+        std::exit(kExitFatal);
+      }
+      fetcher = std::move(f).value();
+    }
+    return fetcher.get();
+  };
+  auto warn = [](std::string_view w) { fmt::print(stderr, "caspian: warning: {}\n", w); };
+  const bool warc_flag = options.format == caspian::InputFormat::kWarc;
+  auto file_sink = [&](const caspian::RecordOrigin& origin, caspian::Result<caspian::Document> doc) {
+    const bool feed_item = origin.record > 0 && !warc_flag && origin.path.find(".warc") == std::string::npos;
+    if (follow && feed_item && doc.ok()) {
+      doc = caspian::follow_item_link(*get_fetcher(), std::move(doc).value(), options, warn);
+    }
+    return sink(origin, std::move(doc));
+  };
+  for (const std::string& input : inputs) {
+    if (g_interrupted.load()) return;
+    caspian::Status st;
+    if (caspian::is_url(input)) {
+      caspian::UrlReadOptions url_options;
+      url_options.read = options;
+      url_options.follow = follow;
+      url_options.warn = warn;
+      st = caspian::read_url(*get_fetcher(), input, url_options, sink);
+    } else {
+      st = caspian::read_inputs({input}, options, file_sink);
+    }
+    if (!st.ok()) return;  // the sink asked to stop
+  }
 }
 
 // ---- analyze -------------------------------------------------------------
@@ -132,6 +192,8 @@ int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& f
     pipeline.run(d);
     if (format == "json") {
       std::cout << caspian::to_json(d) << "\n";
+    } else if (format == "conllu") {
+      std::cout << caspian::to_conllu(d);
     } else {
       if (!first) std::cout << "\n" << std::string(72, '-') << "\n";
       std::cout << caspian::cli::format_text(d);
@@ -139,15 +201,14 @@ int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& f
     first = false;
     return !g_interrupted.load();
   };
-  const caspian::Status st = caspian::read_inputs(inputs, read_options(flags), sink);
+  read_all(inputs, read_options(flags), flags.follow, sink);
   if (g_interrupted.load()) return kExitInterrupted;
-  (void)st;
   return failures > 0 ? kExitPartial : kExitOk;
 }
 
 // ---- ingest --------------------------------------------------------------
 struct IngestCounts {
-  int64_t read = 0, stored = 0, revisions = 0, duplicates = 0, failed = 0;
+  int64_t read = 0, stored = 0, revisions = 0, duplicates = 0, near_duplicates = 0, failed = 0;
 };
 
 int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& flags, const std::string& db,
@@ -226,6 +287,7 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
         if (put->revision_of != 0) ++counts.revisions;
       } else {
         ++counts.duplicates;
+        if (put->duplicate_by == "near") ++counts.near_duplicates;
       }
     }
     if (++in_batch >= kBatchSize) {
@@ -244,7 +306,10 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
     }
     return !g_interrupted.load() && !store_failed;
   };
-  (void)caspian::read_inputs(inputs, read_options(flags), sink);
+  caspian::ReadStats read_stats;
+  caspian::ReadOptions options = read_options(flags);
+  options.stats = &read_stats;
+  read_all(inputs, options, flags.follow, sink);
   if (auto st = store->commit_batch(); !st.ok()) {
     error_line(db, st);
     return kExitFatal;
@@ -255,6 +320,14 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
              counts.read, counts.stored, counts.duplicates, counts.failed, secs);
   if (counts.revisions > 0) {
     fmt::print("  {} of the stored articles are new versions of a URL already stored\n", counts.revisions);
+  }
+  if (counts.near_duplicates > 0) {
+    fmt::print("  {} of the duplicates are near-duplicates (their URLs are kept as copies)\n",
+               counts.near_duplicates);
+  }
+  if (!read_stats.skipped.empty()) {
+    fmt::print("skipped (not articles):\n");
+    for (const auto& [reason, n] : read_stats.skipped) fmt::print("  {} {}\n", n, reason);
   }
   if (!failures.empty()) {
     fmt::print("failures:\n");
@@ -329,6 +402,14 @@ int cmd_show(int64_t id, const std::string& format, const std::string& db) {
     std::cout << caspian::to_json(**doc) << "\n";
   } else {
     std::cout << fmt::format("Article #{}\n", id) << caspian::cli::format_text(**doc);
+    auto copies = store->copies(id);
+    if (copies.ok() && !copies->empty()) {
+      std::cout << fmt::format("\nAlso published at ({}):\n", copies->size());
+      for (const caspian::ArticleCopy& c : *copies) {
+        std::cout << fmt::format("  {}  ({}, similarity {:.2f}, first seen {})\n", c.url, c.source, c.similarity,
+                                 c.first_seen);
+      }
+    }
   }
   return kExitOk;
 }
@@ -380,6 +461,246 @@ int cmd_summary(const std::string& db, const std::string& query, int top) {
   return kExitOk;
 }
 
+
+// ---- watch ---------------------------------------------------------------
+struct WatchFlags {
+  std::string feed_list;
+  std::string every = "15m";
+  std::string host_delay = "1s";
+  bool once = false;
+  bool follow = false;
+  uint64_t max_mb = 16;
+};
+
+// "90" (seconds), "90s", "15m", "1h", "500ms"; nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits])) != 0) ++digits;
+  constexpr size_t kMaxDigits = 9;
+  if (digits == 0 || digits > kMaxDigits) return std::nullopt;
+  const int64_t n = std::stoll(std::string(s.substr(0, digits)));
+  const std::string_view unit = s.substr(digits);
+  if (unit.empty() || unit == "s") return std::chrono::seconds(n);
+  if (unit == "ms") return std::chrono::milliseconds(n);
+  if (unit == "m" || unit == "min") return std::chrono::minutes(n);
+  if (unit == "h") return std::chrono::hours(n);
+  return std::nullopt;
+}
+
+std::string utc_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+int cmd_watch(const WatchFlags& f, const std::string& db, const std::string& data_dir) {
+  const auto every = parse_duration(f.every);
+  const auto host_delay = parse_duration(f.host_delay);
+  if (!every || every->count() <= 0 || !host_delay) {
+    fmt::print(stderr, "caspian: watch: durations are like 90s, 15m, 1h (got --every {} --host-delay {})\n",
+               f.every, f.host_delay);
+    return kExitUsage;
+  }
+  auto feeds = caspian::read_feed_list(f.feed_list);
+  if (!feeds.ok()) {
+    error_line("watch", feeds.status());
+    return kExitUsage;
+  }
+  const caspian::Pipeline pipeline = load_pipeline(data_dir);
+  auto store = open_or_exit(db);
+  caspian::FetchOptions fo = fetch_options(f.max_mb * kMiB);
+  fo.host_delay = *host_delay;
+  auto fetcher = caspian::make_fetcher(fo);
+  if (!fetcher.ok()) {
+    error_line("starting the HTTP client", fetcher.status());
+    return kExitFatal;
+  }
+  caspian::WatchOptions wo;
+  wo.follow = f.follow;
+  wo.read.max_bytes = f.max_mb * kMiB;
+  wo.cancel = &g_interrupted;
+  wo.log = [](std::string_view line) {
+    fmt::print("{} {}\n", utc_now(), line);
+    std::fflush(stdout);
+  };
+  fmt::print("{} watch: {} feeds into {}, {}\n", utc_now(), feeds->size(), db,
+             f.once ? "one round" : "every " + f.every);
+  for (int round = 1;; ++round) {
+    auto stats = caspian::watch_round(*feeds, **fetcher, *store, pipeline, wo);
+    if (!stats.ok()) {
+      error_line(db, stats.status());
+      return kExitFatal;
+    }
+    fmt::print(
+        "{} round {}: {} feeds ({} not modified, {} failed), {} items, {} new: {} stored, "
+        "{} duplicates, {} failed\n",
+        utc_now(), round, stats->feeds, stats->not_modified, stats->feed_errors, stats->items,
+        stats->new_items, stats->stored, stats->duplicates, stats->failed);
+    std::fflush(stdout);
+    if (stats->interrupted || g_interrupted.load()) break;
+    if (f.once) return stats->feed_errors + stats->failed > 0 ? kExitPartial : kExitOk;
+    const auto next = std::chrono::steady_clock::now() + *every;
+    while (!g_interrupted.load() && std::chrono::steady_clock::now() < next) {
+      std::this_thread::sleep_for(kProgressInterval);
+    }
+    if (g_interrupted.load()) break;
+  }
+  fmt::print("{} watch: stopped by a signal; everything stored so far is kept\n", utc_now());
+  return kExitInterrupted;
+}
+
+// `caspian extract`: the main text (and metadata) of web pages, trafilatura-style.
+struct ExtractFlags {
+  std::vector<std::string> inputs;
+  std::string input_list;
+  std::string format = "txt";
+  std::string output_dir;
+};
+
+// Reads a whole file ("-" is stdin) into `out`.
+caspian::Status read_whole(const std::string& path, std::string& out) {
+  std::istream* in = &std::cin;
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return {caspian::ErrorCode::kNotFound, "cannot open " + path};
+    in = &file;
+  }
+  std::ostringstream ss;
+  ss << in->rdbuf();
+  if (in->bad()) return {caspian::ErrorCode::kIoError, "cannot read " + path};
+  out = std::move(ss).str();
+  return caspian::Status::Ok();
+}
+
+// The output name of an input: its file name without extensions (.html, .htm, .gz, ...), or
+// for a URL its last path segment (else its host). Unsafe characters become '_'.
+std::string output_stem(const std::string& input) {
+  std::string name;
+  if (input == "-") {
+    name = "stdin";
+  } else if (caspian::is_url(input)) {
+    std::string path = input.substr(input.find("://") + 3);
+    path = path.substr(0, path.find_first_of("?#"));
+    while (!path.empty() && path.back() == '/') path.pop_back();
+    const size_t slash = path.rfind('/');
+    name = slash == std::string::npos ? path : path.substr(slash + 1);
+  } else {
+    name = std::filesystem::path(input).filename().string();
+  }
+  for (std::string_view ext : {".gz", ".html", ".htm", ".xhtml", ".php", ".aspx", ".asp"}) {
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) {
+      name.resize(name.size() - ext.size());
+    }
+  }
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  }
+  return name.empty() ? "page" : name;
+}
+
+std::string format_extracted(const caspian::ExtractedArticle& a, const std::string& input, const std::string& format) {
+  if (format == "json") {
+    std::string authors;
+    for (const std::string& au : a.authors) authors += (authors.empty() ? "" : ",") + caspian::json_string(au);
+    return fmt::format(
+        "{{\"input\":{},\"title\":{},\"authors\":[{}],\"published\":{},\"modified\":{},\"language\":{},"
+        "\"url\":{},\"site_name\":{},\"description\":{},\"charset\":{},\"text\":{}}}\n",
+        caspian::json_string(input), caspian::json_string(a.title), authors, caspian::json_string(a.published),
+        caspian::json_string(a.modified), caspian::json_string(a.language), caspian::json_string(a.canonical_url),
+        caspian::json_string(a.site_name), caspian::json_string(a.description), caspian::json_string(a.charset),
+        caspian::json_string(a.text));
+  }
+  if (format == "markdown") {
+    std::string out;
+    if (!a.title.empty()) out += "# " + a.title + "\n\n";
+    return out + a.text + "\n";
+  }
+  return a.text + "\n";
+}
+
+int cmd_extract(ExtractFlags flags) {
+  std::vector<std::string> inputs = flags.inputs;
+  if (!flags.input_list.empty()) {
+    std::string list;
+    if (auto st = read_whole(flags.input_list, list); !st.ok()) {
+      error_line(flags.input_list, st);
+      return kExitFatal;
+    }
+    std::istringstream lines(list);
+    for (std::string line; std::getline(lines, line);) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (!line.empty() && line.front() != '#') inputs.push_back(line);
+    }
+  }
+  if (inputs.empty()) {
+    fmt::print(stderr, "caspian: extract: no input (give files, URLs, - or --input-list)\n");
+    return kExitUsage;
+  }
+  if (!flags.output_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(flags.output_dir, ec);
+    if (ec) {
+      fmt::print(stderr, "caspian: extract: cannot create {}: {}\n", flags.output_dir, ec.message());
+      return kExitFatal;
+    }
+  }
+  const std::string ext = flags.format == "json" ? ".json" : flags.format == "markdown" ? ".md" : ".txt";
+  std::unique_ptr<caspian::Fetcher> fetcher;
+  int failed = 0;
+  bool first = true;
+  for (const std::string& input : inputs) {
+    if (g_interrupted.load()) return kExitInterrupted;
+    caspian::ExtractOptions opts;
+    opts.format = flags.format == "markdown" ? caspian::TextFormat::kMarkdown : caspian::TextFormat::kPlain;
+    std::string bytes;
+    caspian::Status st;
+    if (caspian::is_url(input)) {
+      if (!fetcher) {
+        caspian::FetchOptions fo;
+        fo.cancel = &g_interrupted;
+        auto f = caspian::make_fetcher(fo);
+        if (!f.ok()) {
+          error_line("extract", f.status());
+          return kExitFatal;
+        }
+        fetcher = std::move(f).value();
+      }
+      auto r = fetcher->fetch({input, "", ""});
+      if (r.ok()) {
+        bytes = std::move(r->body);
+        opts.url = r->final_url.empty() ? input : r->final_url;
+        opts.content_type = r->content_type;
+      } else {
+        st = r.status();
+      }
+    } else {
+      st = read_whole(input, bytes);
+    }
+    caspian::Result<caspian::ExtractedArticle> article =
+        st.ok() ? caspian::extract_article(bytes, opts) : caspian::Result<caspian::ExtractedArticle>(st);
+    if (!article.ok()) {
+      error_line(input, article.status());
+      ++failed;
+      continue;
+    }
+    const std::string out = format_extracted(*article, input, flags.format);
+    if (flags.output_dir.empty()) {
+      if (!first && flags.format != "json") std::cout << "\n";
+      std::cout << out;
+      first = false;
+      continue;
+    }
+    const std::filesystem::path path = std::filesystem::path(flags.output_dir) / (output_stem(input) + ext);
+    std::ofstream file(path, std::ios::binary);
+    file << out;
+    if (!file) {
+      error_line(path.string(), {caspian::ErrorCode::kIoError, "cannot write"});
+      ++failed;
+    }
+  }
+  std::cout.flush();
+  return failed == 0 ? kExitOk : kExitPartial;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -397,8 +718,9 @@ int main(int argc, char** argv) {
   CommonReadFlags analyze_flags;
   std::string analyze_format = "json";
   analyze->add_option("inputs", analyze_inputs, "Files, directories or - for stdin")->required();
-  analyze->add_option("--format", analyze_format, "Output format")
-      ->check(CLI::IsMember({"json", "text"}))
+  analyze->add_option("--format", analyze_format,
+                      "Output format: json (the full analysis), text (a summary), conllu (tokens, tags, trees)")
+      ->check(CLI::IsMember({"json", "text", "conllu"}))
       ->capture_default_str();
   add_read_flags(analyze, analyze_flags);
 
@@ -441,6 +763,20 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   show->add_option("--db", db, "Database file")->capture_default_str();
 
+  // watch
+  auto* watch =
+      app.add_subcommand("watch", "Poll feeds and store their new items (conditional GET, restartable)");
+  WatchFlags wf;
+  watch->add_option("feedlist", wf.feed_list, "File of feed URLs, one per line (# comments)")->required();
+  watch->add_option("--every", wf.every, "Time between rounds (90s, 15m, 1h)")->capture_default_str();
+  watch->add_flag("--once", wf.once, "Run one round and exit");
+  watch->add_flag("--follow", wf.follow, "Fetch each new item's link and extract the article from the page");
+  watch->add_option("--host-delay", wf.host_delay, "Least time between two requests to one host")
+      ->capture_default_str();
+  watch->add_option("--max-mb", wf.max_mb, "Refuse responses larger than this many MiB")
+      ->capture_default_str();
+  watch->add_option("--db", db, "Database file")->capture_default_str();
+
   // summary
   auto* summary =
       app.add_subcommand("summary", "Summarise a database: counts, top entities, hits and a timeline");
@@ -461,6 +797,20 @@ int main(int argc, char** argv) {
   eval->add_option("inputs", eval_inputs, "Reference files or directories")->required();
   caspian::EvalOptions eval_options;
   eval->add_option("--model", eval_options.model, "Model file (default: the committed model of the task)");
+  eval->add_option("--format", eval_options.format, "Input format of ner files: auto, conll4, conll2, tab")
+      ->check(CLI::IsMember({"auto", "conll4", "conll2", "tab"}));
+
+  // extract
+  auto* extract = app.add_subcommand(
+      "extract", "Print the main text of web pages (HTML files or URLs), without boilerplate");
+  ExtractFlags extract_flags;
+  extract->add_option("inputs", extract_flags.inputs, "HTML files, http(s) URLs, or - for stdin");
+  extract->add_option("--input-list", extract_flags.input_list, "File with one input (path or URL) per line");
+  extract->add_option("--format", extract_flags.format, "txt: paragraphs; json: text and metadata; markdown")
+      ->check(CLI::IsMember({"txt", "json", "markdown"}))
+      ->capture_default_str();
+  extract->add_option("-o,--output-dir", extract_flags.output_dir,
+                      "Write DIR/<input name without extension>.txt (.json, .md) per input instead of printing");
 
   // train
   auto* train = app.add_subcommand("train", "Train a model (deterministic) and write it to a file");
@@ -472,6 +822,10 @@ int main(int argc, char** argv) {
   train->add_option("--train", train_options.train, "Training data")->required();
   train->add_option("--dev", train_options.dev, "Development data, scored after training");
   train->add_option("-o,--output", train_options.output, "Model file to write")->required();
+  train->add_option("--unlabelled", train_options.unlabelled,
+                    "Unlabelled text (JSONL or plain, gzip ok) to learn word clusters from (ner)");
+  train->add_option("--names", train_options.names,
+                    "Name lists: PETRARCH actor dictionaries, for person/organisation gazetteers (ner)");
 
   try {
     app.parse(argc, argv);
@@ -482,6 +836,7 @@ int main(int argc, char** argv) {
 
   if (*analyze) return cmd_analyze(analyze_inputs, analyze_flags, analyze_format, data_dir);
   if (*ingest) return cmd_ingest(ingest_inputs, ingest_flags, db, data_dir, quiet);
+  if (*watch) return cmd_watch(wf, db, data_dir);
   if (*search) return cmd_search(sf, db);
   if (*show) return cmd_show(show_id, show_format, db);
   if (*summary) return cmd_summary(db, summary_query, summary_top);
@@ -494,6 +849,7 @@ int main(int argc, char** argv) {
     std::cout << *report;
     return kExitOk;
   }
+  if (*extract) return cmd_extract(extract_flags);
   if (*train) {
     auto report = caspian::train(train_task, train_options);
     if (!report.ok()) {

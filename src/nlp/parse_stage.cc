@@ -1,0 +1,80 @@
+// The "parse" stage: a basic Universal Dependencies tree (head and relation) for every sentence,
+// with the transition-based parser in models/parse-en-ewt.bin, from the tags of the "pos" stage.
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlp/dep_parser.h"
+#include "pipeline/stages.h"
+
+namespace caspian {
+namespace {
+
+// The model file: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ewt.bin next to the data
+// directory (<source>/data -> <source>/models).
+std::filesystem::path parse_model_path(const Resources& res) {
+  if (const char* env = std::getenv("CASPIAN_PARSE_MODEL"); env != nullptr && *env != '\0') return env;
+  return res.data_dir.parent_path() / "models" / "parse-en-ewt.bin";
+}
+
+class ParseStage final : public Stage {
+ public:
+  explicit ParseStage(std::unique_ptr<nlp::DepParser> parser) : parser_(std::move(parser)) {}
+
+  std::string_view name() const noexcept override { return "parse"; }
+
+  // Sets Token::head and Token::deprel of every token of every sentence. Requires the tags of the
+  // "pos" stage (without them the parser still returns a tree, of poor quality) and doc.sentences
+  // indexing doc.tokens; a sentence pointing outside doc.tokens is an error for this document
+  // (kInternal), not a crash.
+  // Thread safety: const and safe to call concurrently (DepParser::parse is).
+  Status process(Document& doc) const override {
+    std::vector<std::string_view> words;
+    std::vector<std::string_view> upos;
+    std::vector<std::string_view> xpos;
+    std::vector<int> heads;
+    std::vector<std::string> deprels;
+    for (const Sentence& s : doc.sentences) {
+      if (static_cast<uint64_t>(s.first_token) + s.token_count > doc.tokens.size()) {
+        return Status(ErrorCode::kInternal, "a sentence indexes tokens past the end of the document");
+      }
+      words.clear();
+      upos.clear();
+      xpos.clear();
+      for (uint32_t t = s.first_token; t < s.first_token + s.token_count; ++t) {
+        const Token& token = doc.tokens[t];
+        words.push_back(doc.slice(token.span));
+        upos.push_back(token.upos);
+        xpos.push_back(token.xpos);
+      }
+      parser_->parse(words, upos, xpos, heads, deprels);
+      for (uint32_t k = 0; k < s.token_count; ++k) {
+        Token& token = doc.tokens[s.first_token + k];
+        token.head = static_cast<uint32_t>(heads[k]);
+        token.deprel = std::move(deprels[k]);
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::unique_ptr<nlp::DepParser> parser_;
+};
+
+}  // namespace
+
+namespace stages {
+
+// "parse": dependency trees (src/nlp/parse_stage.cc). Fails with the loader's Status (kNotFound,
+// kCorrupt, kUnsupportedVersion) when the model cannot be loaded.
+Result<std::unique_ptr<Stage>> make_parser(Resources& res) {
+  auto parser = nlp::DepParser::load(parse_model_path(res));
+  if (!parser.ok()) return parser.status();
+  return std::unique_ptr<Stage>(std::make_unique<ParseStage>(std::move(parser).value()));
+}
+
+}  // namespace stages
+}  // namespace caspian

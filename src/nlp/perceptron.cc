@@ -1,0 +1,253 @@
+#include "nlp/perceptron.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+namespace caspian::nlp::perceptron {
+
+void FlatIndex::build(std::span<const uint64_t> keys) {
+  size_t capacity = 16;
+  while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
+  keys_.assign(capacity, 0);
+  values_.assign(capacity, kMissing);
+  mask_ = capacity - 1;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    size_t slot = keys[i] & mask_;
+    while (keys_[slot] != 0) slot = (slot + 1) & mask_;
+    keys_[slot] = keys[i];
+    values_[slot] = static_cast<uint32_t>(i);
+  }
+}
+
+void ByteWriter::f32(float v) {
+  u32(std::bit_cast<uint32_t>(v));
+}
+
+float ByteReader::f32() {
+  return std::bit_cast<float>(u32());
+}
+
+std::string ByteReader::str() {
+  const uint32_t n = u32();
+  if (!have(n)) return {};
+  std::string s(in_.substr(pos_, n));
+  pos_ += n;
+  return s;
+}
+
+uint64_t ByteReader::get(int n) {
+  if (!have(static_cast<uint64_t>(n))) return 0;
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i)
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
+  pos_ += static_cast<size_t>(n);
+  return v;
+}
+
+void SparseWeights::index() {
+  n_classes_ = 0;
+  for (const uint16_t c : entry_class) n_classes_ = std::max<size_t>(n_classes_, size_t{c} + 1);
+  // A row is stored dense when it fills at least this share of the classes.
+  constexpr size_t kDenseShare = 4;
+  size_t capacity = 16;
+  while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
+  slots_.assign(capacity, Slot{});
+  mask_ = capacity - 1;
+  // Sized up front: growing these vectors entry by entry costs more than the rest of loading.
+  size_t dense_rows = 0;
+  for (size_t r = 0; r < keys.size(); ++r) {
+    const uint32_t begin = r == 0 ? 0 : row_end[r - 1];
+    dense_rows += size_t{row_end[r] - begin} * kDenseShare >= n_classes_ ? 1 : 0;
+  }
+  entries_.clear();
+  entries_.reserve(entry_class.size());
+  dense_.clear();
+  dense_.reserve(dense_rows * n_classes_);
+  for (size_t r = 0; r < keys.size(); ++r) {
+    const uint32_t begin = r == 0 ? 0 : row_end[r - 1];
+    const uint32_t end = row_end[r];
+    Slot s{keys[r], 0, 0};
+    if (size_t{end - begin} * kDenseShare >= n_classes_) {
+      s.begin = static_cast<uint32_t>(dense_.size() / n_classes_);
+      s.count = kDenseRow;
+      dense_.resize(dense_.size() + n_classes_, 0.0F);
+      float* row = dense_.data() + size_t{s.begin} * n_classes_;
+      for (uint32_t e = begin; e < end; ++e) row[entry_class[e]] = entry_weight[e];
+    } else {
+      s.begin = static_cast<uint32_t>(entries_.size());
+      s.count = end - begin;
+      for (uint32_t e = begin; e < end; ++e) entries_.push_back(Entry{entry_class[e], entry_weight[e]});
+    }
+    size_t slot = keys[r] & mask_;
+    while (slots_[slot].key != 0) slot = (slot + 1) & mask_;
+    slots_[slot] = s;
+  }
+}
+
+void SparseWeights::add_scores(std::span<const uint64_t> feature_keys, float* scores) const {
+  if (slots_.empty()) return;
+  constexpr size_t kBatch = 32;  // keys in flight: enough to overlap the cache misses
+  std::array<const Slot*, kBatch> found{};
+  for (size_t first = 0; first < feature_keys.size(); first += kBatch) {
+    const size_t n = std::min(kBatch, feature_keys.size() - first);
+    const uint64_t* batch = feature_keys.data() + first;
+    for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[batch[i] & mask_]);
+    for (size_t i = 0; i < n; ++i) {
+      found[i] = nullptr;
+      for (size_t slot = batch[i] & mask_;; slot = (slot + 1) & mask_) {
+        const Slot& s = slots_[slot];
+        if (s.key == batch[i]) {
+          found[i] = &s;
+          __builtin_prefetch(s.count == kDenseRow
+                                 ? static_cast<const void*>(&dense_[size_t{s.begin} * n_classes_])
+                                 : static_cast<const void*>(&entries_[s.begin]));
+          break;
+        }
+        if (s.key == 0) break;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const Slot* s = found[i];
+      if (s == nullptr) continue;
+      if (s->count == kDenseRow) {
+        const float* row = dense_.data() + size_t{s->begin} * n_classes_;
+        for (size_t c = 0; c < n_classes_; ++c) scores[c] += row[c];
+      } else {
+        const Entry* e = entries_.data() + s->begin;
+        for (const Entry* end = e + s->count; e != end; ++e) scores[e->cls] += e->weight;
+      }
+    }
+  }
+}
+
+void SparseWeights::write(ByteWriter& w) const {
+  w.u32(static_cast<uint32_t>(keys.size()));
+  for (const uint64_t k : keys) w.u64(k);
+  for (const uint32_t e : row_end) w.u32(e);
+  w.u32(static_cast<uint32_t>(entry_class.size()));
+  for (const uint16_t c : entry_class) w.u16(c);
+  for (const float f : entry_weight) w.f32(f);
+}
+
+std::string SparseWeights::read(ByteReader& r, size_t n_classes) {
+  constexpr uint64_t kRowBytes = 12;   // u64 key + u32 row end
+  constexpr uint64_t kEntryBytes = 6;  // u16 class + f32 weight
+  const uint32_t n_rows = r.u32();
+  // Each count is checked against the bytes left before anything is allocated for it.
+  if (!r.have(uint64_t{n_rows} * kRowBytes)) return "truncated";
+  keys.resize(n_rows);
+  row_end.resize(n_rows);
+  for (uint64_t& k : keys) k = r.u64();
+  for (uint32_t& e : row_end) e = r.u32();
+  const uint32_t n_entries = r.u32();
+  if (!r.have(uint64_t{n_entries} * kEntryBytes)) return "truncated";
+  entry_class.resize(n_entries);
+  entry_weight.resize(n_entries);
+  for (uint16_t& c : entry_class) c = r.u16();
+  for (float& f : entry_weight) f = r.f32();
+  if (r.truncated) return "truncated";
+  for (size_t i = 0; i < n_rows; ++i) {
+    if (keys[i] == 0 || (i > 0 && keys[i] <= keys[i - 1])) return "feature keys not sorted";
+    if (row_end[i] > n_entries || (i > 0 && row_end[i] < row_end[i - 1])) return "bad row offsets";
+  }
+  if (n_rows > 0 && row_end.back() != n_entries) return "bad row offsets";
+  if (n_rows == 0 && n_entries != 0) return "entries without rows";
+  for (size_t e = 0; e < n_entries; ++e) {
+    if (entry_class[e] >= n_classes) return "weight class out of range";
+    if (!std::isfinite(entry_weight[e])) return "non-finite weight";
+  }
+  index();
+  return {};
+}
+
+void AveragedTrainer::add_scores(std::span<const uint64_t> feature_keys, float* scores) const {
+  for (const uint64_t key : feature_keys) {
+    const auto row = rows_.find(key);
+    if (row == rows_.end()) continue;
+    for (const Weight& w : row->second) scores[w.cls] += w.w;
+  }
+}
+
+void AveragedTrainer::update(std::span<const uint64_t> feature_keys, uint16_t cls, float delta) {
+  const double scaled = static_cast<double>(instances_) * delta;
+  for (const uint64_t key : feature_keys) {
+    std::vector<Weight>& row = rows_[key];
+    auto it = std::find_if(row.begin(), row.end(), [&](const Weight& w) { return w.cls == cls; });
+    if (it == row.end()) it = row.insert(row.end(), Weight{cls, 0, 0});
+    it->w += delta;
+    it->u += scaled;
+  }
+}
+
+SparseWeights AveragedTrainer::freeze(float prune_below) const {
+  SparseWeights out;
+  std::vector<uint64_t> keys;
+  keys.reserve(rows_.size());
+  for (const auto& [key, row] : rows_) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  const auto c = static_cast<double>(instances_);
+  std::vector<std::pair<uint16_t, float>> entries;
+  for (const uint64_t key : keys) {
+    entries.clear();
+    for (const Weight& w : rows_.at(key)) {
+      const auto avg = static_cast<float>(static_cast<double>(w.w) - w.u / c);
+      if (std::fabs(avg) >= prune_below) entries.emplace_back(w.cls, avg);
+    }
+    if (entries.empty()) continue;
+    std::sort(entries.begin(), entries.end());
+    out.keys.push_back(key);
+    for (const auto& [cls, weight] : entries) {
+      out.entry_class.push_back(cls);
+      out.entry_weight.push_back(weight);
+    }
+    out.row_end.push_back(static_cast<uint32_t>(out.entry_class.size()));
+  }
+  out.index();
+  return out;
+}
+
+std::string hex64(uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = kDigits[v & 0xF];
+  return s;
+}
+
+Status write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return Status(ErrorCode::kIoError, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError,
+                  "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> read_small_file(const std::filesystem::path& path, uint64_t max_bytes,
+                                    std::string_view what) {
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::kNotFound, "no such file: " + name);
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) return Status(ErrorCode::kIoError, "cannot read " + name + ": " + ec.message());
+  if (size > max_bytes) return Status(ErrorCode::kCorrupt, name + ": too large for " + std::string(what));
+  std::string bytes(size, '\0');
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return Status(ErrorCode::kIoError, "cannot read " + name);
+  return bytes;
+}
+
+}  // namespace caspian::nlp::perceptron

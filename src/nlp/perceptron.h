@@ -1,0 +1,176 @@
+// Shared pieces of caspian's averaged-perceptron models (internal): an index from hashed feature
+// keys to weight rows, frozen sparse weights, an averaged-perceptron trainer over hashed features,
+// and the little-endian, bounds-checked byte I/O and atomic file writing of the model files.
+//
+// Written for the dependency parser (src/nlp/dep_parser.cc); the part-of-speech tagger
+// (src/nlp/pos_tagger.cc) has its own copies of FlatIndex and the byte readers/writers from before
+// this header existed and can move onto it without changing its file format (the layouts here are
+// the same: u16 class ids, f32 weights, u64 keys, u32 row ends).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "caspian/result.h"
+
+namespace caspian::nlp::perceptron {
+
+// Maps non-zero 64-bit keys (already well-mixed hashes) to uint32 values. Hand-written because the
+// keys are hashes already (std::unordered_map would hash them again and allocate a node per key)
+// and because a flat, power-of-two, linear-probing table is ~2x faster on the scoring hot path.
+class FlatIndex {
+ public:
+  static constexpr uint32_t kMissing = 0xFFFFFFFF;
+
+  // Indexes keys[i] -> i. Requires: keys non-zero and unique, fewer than kMissing.
+  void build(std::span<const uint64_t> keys);
+
+  // The value of `key`, or kMissing. Requires key != 0.
+  [[nodiscard]] uint32_t find(uint64_t key) const {
+    if (keys_.empty()) return kMissing;
+    for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
+      if (keys_[slot] == key) return values_[slot];
+      if (keys_[slot] == 0) return kMissing;
+    }
+  }
+
+ private:
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> values_;
+  size_t mask_ = 0;
+};
+
+// Little-endian serialisation with explicit sizes.
+class ByteWriter {
+ public:
+  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u16(uint16_t v) { put(v, 2); }
+  void u32(uint32_t v) { put(v, 4); }
+  void u64(uint64_t v) { put(v, 8); }
+  void f32(float v);
+  // A u32 length then the bytes.
+  void str(std::string_view s) {
+    u32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+  std::string& bytes() { return out_; }
+
+ private:
+  void put(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  }
+  std::string out_;
+};
+
+// Bounds-checked little-endian reads; any read past the end sets `truncated` and returns zeros.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  bool truncated = false;
+  uint8_t u8() { return static_cast<uint8_t>(get(1)); }
+  uint16_t u16() { return static_cast<uint16_t>(get(2)); }
+  uint32_t u32() { return static_cast<uint32_t>(get(4)); }
+  uint64_t u64() { return get(8); }
+  float f32();
+  std::string str();
+  // Whether `n` more bytes are available; sets `truncated` if not.
+  bool have(uint64_t n) {
+    if (truncated || n > in_.size() - pos_) truncated = true;
+    return !truncated;
+  }
+  [[nodiscard]] size_t remaining() const { return in_.size() - pos_; }
+
+ private:
+  uint64_t get(int n);
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+// Frozen averaged-perceptron weights: for each feature key (sorted, unique, non-zero) a row of
+// (class, weight) entries sorted by class.
+struct SparseWeights {
+  std::vector<uint64_t> keys;
+  std::vector<uint32_t> row_end;  // entries of row r: [row_end[r-1], row_end[r])
+  std::vector<uint16_t> entry_class;
+  std::vector<float> entry_weight;
+
+  // Adds the weights of every key in `feature_keys` to scores[class].
+  // Requires: index() was called since the rows last changed; scores has room for every class id
+  //   stored in the rows.
+  void add_scores(std::span<const uint64_t> feature_keys, float* scores) const;
+
+  // Builds the lookup table used by add_scores() (done by read() and AveragedTrainer::freeze()).
+  void index();
+
+  void write(ByteWriter& w) const;
+  // Reads what write() wrote and checks it (keys sorted and non-zero, offsets monotone, classes
+  // below n_classes, weights finite); builds the index. Returns "" or what is wrong.
+  [[nodiscard]] std::string read(ByteReader& r, size_t n_classes);
+
+ private:
+  // The lookup table: an open-addressing table whose slots hold the key and where its row is, so
+  // that scoring a feature touches two cache lines, not five; keys are looked up in batches with
+  // prefetching (scoring is bound by memory latency, not arithmetic). Rows with many entries (the
+  // frequent features) are stored dense and added with a vectorisable loop instead of scattered.
+  static constexpr uint32_t kDenseRow = 0xFFFFFFFF;  // Slot::count of a dense row
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t begin = 0;  // first entry, or first float of a dense row
+    uint32_t count = 0;  // entries, or kDenseRow
+  };
+  struct Entry {
+    uint32_t cls = 0;
+    float weight = 0;
+  };
+  std::vector<Slot> slots_;
+  std::vector<Entry> entries_;
+  std::vector<float> dense_;  // dense rows, n_classes_ floats each
+  size_t n_classes_ = 0;
+  size_t mask_ = 0;
+};
+
+// Trains an averaged perceptron over hashed features, with Daumé's lazy averaging
+// (avg = w - u / c, u accumulating c * delta, c counting instances).
+// Thread safety: none (one trainer per thread).
+class AveragedTrainer {
+ public:
+  // Adds the current (not averaged) weights of `feature_keys` to scores[class].
+  void add_scores(std::span<const uint64_t> feature_keys, float* scores) const;
+  // Adds `delta` to the weight of `cls` for every key.
+  void update(std::span<const uint64_t> feature_keys, uint16_t cls, float delta);
+  // Counts one training instance (call once per decision, updated or not).
+  void tick() { ++instances_; }
+  [[nodiscard]] size_t features() const { return rows_.size(); }
+  // The averaged weights, dropping those smaller than `prune_below` in magnitude; deterministic
+  // (rows sorted by key, entries by class).
+  [[nodiscard]] SparseWeights freeze(float prune_below) const;
+
+ private:
+  struct Weight {
+    uint16_t cls = 0;
+    float w = 0;
+    double u = 0;
+  };
+  std::unordered_map<uint64_t, std::vector<Weight>> rows_;
+  uint64_t instances_ = 1;
+};
+
+// "0123456789abcdef"-style 16-digit hex.
+[[nodiscard]] std::string hex64(uint64_t v);
+
+// Writes `bytes` to `path` atomically (a temporary file renamed into place).
+// Errors: kIoError naming the file.
+[[nodiscard]] Status write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
+// Reads a whole file of at most `max_bytes`.
+// Errors: kNotFound, kIoError; kCorrupt ("<file>: too large for <what>"). Messages name the file.
+[[nodiscard]] Result<std::string> read_small_file(const std::filesystem::path& path, uint64_t max_bytes,
+                                                  std::string_view what);
+
+}  // namespace caspian::nlp::perceptron

@@ -1,0 +1,248 @@
+// Tests of the dependency parser: its oracle, training, model files and robustness. The treebank is
+// tests/data/dep_parser_tiny.conllu (hand-written sentences).
+#include "nlp/dep_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlp/conllu.h"
+
+namespace caspian::nlp {
+namespace {
+
+const std::filesystem::path kTreebank =
+    std::filesystem::path(CASPIAN_SOURCE_DIR) / "tests/data/dep_parser_tiny.conllu";
+
+std::vector<ParsedSentence> tiny_treebank() {
+  auto sentences = read_parsed_sentences(kTreebank);
+  EXPECT_TRUE(sentences.ok()) << sentences.status().to_string();
+  return sentences.ok() ? std::move(sentences).value() : std::vector<ParsedSentence>{};
+}
+
+ParseTrainOptions tiny_options() {
+  ParseTrainOptions o;
+  o.iterations = 10;
+  o.dev_every_pass = false;
+  return o;
+}
+
+std::unique_ptr<DepParser> train_tiny() {
+  auto parser = DepParser::train(tiny_treebank(), {}, tiny_options(), nullptr);
+  EXPECT_TRUE(parser.ok()) << parser.status().to_string();
+  return parser.ok() ? std::move(parser).value() : nullptr;
+}
+
+std::string read_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const std::filesystem::path& p, std::string_view bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::filesystem::path temp_path(std::string_view name) {
+  return std::filesystem::temp_directory_path() / ("caspian_dep_parser_test_" + std::string(name));
+}
+
+// Parses `words` with placeholder tags; checks the output is one tree with one root.
+void expect_tree(const DepParser& parser, const std::vector<std::string>& words) {
+  const std::vector<std::string_view> w(words.begin(), words.end());
+  const std::vector<std::string_view> tags(words.size(), "NN");
+  std::vector<int> heads;
+  std::vector<std::string> deprels;
+  parser.parse(w, tags, tags, heads, deprels);
+  ASSERT_EQ(heads.size(), words.size());
+  ASSERT_EQ(deprels.size(), words.size());
+  const int n = static_cast<int>(words.size());
+  int roots = 0;
+  for (int i = 0; i < n; ++i) {
+    const int h = heads[static_cast<size_t>(i)];
+    ASSERT_GE(h, 0);
+    ASSERT_LE(h, n);
+    ASSERT_NE(h, i + 1);
+    roots += h == 0 ? 1 : 0;
+    EXPECT_FALSE(deprels[static_cast<size_t>(i)].empty());
+    // Acyclic: the root is reached within n steps.
+    int x = i + 1;
+    for (int steps = 0; x != 0; ++steps) {
+      ASSERT_LE(steps, n) << "cycle through word " << i + 1;
+      x = heads[static_cast<size_t>(x - 1)];
+    }
+  }
+  if (n > 0) EXPECT_EQ(roots, 1);
+}
+
+TEST(DepParserTest, OracleReproducesProjectiveGoldTrees) {
+  const std::vector<ParsedSentence> treebank = tiny_treebank();
+  ASSERT_EQ(treebank.size(), 12u);
+  for (size_t i = 0; i < treebank.size(); ++i) {
+    const auto derived = oracle_parse(treebank[i]);
+    ASSERT_TRUE(derived.has_value()) << "sentence " << i + 1;
+    if (i == 7) continue;  // the non-projective one
+    EXPECT_EQ(derived->heads, treebank[i].heads) << "sentence " << i + 1;
+    EXPECT_EQ(derived->deprels, treebank[i].deprels) << "sentence " << i + 1;
+  }
+}
+
+TEST(DepParserTest, OracleProjectivizesNonProjectiveTrees) {
+  const ParsedSentence gold = tiny_treebank().at(7);  // hearing -> issue crosses is/scheduled
+  const auto derived = oracle_parse(gold);
+  ASSERT_TRUE(derived.has_value());
+  // "issue" (7) is lifted from "hearing" (2) to its head "scheduled" (4); the rest is kept.
+  std::vector<int> expected = gold.heads;
+  expected[6] = 4;
+  EXPECT_EQ(derived->heads, expected);
+  EXPECT_EQ(derived->deprels, gold.deprels);
+}
+
+TEST(DepParserTest, OracleRejectsNonTrees) {
+  ParsedSentence cyclic = tiny_treebank().at(0);
+  cyclic.heads = {2, 1, 0, 3};  // 1 <-> 2
+  EXPECT_FALSE(oracle_parse(cyclic).has_value());
+  ParsedSentence unannotated = tiny_treebank().at(0);
+  unannotated.heads[1] = kConlluNoHead;
+  EXPECT_FALSE(oracle_parse(unannotated).has_value());
+}
+
+TEST(DepParserTest, TrainsOnATinyTreebankAndParsesItBack) {
+  const std::vector<ParsedSentence> treebank = tiny_treebank();
+  auto parser = train_tiny();
+  ASSERT_NE(parser, nullptr);
+  const AttachmentScore score = parser->score(treebank);
+  EXPECT_EQ(score.words, 73u);
+  EXPECT_GE(score.uas(), 0.95);
+  EXPECT_GE(score.las(), 0.9);
+  // Sentence 1 exactly.
+  const ParsedSentence& s = treebank[0];
+  const std::vector<std::string_view> w(s.words.begin(), s.words.end());
+  const std::vector<std::string_view> u(s.upos.begin(), s.upos.end());
+  const std::vector<std::string_view> x(s.xpos.begin(), s.xpos.end());
+  std::vector<int> heads;
+  std::vector<std::string> deprels;
+  parser->parse(w, u, x, heads, deprels);
+  EXPECT_EQ(heads, s.heads);
+  EXPECT_EQ(deprels, s.deprels);
+  EXPECT_EQ(parser->labels().size(), 21u);
+}
+
+TEST(DepParserTest, TrainingIsDeterministicAndSaveLoadRoundTrips) {
+  auto a = train_tiny();
+  auto b = train_tiny();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  const auto pa = temp_path("a.bin");
+  const auto pb = temp_path("b.bin");
+  const auto pc = temp_path("c.bin");
+  ASSERT_TRUE(a->save(pa).ok());
+  ASSERT_TRUE(b->save(pb).ok());
+  EXPECT_EQ(read_bytes(pa), read_bytes(pb));
+  auto loaded = DepParser::load(pa);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  ASSERT_TRUE((*loaded)->save(pc).ok());
+  EXPECT_EQ(read_bytes(pa), read_bytes(pc));
+  EXPECT_EQ((*loaded)->training_config(), a->training_config());
+  const std::vector<ParsedSentence> treebank = tiny_treebank();
+  EXPECT_EQ((*loaded)->score(treebank).label_correct, a->score(treebank).label_correct);
+  for (const auto& p : {pa, pb, pc}) std::filesystem::remove(p);
+}
+
+TEST(DepParserTest, RefusesBadModelFilesPrecisely) {
+  auto parser = train_tiny();
+  ASSERT_NE(parser, nullptr);
+  const auto good = temp_path("good.bin");
+  const auto bad = temp_path("bad.bin");
+  ASSERT_TRUE(parser->save(good).ok());
+  const std::string bytes = read_bytes(good);
+
+  auto missing = DepParser::load(temp_path("missing.bin"));
+  EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
+
+  write_bytes(bad, "CSPNPOS\0 not a parser");
+  auto magic = DepParser::load(bad);
+  EXPECT_EQ(magic.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(magic.status().message().find("not a caspian parser model"), std::string::npos);
+
+  std::string version = bytes;
+  version[8] = 99;  // the u32 format version follows the 8 magic bytes
+  write_bytes(bad, version);
+  auto v = DepParser::load(bad);
+  EXPECT_EQ(v.status().code(), ErrorCode::kUnsupportedVersion);
+  EXPECT_NE(v.status().message().find("format version 99"), std::string::npos) << v.status().message();
+
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x40);
+  write_bytes(bad, flipped);
+  auto f = DepParser::load(bad);
+  EXPECT_EQ(f.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(f.status().message().find("checksum"), std::string::npos) << f.status().message();
+  EXPECT_NE(f.status().message().find(bad.string()), std::string::npos);
+
+  write_bytes(bad, std::string_view(bytes).substr(0, bytes.size() - 100));
+  EXPECT_EQ(DepParser::load(bad).status().code(), ErrorCode::kCorrupt);
+  write_bytes(bad, std::string_view(bytes).substr(0, 10));
+  EXPECT_EQ(DepParser::load(bad).status().code(), ErrorCode::kCorrupt);
+  std::filesystem::remove(good);
+  std::filesystem::remove(bad);
+}
+
+TEST(DepParserTest, NeverFailsOnEmptyShortOrLongSentences) {
+  auto parser = train_tiny();
+  ASSERT_NE(parser, nullptr);
+  expect_tree(*parser, {});
+  expect_tree(*parser, {"Hello"});
+  expect_tree(*parser, {"\xff\xfe", ""});  // invalid UTF-8 and an empty word
+  std::vector<std::string> long_sentence;
+  constexpr size_t kLong = 5000;
+  for (size_t i = 0; i < kLong; ++i)
+    long_sentence.push_back(i % 7 == 6 ? "." : "word" + std::to_string(i % 13));
+  expect_tree(*parser, long_sentence);
+  // Missing tags are read as empty.
+  const std::vector<std::string_view> words = {"a", "b", "c"};
+  std::vector<int> heads;
+  std::vector<std::string> deprels;
+  parser->parse(words, {}, {}, heads, deprels);
+  EXPECT_EQ(heads.size(), 3u);
+  const std::vector<std::string> single = {"Hello"};
+  const std::vector<std::string_view> one(single.begin(), single.end());
+  parser->parse(one, one, one, heads, deprels);
+  EXPECT_EQ(heads, std::vector<int>{0});
+  EXPECT_EQ(deprels, std::vector<std::string>{"root"});
+}
+
+TEST(DepParserTest, TrainingRejectsBadInput) {
+  ParseTrainOptions o = tiny_options();
+  EXPECT_EQ(DepParser::train({}, {}, o, nullptr).status().code(), ErrorCode::kEmptyInput);
+  std::vector<ParsedSentence> treebank = tiny_treebank();
+  o.iterations = 0;
+  EXPECT_EQ(DepParser::train(treebank, {}, o, nullptr).status().code(), ErrorCode::kInvalidArgument);
+  o.iterations = 1;
+  treebank[0].heads.pop_back();
+  EXPECT_EQ(DepParser::train(treebank, {}, o, nullptr).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(DepParserTest, ScoresUniversalAndFullLabels) {
+  ParsedSentence gold;
+  gold.words = {"My", "car", "runs"};
+  gold.heads = {2, 3, 0};
+  gold.deprels = {"nmod:poss", "nsubj", "root"};
+  AttachmentScore score;
+  const std::vector<int> heads = {2, 3, 1};
+  const std::vector<std::string> deprels = {"nmod", "nsubj", "root"};
+  score.add(gold, heads, deprels);
+  EXPECT_EQ(score.words, 3u);
+  EXPECT_EQ(score.head_correct, 2u);
+  EXPECT_EQ(score.label_correct, 2u);       // nmod:poss vs nmod: the universal relation agrees
+  EXPECT_EQ(score.full_label_correct, 1u);  // ... the full label does not
+}
+
+}  // namespace
+}  // namespace caspian::nlp
