@@ -109,18 +109,8 @@ uint64_t compute_fingerprint() {
   return XXH3_64bits(desc.data(), desc.size());
 }
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// Lower-cased (Unicode case folding beyond ASCII), ASCII digits mapped to '0'.
 std::string normalize(std::string_view word) {
-  std::string out = is_ascii(word) ? std::string(word) : utf8::fold(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c >= '0' && c <= '9') c = '0';
-  }
-  return out;
+  return perceptron::normalize_word(word);
 }
 
 // The hashed values of one token.
@@ -552,8 +542,6 @@ std::string_view universal(std::string_view deprel) {
 // --- the file format -------------------------------------------------------------------------------
 
 constexpr std::array<char, 8> kMagic = {'C', 'S', 'P', 'N', 'D', 'E', 'P', '\0'};
-constexpr size_t kChecksumBytes = 8;
-constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
 
 }  // namespace
 
@@ -764,54 +752,30 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
   return parser;
 }
 
+namespace {
+// This build's kind of parser model file (see perceptron::ModelFileKind).
+perceptron::ModelFileKind model_file_kind() {
+  return {kMagic, kParseModelFormatVersion, DepParser::feature_fingerprint(), "parser model"};
+}
+}  // namespace
+
 Status DepParser::save(const std::filesystem::path& path) const {
-  ByteWriter w;
-  w.bytes().append(kMagic.data(), kMagic.size());
-  w.u32(kParseModelFormatVersion);
-  w.u64(feature_fingerprint());
+  ByteWriter w = perceptron::begin_model_file(model_file_kind());
   w.str(config_json_);
   w.u32(static_cast<uint32_t>(labels_.size()));
   for (const std::string& l : labels_) w.str(l);
   weights_->w.write(w);
-  const uint64_t checksum = XXH3_64bits(w.bytes().data(), w.bytes().size());
-  w.u64(checksum);
-  return perceptron::write_file_atomically(path, w.bytes());
+  return perceptron::finish_model_file(w, path);
 }
 
 Result<std::unique_ptr<DepParser>> DepParser::load(const std::filesystem::path& path) {
   const std::string name = path.string();
-  auto file = perceptron::read_small_file(path, kMaxModelFileBytes, "a parser model");
+  auto file = perceptron::read_model_file(path, model_file_kind());
   if (!file.ok()) return file.status();
-  const std::string& bytes = *file;
   const auto corrupt = [&](std::string_view why) {
     return Status(ErrorCode::kCorrupt, name + ": corrupt parser model: " + std::string(why));
   };
-  if (bytes.size() < kMagic.size() || std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
-    return Status(ErrorCode::kCorrupt, name + ": not a caspian parser model (bad magic bytes)");
-  }
-  ByteReader header(std::string_view(bytes).substr(kMagic.size()));
-  const uint32_t version = header.u32();
-  if (header.truncated) return corrupt("truncated");
-  if (version != kParseModelFormatVersion) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": parser model format version " + std::to_string(version) +
-                      ", this build reads version " + std::to_string(kParseModelFormatVersion));
-  }
-  if (bytes.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
-  const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
-  ByteReader trailer(std::string_view(bytes).substr(body.size()));
-  if (trailer.u64() != XXH3_64bits(body.data(), body.size()))
-    return corrupt("checksum mismatch (truncated or damaged)");
-
-  ByteReader r(body.substr(kMagic.size() + 4));
-  const uint64_t fingerprint = r.u64();
-  if (r.truncated) return corrupt("truncated");
-  if (fingerprint != feature_fingerprint()) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": parser model trained with feature set " + perceptron::hex64(fingerprint) +
-                      ", this build extracts " + perceptron::hex64(feature_fingerprint()) +
-                      "; retrain the model");
-  }
+  ByteReader r(file->payload());
   auto parser = std::unique_ptr<DepParser>(new DepParser());
   parser->config_json_ = r.str();
   const uint32_t n_labels = r.u32();

@@ -155,43 +155,11 @@ uint64_t feature_key(Feat f, uint64_t a, uint64_t b = 0) {
   return k == 0 ? 1 : k;  // 0 marks an empty slot in the weight table
 }
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
+using perceptron::shape_class;
 
 // Lower-cased (Unicode case folding beyond ASCII), ASCII digits mapped to '0'.
 void normalize(std::string_view word, std::string& out) {
-  if (is_ascii(word))
-    out.assign(word);
-  else
-    out = utf8::fold(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c >= '0' && c <= '9') c = '0';
-  }
-}
-
-char shape_class(int32_t cp) {
-  if (cp < 0) return '?';
-  if (cp < 0x80) {
-    if (cp >= 'A' && cp <= 'Z') return 'X';
-    if (cp >= 'a' && cp <= 'z') return 'x';
-    if (cp >= '0' && cp <= '9') return 'd';
-    return static_cast<char>(cp);
-  }
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LT:
-      return 'X';
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-      return 'x';
-    case UTF8PROC_CATEGORY_ND:
-      return 'd';
-    default:
-      return '*';
-  }
+  out = perceptron::normalize_word(word);
 }
 
 // The label-independent description of one word.
@@ -925,8 +893,6 @@ NerTagger::Model::Stage train_stage(const std::vector<PreparedDoc>& docs,
 // --- the file format -------------------------------------------------------------------------------
 
 constexpr std::array<char, 8> kMagic = {'C', 'S', 'P', 'N', 'N', 'E', 'R', '\0'};
-constexpr size_t kChecksumBytes = 8;
-constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
 constexpr uint32_t kMaxStages = 2;
 
 }  // namespace
@@ -1135,12 +1101,16 @@ Result<std::unique_ptr<NerTagger>> NerTagger::train(const std::vector<NerDocumen
   return tagger;
 }
 
+namespace {
+// This build's kind of NER model file (see perceptron::ModelFileKind).
+perceptron::ModelFileKind model_file_kind() {
+  return {kMagic, kNerModelFormatVersion, NerTagger::feature_fingerprint(), "NER model"};
+}
+}  // namespace
+
 Status NerTagger::save(const std::filesystem::path& path) const {
   const Model& m = *model_;
-  Writer w;
-  w.bytes().append(kMagic.data(), kMagic.size());
-  w.u32(kNerModelFormatVersion);
-  w.u64(feature_fingerprint());
+  Writer w = perceptron::begin_model_file(model_file_kind());
   w.str(config_json_);
   w.u32(static_cast<uint32_t>(types_.size()));
   for (const std::string& t : types_) w.str(t);
@@ -1161,21 +1131,7 @@ Status NerTagger::save(const std::filesystem::path& path) const {
     for (const uint8_t l : st.entry_label) w.u8(l);
     for (const float f : st.entry_weight) w.f32(f);
   }
-  w.u64(XXH3_64bits(w.bytes().data(), w.bytes().size()));
-
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.close();
-    if (!out) return Status(ErrorCode::kIoError, "cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    return Status(ErrorCode::kIoError,
-                  "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
-  return Status::Ok();
+  return perceptron::finish_model_file(w, path);
 }
 
 namespace {
@@ -1220,44 +1176,12 @@ std::string read_stage(Reader& r, size_t n_labels, NerTagger::Model::Stage& st) 
 
 Result<std::unique_ptr<NerTagger>> NerTagger::load(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::kNotFound, "no such file: " + name);
-  const uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec) return Status(ErrorCode::kIoError, "cannot read " + name + ": " + ec.message());
-  if (size > kMaxModelFileBytes) return Status(ErrorCode::kCorrupt, name + ": too large for an NER model");
-  std::string bytes(size, '\0');
-  {
-    std::ifstream in(path, std::ios::binary);
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-      return Status(ErrorCode::kIoError, "cannot read " + name);
-  }
+  auto file = perceptron::read_model_file(path, model_file_kind());
+  if (!file.ok()) return file.status();
   const auto corrupt = [&](std::string_view why) {
     return Status(ErrorCode::kCorrupt, name + ": corrupt NER model: " + std::string(why));
   };
-  if (bytes.size() < kMagic.size() || std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0)
-    return Status(ErrorCode::kCorrupt, name + ": not a caspian NER model (bad magic bytes)");
-  Reader header(std::string_view(bytes).substr(kMagic.size()));
-  const uint32_t version = header.u32();
-  if (header.truncated) return corrupt("truncated");
-  if (version != kNerModelFormatVersion) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": NER model format version " + std::to_string(version) +
-                      ", this build reads version " + std::to_string(kNerModelFormatVersion));
-  }
-  if (bytes.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
-  const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
-  Reader trailer(std::string_view(bytes).substr(body.size()));
-  if (trailer.u64() != XXH3_64bits(body.data(), body.size()))
-    return corrupt("checksum mismatch (truncated or damaged)");
-
-  Reader r(body.substr(kMagic.size() + 4));
-  const uint64_t fingerprint = r.u64();
-  if (r.truncated) return corrupt("truncated");
-  if (fingerprint != feature_fingerprint()) {
-    return Status(ErrorCode::kUnsupportedVersion, name + ": NER model trained with feature set " +
-                                                      hex64(fingerprint) + ", this build extracts " +
-                                                      hex64(feature_fingerprint()) + "; retrain the model");
-  }
+  Reader r(file->payload());
   auto tagger = std::unique_ptr<NerTagger>(new NerTagger());
   Model& m = *tagger->model_;
   tagger->config_json_ = r.str();

@@ -1,12 +1,18 @@
 #include "nlp/perceptron.h"
 
+#include <utf8proc.h>
+#include <xxhash.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <system_error>
 #include <utility>
+
+#include "caspian/utf8.h"
 
 namespace caspian::nlp::perceptron {
 
@@ -248,6 +254,109 @@ Result<std::string> read_small_file(const std::filesystem::path& path, uint64_t 
   if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
     return Status(ErrorCode::kIoError, "cannot read " + name);
   return bytes;
+}
+
+namespace {
+constexpr size_t kChecksumBytes = sizeof(uint64_t);
+constexpr size_t kFrameHeaderBytes = 8 + sizeof(uint32_t) + sizeof(uint64_t);  // magic, version, fingerprint
+constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
+}  // namespace
+
+ByteWriter begin_model_file(const ModelFileKind& kind) {
+  ByteWriter w;
+  w.bytes().append(kind.magic.data(), kind.magic.size());
+  w.u32(kind.version);
+  w.u64(kind.fingerprint);
+  return w;
+}
+
+Status finish_model_file(ByteWriter& w, const std::filesystem::path& path) {
+  w.u64(XXH3_64bits(w.bytes().data(), w.bytes().size()));
+  return write_file_atomically(path, w.bytes());
+}
+
+Result<ModelFile> read_model_file(const std::filesystem::path& path, const ModelFileKind& kind) {
+  const std::string name = path.string();
+  const std::string what(kind.what);
+  auto file = read_small_file(path, kMaxModelFileBytes, "a caspian " + what);
+  if (!file.ok()) return file.status();
+  ModelFile out;
+  out.bytes = std::move(file).value();
+  const std::string& bytes = out.bytes;
+  const auto corrupt = [&](std::string_view why) {
+    return Status(ErrorCode::kCorrupt, name + ": corrupt " + what + ": " + std::string(why));
+  };
+  if (bytes.size() < kind.magic.size() ||
+      std::memcmp(bytes.data(), kind.magic.data(), kind.magic.size()) != 0) {
+    return Status(ErrorCode::kCorrupt, name + ": not a caspian " + what + " (bad magic bytes)");
+  }
+  ByteReader header(std::string_view(bytes).substr(kind.magic.size()));
+  const uint32_t version = header.u32();
+  if (header.truncated) return corrupt("truncated");
+  if (version != kind.version) {
+    return Status(ErrorCode::kUnsupportedVersion,
+                  name + ": " + what + " format version " + std::to_string(version) +
+                      ", this build reads version " + std::to_string(kind.version));
+  }
+  if (bytes.size() < kFrameHeaderBytes + kChecksumBytes) return corrupt("truncated");
+  const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
+  ByteReader trailer(std::string_view(bytes).substr(body.size()));
+  if (trailer.u64() != XXH3_64bits(body.data(), body.size())) {
+    return corrupt("checksum mismatch (truncated or damaged)");
+  }
+  const uint64_t fingerprint = header.u64();
+  if (fingerprint != kind.fingerprint) {
+    return Status(ErrorCode::kUnsupportedVersion, name + ": " + what + " trained with feature set " +
+                                                      hex64(fingerprint) + ", this build extracts " +
+                                                      hex64(kind.fingerprint) + "; retrain the model");
+  }
+  out.payload_begin = kFrameHeaderBytes;
+  out.payload_end = body.size();
+  return out;
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+std::string normalize_word(std::string_view word) {
+  std::string out = is_ascii(word) ? std::string(word) : utf8::fold(word);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= '0' && c <= '9') c = '0';
+  }
+  return out;
+}
+
+int32_t next_code_point(std::string_view s, size_t& pos) {
+  utf8proc_int32_t cp = -1;
+  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + pos),
+                                              static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+  pos += n > 0 ? static_cast<size_t>(n) : 1;
+  return n > 0 ? cp : -1;
+}
+
+char shape_class(int32_t cp) {
+  if (cp < 0) return '?';
+  if (cp < 0x80) {
+    if (cp >= 'A' && cp <= 'Z') return 'X';
+    if (cp >= 'a' && cp <= 'z') return 'x';
+    if (cp >= '0' && cp <= '9') return 'd';
+    return static_cast<char>(cp);
+  }
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LT:
+      return 'X';
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return 'x';
+    case UTF8PROC_CATEGORY_ND:
+      return 'd';
+    default:
+      return '*';
+  }
 }
 
 }  // namespace caspian::nlp::perceptron

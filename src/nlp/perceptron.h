@@ -8,6 +8,7 @@
 // the same: u16 class ids, f32 weights, u64 keys, u32 row ends).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -160,6 +161,56 @@ class AveragedTrainer {
   std::unordered_map<uint64_t, std::vector<Weight>> rows_;
   uint64_t instances_ = 1;
 };
+
+// --- model files. Every caspian model file is framed the same way: 8 magic bytes, the format
+// version (u32), the feature-set fingerprint (u64), the model's own payload, then an XXH3-64
+// checksum of everything before it (all integers little-endian).
+
+// What identifies one kind of model file.
+struct ModelFileKind {
+  std::array<char, 8> magic{};
+  uint32_t version = 0;      // the format version this build writes and reads
+  uint64_t fingerprint = 0;  // the feature set this build extracts
+  std::string_view what;     // for messages: "POS model", "parser model", "NER model"
+};
+
+// A writer positioned after the frame's header (magic, version, fingerprint).
+[[nodiscard]] ByteWriter begin_model_file(const ModelFileKind& kind);
+
+// Appends the checksum to `w` and writes it to `path` atomically.
+// Errors: kIoError naming the file.
+[[nodiscard]] Status finish_model_file(ByteWriter& w, const std::filesystem::path& path);
+
+// A model file read and checked by read_model_file(): its bytes and where the payload lies.
+struct ModelFile {
+  std::string bytes;
+  size_t payload_begin = 0;
+  size_t payload_end = 0;
+  [[nodiscard]] std::string_view payload() const {
+    return std::string_view(bytes).substr(payload_begin, payload_end - payload_begin);
+  }
+};
+
+// Reads a model file of `kind` and checks its frame.
+// Errors: kNotFound, kIoError; kCorrupt ("<file>: not a caspian <what> (bad magic bytes)",
+//   "<file>: corrupt <what>: truncated" or "...: checksum mismatch (truncated or damaged)", or too
+//   large); kUnsupportedVersion ("<file>: <what> format version N, this build reads version M", or
+//   "<file>: <what> trained with feature set X, this build extracts Y; retrain the model").
+[[nodiscard]] Result<ModelFile> read_model_file(const std::filesystem::path& path, const ModelFileKind& kind);
+
+// --- word helpers shared by the taggers' feature extractors. Their output enters the features, and
+// so the models: changing one changes every model's features (retrain, and bump the fingerprints).
+
+// Whether every byte is ASCII.
+[[nodiscard]] bool is_ascii(std::string_view s);
+// The word lower-cased (Unicode case folding beyond ASCII), with ASCII digits mapped to '0'.
+[[nodiscard]] std::string normalize_word(std::string_view word);
+// Decodes the code point at `pos` (advancing it); an invalid byte decodes to -1 and advances by one.
+// Requires pos < s.size().
+[[nodiscard]] int32_t next_code_point(std::string_view s, size_t& pos);
+// The shape class of a code point: 'X' upper-case or title-case letter, 'x' other letter, 'd'
+// decimal digit, the character itself for other ASCII, '*' other, '?' for an invalid byte (-1).
+[[nodiscard]] char shape_class(int32_t cp);
 
 // "0123456789abcdef"-style 16-digit hex.
 [[nodiscard]] std::string hex64(uint64_t v);

@@ -19,47 +19,16 @@
 #include <utility>
 
 #include "caspian/utf8.h"
+#include "nlp/perceptron.h"
 
 namespace caspian::nlp {
 namespace {
 
-// --- an open-addressing hash index ----------------------------------------------------------------
-
-// Maps non-zero 64-bit keys (already well-mixed hashes) to uint32 values. Hand-written because the
-// keys are hashes already (std::unordered_map would hash them again and allocate a node per key)
-// and because a flat, power-of-two, linear-probing table is ~2x faster on the tagging hot path.
-class FlatIndex {
- public:
-  static constexpr uint32_t kMissing = 0xFFFFFFFF;
-
-  void build(const std::vector<uint64_t>& keys) {
-    size_t capacity = 16;
-    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, kMissing);
-    mask_ = capacity - 1;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      size_t slot = keys[i] & mask_;
-      while (keys_[slot] != 0) slot = (slot + 1) & mask_;
-      keys_[slot] = keys[i];
-      values_[slot] = static_cast<uint32_t>(i);
-    }
-  }
-
-  // Requires key != 0.
-  uint32_t find(uint64_t key) const {
-    if (keys_.empty()) return kMissing;
-    for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
-      if (keys_[slot] == key) return values_[slot];
-      if (keys_[slot] == 0) return kMissing;
-    }
-  }
-
- private:
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;
-  size_t mask_ = 0;
-};
+// The shared perceptron helpers (nlp/perceptron.h).
+using perceptron::FlatIndex;
+using Reader = perceptron::ByteReader;
+using Writer = perceptron::ByteWriter;
+using perceptron::hex64;
 
 // --- the feature set ------------------------------------------------------------------------------
 
@@ -144,50 +113,11 @@ uint64_t feature_key(Feat f, uint64_t a, uint64_t b = 0) {
   return k == 0 ? 1 : k;  // 0 marks an empty slot in FlatIndex
 }
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
+using perceptron::next_code_point;
+using perceptron::shape_class;
 
-// Lower-cased (Unicode case folding beyond ASCII), ASCII digits mapped to '0'.
 std::string normalize(std::string_view word) {
-  std::string out = is_ascii(word) ? std::string(word) : utf8::fold(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c >= '0' && c <= '9') c = '0';
-  }
-  return out;
-}
-
-// Decodes the code point at `pos` (advancing it); an invalid byte decodes to -1 and advances by one.
-int32_t next_code_point(std::string_view s, size_t& pos) {
-  utf8proc_int32_t cp = -1;
-  const utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + pos),
-                                              static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
-  pos += n > 0 ? static_cast<size_t>(n) : 1;
-  return n > 0 ? cp : -1;
-}
-
-char shape_class(int32_t cp) {
-  if (cp < 0) return '?';
-  if (cp < 0x80) {
-    if (cp >= 'A' && cp <= 'Z') return 'X';
-    if (cp >= 'a' && cp <= 'z') return 'x';
-    if (cp >= '0' && cp <= '9') return 'd';
-    return static_cast<char>(cp);
-  }
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LT:
-      return 'X';
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-      return 'x';
-    case UTF8PROC_CATEGORY_ND:
-      return 'd';
-    default:
-      return '*';
-  }
+  return perceptron::normalize_word(word);
 }
 
 // The word's tag-independent features: hashes of its strings, and flags.
@@ -817,66 +747,7 @@ class Trainer {
 // --- the file format -------------------------------------------------------------------------------
 
 constexpr std::array<char, 8> kMagic = {'C', 'S', 'P', 'N', 'P', 'O', 'S', '\0'};
-constexpr size_t kChecksumBytes = 8;
-constexpr uint64_t kMaxModelFileBytes = uint64_t{1} << 31;
 constexpr uint32_t kMaxModels = 4;  // two targets x two directions
-
-class Writer {
- public:
-  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u16(uint16_t v) { put(v, 2); }
-  void u32(uint32_t v) { put(v, 4); }
-  void u64(uint64_t v) { put(v, 8); }
-  void f32(float v) { u32(std::bit_cast<uint32_t>(v)); }
-  void str(std::string_view s) {
-    u32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
-  }
-  std::string& bytes() { return out_; }
-
- private:
-  void put(uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  }
-  std::string out_;
-};
-
-// Bounds-checked little-endian reads; any read past the end sets `truncated` and returns zeros.
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  bool truncated = false;
-  uint8_t u8() { return static_cast<uint8_t>(get(1)); }
-  uint16_t u16() { return static_cast<uint16_t>(get(2)); }
-  uint32_t u32() { return static_cast<uint32_t>(get(4)); }
-  uint64_t u64() { return get(8); }
-  float f32() { return std::bit_cast<float>(u32()); }
-  std::string str() {
-    const uint32_t n = u32();
-    if (!have(n)) return {};
-    std::string s(in_.substr(pos_, n));
-    pos_ += n;
-    return s;
-  }
-  // Whether `n` more bytes are available; sets `truncated` if not.
-  bool have(uint64_t n) {
-    if (truncated || n > in_.size() - pos_) truncated = true;
-    return !truncated;
-  }
-  size_t remaining() const { return in_.size() - pos_; }
-
- private:
-  uint64_t get(int n) {
-    if (!have(static_cast<uint64_t>(n))) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < n; ++i)
-      v |= static_cast<uint64_t>(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
-    pos_ += static_cast<size_t>(n);
-    return v;
-  }
-  std::string_view in_;
-  size_t pos_ = 0;
-};
 
 void write_model(const PosTagger::Model& m, Writer& w) {
   w.u8(static_cast<uint8_t>(m.target));
@@ -950,13 +821,6 @@ std::string read_model(Reader& r, PosTagger::Model& m) {
   }
   m.build_indexes();
   return {};
-}
-
-std::string hex64(uint64_t v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<size_t>(i)] = kDigits[v & 0xF];
-  return s;
 }
 
 }  // namespace
@@ -1138,11 +1002,15 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
   return tagger;
 }
 
+namespace {
+// This build's kind of POS model file (see perceptron::ModelFileKind).
+perceptron::ModelFileKind model_file_kind() {
+  return {kMagic, kPosModelFormatVersion, PosTagger::feature_fingerprint(), "POS model"};
+}
+}  // namespace
+
 Status PosTagger::save(const std::filesystem::path& path) const {
-  Writer w;
-  w.bytes().append(kMagic.data(), kMagic.size());
-  w.u32(kPosModelFormatVersion);
-  w.u64(feature_fingerprint());
+  Writer w = perceptron::begin_model_file(model_file_kind());
   w.str(config_json_);
   const size_t lexicon_size = lexicon_ ? lexicon_->keys.size() : 0;
   w.u32(static_cast<uint32_t>(lexicon_size));
@@ -1153,65 +1021,17 @@ Status PosTagger::save(const std::filesystem::path& path) const {
   for (size_t i = 0; i < cache_size; ++i) w.str(word_cache_->words[i]);
   w.u32(static_cast<uint32_t>(models_.size()));
   for (const auto& m : models_) write_model(*m, w);
-  const uint64_t checksum = XXH3_64bits(w.bytes().data(), w.bytes().size());
-  w.u64(checksum);
-
-  const std::filesystem::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.close();
-    if (!out) return Status(ErrorCode::kIoError, "cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec)
-    return Status(ErrorCode::kIoError,
-                  "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message());
-  return Status::Ok();
+  return perceptron::finish_model_file(w, path);
 }
 
 Result<std::unique_ptr<PosTagger>> PosTagger::load(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status(ErrorCode::kNotFound, "no such file: " + name);
-  const uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec) return Status(ErrorCode::kIoError, "cannot read " + name + ": " + ec.message());
-  if (size > kMaxModelFileBytes) return Status(ErrorCode::kCorrupt, name + ": too large for a POS model");
-  std::string bytes(size, '\0');
-  {
-    std::ifstream in(path, std::ios::binary);
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-      return Status(ErrorCode::kIoError, "cannot read " + name);
-  }
+  auto file = perceptron::read_model_file(path, model_file_kind());
+  if (!file.ok()) return file.status();
   const auto corrupt = [&](std::string_view why) {
     return Status(ErrorCode::kCorrupt, name + ": corrupt POS model: " + std::string(why));
   };
-  if (bytes.size() < kMagic.size() || std::memcmp(bytes.data(), kMagic.data(), kMagic.size()) != 0) {
-    return Status(ErrorCode::kCorrupt, name + ": not a caspian POS model (bad magic bytes)");
-  }
-  Reader header(std::string_view(bytes).substr(kMagic.size()));
-  const uint32_t version = header.u32();
-  if (header.truncated) return corrupt("truncated");
-  if (version != kPosModelFormatVersion) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": POS model format version " + std::to_string(version) +
-                      ", this build reads version " + std::to_string(kPosModelFormatVersion));
-  }
-  if (bytes.size() < kMagic.size() + 4 + kChecksumBytes) return corrupt("truncated");
-  const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
-  Reader trailer(std::string_view(bytes).substr(body.size()));
-  if (trailer.u64() != XXH3_64bits(body.data(), body.size()))
-    return corrupt("checksum mismatch (truncated or damaged)");
-
-  Reader r(body.substr(kMagic.size() + 4));
-  const uint64_t fingerprint = r.u64();
-  if (r.truncated) return corrupt("truncated");
-  if (fingerprint != feature_fingerprint()) {
-    return Status(ErrorCode::kUnsupportedVersion, name + ": POS model trained with feature set " +
-                                                      hex64(fingerprint) + ", this build extracts " +
-                                                      hex64(feature_fingerprint()) + "; retrain the model");
-  }
+  Reader r(file->payload());
   auto tagger = std::unique_ptr<PosTagger>(new PosTagger());
   tagger->config_json_ = r.str();
   const uint32_t lexicon_size = r.u32();
