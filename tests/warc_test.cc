@@ -294,8 +294,10 @@ TEST(HttpResponseTest, DechunksAndInflates) {
   EXPECT_EQ(gz->body(), body);
 
   // Common Crawl stores the decoded body but keeps the original header.
-  auto stored = ingest::parse_http_response(
-      http_response("text/html", body, "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"), 1 << 20);
+  // (The response's views point into the block, which must outlive it.)
+  const std::string stored_block =
+      http_response("text/html", body, "Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n");
+  auto stored = ingest::parse_http_response(stored_block, 1 << 20);
   ASSERT_TRUE(stored.ok()) << stored.status().to_string();
   EXPECT_EQ(stored->body(), body);
 
