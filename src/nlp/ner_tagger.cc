@@ -157,10 +157,7 @@ uint64_t feature_key(Feat f, uint64_t a, uint64_t b = 0) {
 
 using perceptron::shape_class;
 
-// Lower-cased (Unicode case folding beyond ASCII), ASCII digits mapped to '0'.
-void normalize(std::string_view word, std::string& out) {
-  out = perceptron::normalize_word(word);
-}
+using perceptron::normalize_word;
 
 // The label-independent description of one word.
 struct WordInfo {
@@ -188,7 +185,7 @@ WordInfo padding_info(std::string_view marker) {
 WordInfo word_info(std::string_view word, std::string& norm, std::string& shape) {
   WordInfo w;
   w.form = hash_string(word);
-  normalize(word, norm);
+  normalize_word(word, norm);
   w.norm = hash_string(norm);
   const std::string_view nv(norm);
   const auto is_continuation = [&](size_t pos) {

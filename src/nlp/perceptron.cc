@@ -319,12 +319,21 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-std::string normalize_word(std::string_view word) {
-  std::string out = is_ascii(word) ? std::string(word) : utf8::fold(word);
+void normalize_word(std::string_view word, std::string& out) {
+  if (is_ascii(word)) {
+    out.assign(word);
+  } else {
+    out = utf8::fold(word);
+  }
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     if (c >= '0' && c <= '9') c = '0';
   }
+}
+
+std::string normalize_word(std::string_view word) {
+  std::string out;
+  normalize_word(word, out);
   return out;
 }
 

@@ -203,7 +203,10 @@ struct ModelFile {
 
 // Whether every byte is ASCII.
 [[nodiscard]] bool is_ascii(std::string_view s);
-// The word lower-cased (Unicode case folding beyond ASCII), with ASCII digits mapped to '0'.
+// The word lower-cased (Unicode case folding beyond ASCII), with ASCII digits mapped to '0', into
+// `out` (whose buffer is reused: the form callers on hot paths want).
+void normalize_word(std::string_view word, std::string& out);
+// The same, returned.
 [[nodiscard]] std::string normalize_word(std::string_view word);
 // Decodes the code point at `pos` (advancing it); an invalid byte decodes to -1 and advances by one.
 // Requires pos < s.size().
