@@ -1,6 +1,8 @@
 // Feeds: RSS 2.0, RSS 1.0 (RDF), Atom; dates; entities and CDATA; recovery
 // from ill-formed XML; one clear error for feeds without items; a few
 // feedparser fixtures (tests/data/feeds, BSD-2-Clause).
+#include "ingest/feed.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,7 +12,7 @@
 #include <sstream>
 
 #include "caspian/ingest.h"
-#include "ingest/feed.h"
+#include "temp_dir_test_base.h"
 
 namespace caspian {
 namespace {
@@ -74,7 +76,7 @@ TEST(FeedTest, Rss2ItemsBecomeDocuments) {
 
   const Document& b = (*docs)[1];
   EXPECT_EQ(b.title, "Oil & gas: pipeline deal");
-  EXPECT_EQ(b.url, "https://wire.example.org/2025/03/pipeline");  // permalink guid
+  EXPECT_EQ(b.url, "https://wire.example.org/2025/03/pipeline");                     // permalink guid
   EXPECT_EQ(b.body(), "The full text of the pipeline story.\n\nSecond paragraph.");  // content:encoded wins
   EXPECT_EQ(b.attribution, "Bo Li");
   ASSERT_TRUE(b.published);
@@ -181,7 +183,8 @@ TEST(FeedTest, NoExternalEntitiesAndNoEntityBlowUp) {
     for (int j = 0; j < 10; ++j) laughs += "&l" + std::to_string(i - 1) + ";";
     laughs += "\">\n";
   }
-  laughs += "]>\n<rss><channel><item><title>Laughs</title><description>&l9;</description></item></channel></rss>";
+  laughs +=
+      "]>\n<rss><channel><item><title>Laughs</title><description>&l9;</description></item></channel></rss>";
   auto bomb = documents_from_feed(laughs);  // must return (items or an error), quickly and small
   if (bomb.ok()) {
     for (const Document& d : *bomb) EXPECT_LT(d.text.size(), 100000U);
@@ -245,33 +248,20 @@ TEST(FeedTest, HtmlFragmentToText) {
   EXPECT_EQ(html_fragment_to_text("bad \xff byte"), "bad \xef\xbf\xbd byte");
 }
 
-class FeedReadTest : public ::testing::Test {
+class FeedReadTest : public caspian::test_support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("caspian_feed_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, std::string_view bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-  fs::path dir_;
+  FeedReadTest() : TempDirTest("caspian_feed_test_") {}
 };
 
 TEST_F(FeedReadTest, DetectedByExtensionAndByContent) {
   for (const std::string name : {"wire.rss", "wire.dat", "wire.xml"}) {
     const std::string path = write(name, kRss2);
     std::vector<std::string> origins;
-    ASSERT_TRUE(read_inputs({path}, {},
-                            [&](const RecordOrigin& o, Result<Document> d) {
-                              EXPECT_TRUE(d.ok()) << d.status().to_string();
-                              origins.push_back(o.to_string());
-                              return true;
-                            })
-                    .ok());
+    ASSERT_TRUE(read_inputs({path}, {}, [&](const RecordOrigin& o, Result<Document> d) {
+                  EXPECT_TRUE(d.ok()) << d.status().to_string();
+                  origins.push_back(o.to_string());
+                  return true;
+                }).ok());
     ASSERT_EQ(origins.size(), 2U) << name;
     EXPECT_EQ(origins[0], path + "#1");
     EXPECT_EQ(origins[1], path + "#2");

@@ -7,25 +7,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "temp_dir_test_base.h"
+
 namespace caspian {
 namespace {
 
 namespace fs = std::filesystem;
 
-class IngestTest : public ::testing::Test {
+class IngestTest : public caspian::test_support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("caspian_ingest_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, std::string_view bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
+  IngestTest() : TempDirTest("caspian_ingest_test_") {}
 
   struct Record {
     std::string origin;
@@ -44,8 +35,6 @@ class IngestTest : public ::testing::Test {
     EXPECT_TRUE(st.ok());
     return out;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(IngestTest, PlainTextFirstLineIsHeadline) {

@@ -1,6 +1,8 @@
 // WARC reading: synthetic archives written by the tests themselves (plain,
 // gzip per record, one gzip member, truncated, oversized), HTTP payload
 // decoding, and the counting of skipped records.
+#include "ingest/warc.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,7 +14,7 @@
 
 #include "caspian/ingest.h"
 #include "ingest/chunk_source.h"
-#include "ingest/warc.h"
+#include "temp_dir_test_base.h"
 
 namespace caspian {
 namespace {
@@ -25,7 +27,9 @@ constexpr int kMemLevel = 8;
 // One gzip member holding `data`.
 std::string gzip(std::string_view data) {
   z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY), Z_OK);
+  EXPECT_EQ(
+      deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY),
+      Z_OK);
   std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
@@ -37,8 +41,8 @@ std::string gzip(std::string_view data) {
   return out;
 }
 
-std::string record(std::string_view type, std::string_view uri, std::string_view content_type, std::string_view block,
-                   std::string_view version = "WARC/1.0") {
+std::string record(std::string_view type, std::string_view uri, std::string_view content_type,
+                   std::string_view block, std::string_view version = "WARC/1.0") {
   std::string r(version);
   r += "\r\nWARC-Type: ";
   r += type;
@@ -61,7 +65,8 @@ std::string record(std::string_view type, std::string_view uri, std::string_view
 const std::string kArticleHtml =
     "<!DOCTYPE html><html><head><title>Talks resume in Yerevan</title></head><body>"
     "<nav><a href='/'>Home</a></nav><article><h1>Talks resume in Yerevan</h1>"
-    "<p>Armenian and Azerbaijani negotiators met in Yerevan on Monday to resume talks on the border, officials "
+    "<p>Armenian and Azerbaijani negotiators met in Yerevan on Monday to resume talks on the border, "
+    "officials "
     "said, after a pause of several months in which both sides traded accusations.</p>"
     "<p>The meeting, hosted by the foreign ministry, lasted four hours and ended with an agreement to meet "
     "again next month in Baku, according to a joint statement.</p></article></body></html>";
@@ -93,20 +98,9 @@ std::vector<std::string> sample_records() {
   };
 }
 
-class WarcTest : public ::testing::Test {
+class WarcTest : public caspian::test_support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("caspian_warc_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, std::string_view bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
+  WarcTest() : TempDirTest("caspian_warc_test_") {}
 
   struct Record {
     std::string origin;
@@ -143,8 +137,6 @@ class WarcTest : public ::testing::Test {
                                                       {"warc warcinfo record", 1}};
     EXPECT_EQ(stats.skipped, expected);
   }
-
-  fs::path dir_;
 };
 
 TEST_F(WarcTest, PlainWarcYieldsHtmlResponsesAndCountsTheRest) {
@@ -188,7 +180,8 @@ TEST_F(WarcTest, TruncatedGzipRecordDeliversTheCompleteOnesThenOneError) {
   EXPECT_FALSE(recs[1].status.ok());
   EXPECT_EQ(recs[1].origin, p + "#4");
   EXPECT_EQ(recs[1].status.code(), ErrorCode::kCorrupt);
-  EXPECT_NE(recs[1].status.message().find("record 4 at offset"), std::string::npos) << recs[1].status.message();
+  EXPECT_NE(recs[1].status.message().find("record 4 at offset"), std::string::npos)
+      << recs[1].status.message();
   EXPECT_NE(recs[1].status.message().find("truncated"), std::string::npos) << recs[1].status.message();
 }
 
@@ -276,8 +269,10 @@ TEST(HttpResponseTest, DechunksAndInflates) {
   const std::string rest = body.substr(16);
   char hex[16];
   std::snprintf(hex, sizeof hex, "%zx", rest.size());
-  const std::string chunked = "10\r\n" + body.substr(0, 16) + "\r\n" + hex + ";ext=1\r\n" + rest + "\r\n0\r\n\r\n";
-  auto r = ingest::parse_http_response(http_response("text/html", chunked, "Transfer-Encoding: chunked\r\n"), 1 << 20);
+  const std::string chunked =
+      "10\r\n" + body.substr(0, 16) + "\r\n" + hex + ";ext=1\r\n" + rest + "\r\n0\r\n\r\n";
+  auto r = ingest::parse_http_response(http_response("text/html", chunked, "Transfer-Encoding: chunked\r\n"),
+                                       1 << 20);
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body(), body);
@@ -289,7 +284,8 @@ TEST(HttpResponseTest, DechunksAndInflates) {
   ASSERT_TRUE(tiny.ok());
   EXPECT_EQ(tiny->body(), "hello");
 
-  auto gz = ingest::parse_http_response(http_response("text/html", gzip(body), "Content-Encoding: gzip\r\n"), 1 << 20);
+  auto gz = ingest::parse_http_response(http_response("text/html", gzip(body), "Content-Encoding: gzip\r\n"),
+                                        1 << 20);
   ASSERT_TRUE(gz.ok()) << gz.status().to_string();
   EXPECT_EQ(gz->body(), body);
 
@@ -301,14 +297,16 @@ TEST(HttpResponseTest, DechunksAndInflates) {
   ASSERT_TRUE(stored.ok()) << stored.status().to_string();
   EXPECT_EQ(stored->body(), body);
 
-  auto br = ingest::parse_http_response(http_response("text/html", "\x1b\x02\x03", "Content-Encoding: br\r\n"), 1 << 20);
+  auto br = ingest::parse_http_response(
+      http_response("text/html", "\x1b\x02\x03", "Content-Encoding: br\r\n"), 1 << 20);
   EXPECT_EQ(br.status().code(), ErrorCode::kInvalidArgument);
 
   auto bomb = ingest::parse_http_response(
       http_response("text/html", gzip(std::string(100000, 'a')), "Content-Encoding: gzip\r\n"), 1000);
   EXPECT_EQ(bomb.status().code(), ErrorCode::kTooLarge);
 
-  EXPECT_EQ(ingest::parse_http_response("GET / HTTP/1.1\r\n\r\n", 1 << 20).status().code(), ErrorCode::kParseError);
+  EXPECT_EQ(ingest::parse_http_response("GET / HTTP/1.1\r\n\r\n", 1 << 20).status().code(),
+            ErrorCode::kParseError);
 }
 
 TEST(HttpResponseTest, NonSuccessStatusIsSkipped) {
@@ -326,7 +324,8 @@ TEST(ChunkSourceTest, MultiMemberGzipAndPlainGiveTheSameBytes) {
   std::string plain;
   std::string gz;
   for (int i = 0; i < 50; ++i) {
-    const std::string part = "part " + std::to_string(i) + " " + std::string(static_cast<size_t>(i) * 997, 'z');
+    const std::string part =
+        "part " + std::to_string(i) + " " + std::string(static_cast<size_t>(i) * 997, 'z');
     plain += part;
     gz += gzip(part);
   }
