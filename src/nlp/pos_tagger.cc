@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <random>
+#include <span>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -375,39 +376,12 @@ struct PosTagger::Model {
   bool right_to_left = false;  // decoding order (the tag-history features look at the words after)
   std::vector<Label> labels;
   std::vector<std::pair<std::string, uint16_t>> tagdict;  // sorted by word
-  std::vector<uint64_t> keys;                             // sorted, unique, non-zero
-  std::vector<uint32_t> row_end;                          // entries of row r: [row_end[r-1], row_end[r])
-  std::vector<uint16_t> entry_label;
-  std::vector<float> entry_weight;
-  // Derived on load/train: the rows re-laid for scoring. A lookup touches one 16-byte slot (key and
-  // entry range together) and then the row's entries, stored interleaved: two cache misses per
-  // feature instead of five with the file's parallel arrays.
-  struct Slot {
-    uint64_t key = 0;  // 0: empty
-    uint32_t begin = 0;
-    uint32_t end = 0;
-  };
-  struct Entry {
-    uint32_t label = 0;
-    float weight = 0;
-  };
-  std::vector<Slot> slots;  // open addressing, power-of-two size, linear probing
-  size_t slot_mask = 0;
-  std::vector<Entry> entries;
-  FlatIndex tagdict_index;  // hash of the word form -> index into tagdict
+  perceptron::SparseWeights weights;  // per feature, the (label, weight) rows
+  FlatIndex tagdict_index;             // hash of the word form -> index into tagdict
 
+  // Builds the lookup tables (after the rows or the tag dictionary change).
   void build_indexes() {
-    size_t capacity = 16;
-    while (capacity < 2 * keys.size()) capacity *= 2;  // load factor <= 0.5
-    slots.assign(capacity, Slot{});
-    slot_mask = capacity - 1;
-    for (size_t r = 0; r < keys.size(); ++r) {
-      size_t slot = keys[r] & slot_mask;
-      while (slots[slot].key != 0) slot = (slot + 1) & slot_mask;
-      slots[slot] = Slot{keys[r], r == 0 ? 0 : row_end[r - 1], row_end[r]};
-    }
-    entries.resize(entry_label.size());
-    for (size_t e = 0; e < entries.size(); ++e) entries[e] = Entry{entry_label[e], entry_weight[e]};
+    weights.index();
     std::vector<uint64_t> dict_keys;
     dict_keys.reserve(tagdict.size());
     for (const auto& entry : tagdict) dict_keys.push_back(hash_string(entry.first));
@@ -422,17 +396,7 @@ struct PosTagger::Model {
 
   // Adds the weights of `keys` to `scores` (labels.size() floats).
   void add_scores(const uint64_t* keys_begin, size_t n, float* scores) const {
-    for (size_t f = 0; f < n; ++f) {
-      const uint64_t key = keys_begin[f];
-      for (size_t slot = key & slot_mask;; slot = (slot + 1) & slot_mask) {
-        const Slot& s = slots[slot];
-        if (s.key == key) {
-          for (uint32_t e = s.begin; e < s.end; ++e) scores[entries[e].label] += entries[e].weight;
-          break;
-        }
-        if (s.key == 0) break;
-      }
-    }
+    weights.add_scores(std::span<const uint64_t>(keys_begin, n), scores);
   }
 
   // Precomputed scores of the frequent words (PosTagger::word_cache_): for word type t, the summed
@@ -474,6 +438,29 @@ struct PosTagger::Model {
       const float* v = cache.data() + (3 * static_cast<size_t>(type) + group) * n_labels;
       for (size_t l = 0; l < n_labels; ++l) s[l] += v[l];
     };
+    // The tag-independent scores of every word first: their look-ups are independent, so gathering
+    // each word's uncached keys into one batch lets the weight table overlap the cache misses.
+    std::array<uint64_t, kStaticFeatures> batch{};
+    for (size_t i = 0; i < n; ++i) {
+      if (dictionary_label(info[i + kContext]) >= 0) continue;
+      float* s = scores.data() + i * n_labels;
+      const uint64_t* keys = static_keys.data() + i * kStaticFeatures;
+      size_t batched = 0;
+      const auto group = [&](int32_t type, size_t cache_group, size_t begin, size_t count) {
+        if (type >= 0) {
+          add_vector(type, cache_group, s);
+        } else {
+          std::copy_n(keys + begin, count, batch.data() + batched);
+          batched += count;
+        }
+      };
+      group(types[i + kContext], 0, 0, kOwnFeatures);
+      group(types[i + kContext - 1], 1, kOwnEnd, kNeighbourFeatures);
+      group(types[i + kContext + 1], 2, kPrevEnd, kNeighbourFeatures);
+      std::copy(keys + kNextEnd, keys + kStaticFeatures, batch.data() + batched);
+      batched += kStaticFeatures - kNextEnd;
+      add_scores(batch.data(), batched, s);
+    }
     for (size_t step = 0; step < n; ++step) {
       const size_t i = right_to_left ? n - 1 - step : step;
       uint16_t best = 0;
@@ -481,23 +468,6 @@ struct PosTagger::Model {
         best = static_cast<uint16_t>(dict);
       } else {
         float* s = scores.data() + i * n_labels;
-        const uint64_t* keys = static_keys.data() + i * kStaticFeatures;
-        const int32_t own = types[i + kContext];
-        const int32_t before = types[i + kContext - 1];
-        const int32_t after = types[i + kContext + 1];
-        if (own >= 0)
-          add_vector(own, 0, s);
-        else
-          add_scores(keys, kOwnFeatures, s);
-        if (before >= 0)
-          add_vector(before, 1, s);
-        else
-          add_scores(keys + kOwnEnd, kNeighbourFeatures, s);
-        if (after >= 0)
-          add_vector(after, 2, s);
-        else
-          add_scores(keys + kPrevEnd, kNeighbourFeatures, s);
-        add_scores(keys + kNextEnd, kStaticFeatures - kNextEnd, s);
         dynamic_features(info, i, right_to_left, tag1, tag2, dynamic.data());
         add_scores(dynamic.data(), dynamic.size(), s);
         best = static_cast<uint16_t>(std::max_element(s, s + n_labels) - s);
@@ -576,14 +546,6 @@ Result<std::unique_ptr<PosTagger::Lexicon>> read_lexicon(const std::filesystem::
 
 // --- training --------------------------------------------------------------------------------------
 
-// A weight being trained, averaged with Daumé's trick: avg = w - u / c, where u accumulates
-// c * delta at each update and c counts the training instances seen.
-struct TrainWeight {
-  uint16_t label = 0;
-  float w = 0;
-  double u = 0;
-};
-
 class Trainer {
  public:
   Trainer(Target target, bool right_to_left, const std::vector<TaggedSentence>& train,
@@ -628,20 +590,13 @@ class Trainer {
             std::copy_n(static_keys[s].data() + i * kStaticFeatures, kStaticFeatures, feats.begin());
             dynamic_features(info, i, right_to_left_, tag1, tag2, feats.data() + kStaticFeatures);
             std::fill(scores.begin(), scores.end(), 0.0F);
-            for (const uint64_t key : feats) {
-              const auto row = rows_.find(key);
-              if (row == rows_.end()) continue;
-              for (const TrainWeight& tw : row->second) scores[tw.label] += tw.w;
-            }
+            weights_.add_scores(feats, scores.data());
             guess = static_cast<uint16_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
             if (guess != gold) {
-              for (const uint64_t key : feats) {
-                std::vector<TrainWeight>& row = rows_[key];
-                update(row, gold, 1.0F);
-                update(row, guess, -1.0F);
-              }
+              weights_.update(feats, gold, 1.0F);
+              weights_.update(feats, guess, -1.0F);
             }
-            ++instances_;
+            weights_.tick();
           }
           correct += guess == gold ? 1 : 0;
           ++seen;
@@ -652,11 +607,12 @@ class Trainer {
       if (log != nullptr) {
         *log << (right_to_left_ ? "right-to-left" : "left-to-right") << " pass " << pass << "/"
              << options_.iterations << ": training accuracy "
-             << static_cast<double>(correct) / static_cast<double>(seen) << ", " << rows_.size()
+             << static_cast<double>(correct) / static_cast<double>(seen) << ", " << weights_.features()
              << " features\n";
       }
     }
-    freeze(*model);
+    model->weights = weights_.freeze(options_.prune_below);
+    model->build_indexes();
     return model;
   }
 
@@ -702,46 +658,12 @@ class Trainer {
     }
   }
 
-  void update(std::vector<TrainWeight>& row, uint16_t label, float delta) {
-    auto it = std::find_if(row.begin(), row.end(), [&](const TrainWeight& tw) { return tw.label == label; });
-    if (it == row.end()) it = row.insert(row.end(), TrainWeight{label, 0, 0});
-    it->w += delta;
-    it->u += static_cast<double>(instances_) * delta;
-  }
-
-  // Averages the weights, drops the negligible ones and lays the rows out flat, sorted by key.
-  void freeze(PosTagger::Model& model) const {
-    std::vector<uint64_t> keys;
-    keys.reserve(rows_.size());
-    for (const auto& [key, row] : rows_) keys.push_back(key);
-    std::sort(keys.begin(), keys.end());
-    const double c = static_cast<double>(std::max<uint64_t>(instances_, 1));
-    std::vector<std::pair<uint16_t, float>> entries;
-    for (const uint64_t key : keys) {
-      entries.clear();
-      for (const TrainWeight& tw : rows_.at(key)) {
-        const auto avg = static_cast<float>(static_cast<double>(tw.w) - tw.u / c);
-        if (std::fabs(avg) >= options_.prune_below) entries.emplace_back(tw.label, avg);
-      }
-      if (entries.empty()) continue;
-      std::sort(entries.begin(), entries.end());
-      model.keys.push_back(key);
-      for (const auto& [label, weight] : entries) {
-        model.entry_label.push_back(label);
-        model.entry_weight.push_back(weight);
-      }
-      model.row_end.push_back(static_cast<uint32_t>(model.entry_label.size()));
-    }
-    model.build_indexes();
-  }
-
   Target target_;
   bool right_to_left_;
   const std::vector<TaggedSentence>& train_;
   const PosTrainOptions& options_;
   std::map<Label, uint16_t> label_ids_;
-  std::unordered_map<uint64_t, std::vector<TrainWeight>> rows_;
-  uint64_t instances_ = 1;
+  perceptron::AveragedTrainer weights_;
 };
 
 // --- the file format -------------------------------------------------------------------------------
@@ -762,12 +684,7 @@ void write_model(const PosTagger::Model& m, Writer& w) {
     w.str(word);
     w.u16(label);
   }
-  w.u32(static_cast<uint32_t>(m.keys.size()));
-  for (const uint64_t k : m.keys) w.u64(k);
-  for (const uint32_t e : m.row_end) w.u32(e);
-  w.u32(static_cast<uint32_t>(m.entry_label.size()));
-  for (const uint16_t l : m.entry_label) w.u16(l);
-  for (const float f : m.entry_weight) w.f32(f);
+  m.weights.write(w);
 }
 
 // Reads and validates one model; returns an empty string or what is wrong.
@@ -796,29 +713,7 @@ std::string read_model(Reader& r, PosTagger::Model& m) {
     if (!m.tagdict.empty() && m.tagdict.back().first >= word) return "tag dictionary not sorted";
     m.tagdict.emplace_back(std::move(word), label);
   }
-  const uint32_t n_rows = r.u32();
-  if (!r.have(uint64_t{n_rows} * 12)) return "truncated";
-  m.keys.resize(n_rows);
-  m.row_end.resize(n_rows);
-  for (uint64_t& k : m.keys) k = r.u64();
-  for (uint32_t& e : m.row_end) e = r.u32();
-  const uint32_t n_entries = r.u32();
-  if (!r.have(uint64_t{n_entries} * 6)) return "truncated";
-  m.entry_label.resize(n_entries);
-  m.entry_weight.resize(n_entries);
-  for (uint16_t& l : m.entry_label) l = r.u16();
-  for (float& f : m.entry_weight) f = r.f32();
-  if (r.truncated) return "truncated";
-  for (size_t i = 0; i < n_rows; ++i) {
-    if (m.keys[i] == 0 || (i > 0 && m.keys[i] <= m.keys[i - 1])) return "feature keys not sorted";
-    if (m.row_end[i] > n_entries || (i > 0 && m.row_end[i] < m.row_end[i - 1])) return "bad row offsets";
-  }
-  if (n_rows > 0 && m.row_end.back() != n_entries) return "bad row offsets";
-  if (n_rows == 0 && n_entries != 0) return "entries without rows";
-  for (size_t e = 0; e < n_entries; ++e) {
-    if (m.entry_label[e] >= n_labels) return "weight label out of range";
-    if (!std::isfinite(m.entry_weight[e])) return "non-finite weight";
-  }
+  if (std::string why = m.weights.read(r, n_labels); !why.empty()) return why;
   m.build_indexes();
   return {};
 }
@@ -975,7 +870,7 @@ Result<std::unique_ptr<PosTagger>> PosTagger::train(const std::vector<TaggedSent
 
   size_t features = 0;
   size_t weights = 0;
-  for (const auto& m : tagger->models_) features += m->keys.size(), weights += m->entry_label.size();
+  for (const auto& m : tagger->models_) features += m->weights.keys.size(), weights += m->weights.entry_class.size();
   nlohmann::ordered_json config;
   config["format_version"] = kPosModelFormatVersion;
   config["feature_fingerprint"] = hex64(feature_fingerprint());
