@@ -16,6 +16,9 @@ std::vector<std::string> eval_tasks();
 struct EvalOptions {
   std::string model;  // model file for tasks with a trained model (empty: the default model)
   std::string format;  // input format where a task reads several ("ner": auto, conll4, conll2, tab)
+  // "ner": also write every token as "word gold predicted" (IOB2, conlleval's input format, a blank
+  // line after each sentence) to this file, for error analysis. Empty: not written.
+  std::string predictions;
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the

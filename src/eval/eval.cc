@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "caspian/pipeline.h"
@@ -93,8 +94,14 @@ Result<std::string> eval_ner(const std::vector<std::string>& inputs, const EvalO
   auto tagger = nlp::NerTagger::load(model);
   if (!tagger.ok()) return tagger.status();
   std::string out = fmt::format("model {}\n", model.string());
+  std::ofstream predictions;
+  if (!options.predictions.empty()) {
+    predictions.open(options.predictions, std::ios::binary | std::ios::trunc);
+    if (!predictions) return Status(ErrorCode::kIoError, "cannot write " + options.predictions);
+  }
   for (const std::string& in : inputs) {
-    auto report = nlp::evaluate_ner(**tagger, in, format);
+    auto report = nlp::evaluate_ner(**tagger, in, format, nlp::NerTypeMapping::kAuto,
+                                    predictions.is_open() ? &predictions : nullptr);
     if (!report.ok()) return report.status();
     out += nlp::format_report(*report);
   }

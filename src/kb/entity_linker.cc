@@ -18,7 +18,7 @@
 //
 // Title-case headlines ("Capital City Almaty Contributed as Key Platform ...") carry no
 // capitalisation signal, and the recogniser, trained on running text, finds names in them that are
-// not names. In such a headline only names also recognised in the body are kept.
+// not names. In such a headline only names also recognised in the body, with the same type, are kept.
 //
 // The recogniser is English: documents whose language is set to another one are left alone, and
 // spans without a single Latin letter (a Cyrillic word in an English article) are dropped.
@@ -164,13 +164,16 @@ class EntityLinker final : public Stage {
       const auto in_headline = [&](const nlp::NerSpan& ns) {
         return ns.sentence < doc.sentences.size() && doc.sentences[ns.sentence].span.end <= doc.body_offset;
       };
-      std::vector<std::string_view> body_names;
+      // Same text and same type: a title-case headline misleads the recogniser about types too
+      // ("Capital City Almaty Contributed ..." tags Almaty as an organisation).
+      std::vector<std::pair<std::string_view, std::string_view>> body_names;
       for (const nlp::NerSpan& ns : spans) {
-        if (!in_headline(ns) && ns.sentence < doc.sentences.size()) body_names.push_back(span_text(ns));
+        if (!in_headline(ns) && ns.sentence < doc.sentences.size()) body_names.emplace_back(span_text(ns), ns.type);
       }
       std::erase_if(spans, [&](const nlp::NerSpan& ns) {
-        return in_headline(ns) &&
-               std::find(body_names.begin(), body_names.end(), span_text(ns)) == body_names.end();
+        if (!in_headline(ns)) return false;
+        const std::pair<std::string_view, std::string_view> name(span_text(ns), ns.type);
+        return std::find(body_names.begin(), body_names.end(), name) == body_names.end();
       });
     }
 

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <ostream>
 
 namespace caspian::nlp {
 namespace {
@@ -55,7 +56,7 @@ void add_to_report(const std::vector<NerChunk>& gold, const std::vector<NerChunk
 }
 
 Result<NerEvalReport> evaluate_ner(const NerTagger& tagger, const std::filesystem::path& path,
-                                   NerFormat format, NerTypeMapping mapping) {
+                                   NerFormat format, NerTypeMapping mapping, std::ostream* predictions) {
   auto docs = read_conll_ner(path, format);
   if (!docs.ok()) return docs.status();
   NerEvalReport report;
@@ -101,9 +102,16 @@ Result<NerEvalReport> evaluate_ner(const NerTagger& tagger, const std::filesyste
       }
       for (const NerChunk& c : predicted) {
         if (scored_type(scored, c.type)) continue;
-        for (uint32_t t = c.begin; t < c.end; ++t) tags[t] = "O";
+        // assign(1, 'O'), not = "O": GCC 12 warns falsely (-Wrestrict) on the inlined copy.
+        for (uint32_t t = c.begin; t < c.end; ++t) tags[t].assign(1, 'O');
       }
       for (size_t t = 0; t < s.words.size(); ++t) report.tokens_correct += tags[t] == gold_iob2[t] ? 1 : 0;
+      if (predictions != nullptr) {
+        if (i == 0) *predictions << "-DOCSTART- O O\n\n";
+        for (size_t t = 0; t < s.words.size(); ++t)
+          *predictions << s.words[t] << ' ' << gold_iob2[t] << ' ' << tags[t] << '\n';
+        *predictions << '\n';
+      }
       report.tokens += s.words.size();
       ++report.sentences;
     }

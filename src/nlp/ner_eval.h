@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,11 +53,15 @@ enum class NerTypeMapping : uint8_t { kAuto, kNone, kRe3d };
 // Reads `path` (format as given or detected), tags each document with `tagger` and scores it. Gold
 // types mapped to nothing and predicted types the gold side cannot have are left out of the score:
 // with the re3d mapping (Person->PER, Organisation->ORG, Location->LOC) only PER, ORG and LOC count.
+// `predictions` (may be null) receives every token as "word gold predicted" (IOB2 tags of the scored
+// types), a blank line after each sentence and "-DOCSTART- O O" before each document: conlleval's
+// input format.
 // Errors: those of read_conll_ner(), naming the file.
-// Thread safety: safe to call concurrently.
+// Thread safety: safe to call concurrently (with distinct `predictions` streams).
 [[nodiscard]] Result<NerEvalReport> evaluate_ner(const NerTagger& tagger, const std::filesystem::path& path,
                                                  NerFormat format = NerFormat::kAuto,
-                                                 NerTypeMapping mapping = NerTypeMapping::kAuto);
+                                                 NerTypeMapping mapping = NerTypeMapping::kAuto,
+                                                 std::ostream* predictions = nullptr);
 
 // A human-readable, conlleval-like report.
 [[nodiscard]] std::string format_report(const NerEvalReport& report);

@@ -799,6 +799,8 @@ int main(int argc, char** argv) {
   eval->add_option("--model", eval_options.model, "Model file (default: the committed model of the task)");
   eval->add_option("--format", eval_options.format, "Input format of ner files: auto, conll4, conll2, tab")
       ->check(CLI::IsMember({"auto", "conll4", "conll2", "tab"}));
+  eval->add_option("--predictions", eval_options.predictions,
+                   "ner: write 'word gold predicted' per token (conlleval format) to this file");
 
   // extract
   auto* extract = app.add_subcommand(
