@@ -1,12 +1,15 @@
 // Named-entity recognition: spans of PER, ORG, LOC and MISC (or whatever types the training data
-// has) over the tokens of a document, by a greedy left-to-right averaged perceptron over BILOU
-// labels (Ratinov & Roth 2009, "Design challenges and misconceptions in named entity recognition").
+// has) over the tokens of a document, by a left-to-right averaged perceptron over BILOU labels
+// (Ratinov & Roth 2009, "Design challenges and misconceptions in named entity recognition"), decoded
+// greedily in the first stage and with a small beam in the last.
 //
 // Why this design: a greedy perceptron with rich features reaches the accuracy of a CRF on CoNLL
 // English (R&R: 93.5 dev F1 with gazetteers, word clusters and non-local features) while tagging
 // hundreds of thousands of tokens per second on one core with no dependencies, training in minutes
 // and being fully deterministic. Decoding only ever picks a label that continues the previous one
-// legally (no I-PER after O), so the output is always a well-formed BILOU sequence.
+// legally (no I-PER after O), so the output is always a well-formed BILOU sequence; training updates
+// against the best of all labels, so that the decoder can also weigh a fresh start against the legal
+// continuations and close an entity early.
 //
 // Features (ner_tagger.cc lists every template): the word, its lower-cased form, shape, affixes,
 // capitalisation, a window of +-2 words; the two previous labels; gazetteer matches (longest span
