@@ -191,23 +191,12 @@ WordInfo word_info(std::string_view word, std::string& norm, std::string& shape)
   w.form = hash_string(word);
   normalize_word(word, norm);
   w.norm = hash_string(norm);
-  const std::string_view nv(norm);
-  const auto is_continuation = [&](size_t pos) {
-    return (static_cast<unsigned char>(nv[pos]) & 0xC0) == 0x80;
-  };
-  size_t prefix_end = 0;
-  size_t suffix_begin = nv.size();
+  std::array<std::string_view, kMaxAffix> prefix;
+  std::array<std::string_view, kMaxAffix> suffix;
+  perceptron::affixes(norm, prefix, suffix);
   for (size_t k = 0; k < kMaxAffix; ++k) {
-    if (prefix_end < nv.size()) {
-      ++prefix_end;
-      while (prefix_end < nv.size() && is_continuation(prefix_end)) ++prefix_end;
-    }
-    if (suffix_begin > 0) {
-      --suffix_begin;
-      while (suffix_begin > 0 && is_continuation(suffix_begin)) --suffix_begin;
-    }
-    w.prefix[k] = hash_string(nv.substr(0, prefix_end));
-    w.suffix[k] = hash_string(nv.substr(suffix_begin));
+    w.prefix[k] = hash_string(prefix[k]);
+    w.suffix[k] = hash_string(suffix[k]);
   }
   shape.clear();
   size_t run = 0;

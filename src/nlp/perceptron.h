@@ -215,6 +215,28 @@ void normalize_word(std::string_view word, std::string& out);
 // decimal digit, the character itself for other ASCII, '*' other, '?' for an invalid byte (-1).
 [[nodiscard]] char shape_class(int32_t cp);
 
+// The prefixes and suffixes of `word` of 1..N code points (prefix[k] and suffix[k] have k + 1, or
+// are the whole word when it is shorter), never splitting a UTF-8 sequence: a prefix ends before a
+// lead byte, a suffix starts at one. The views point into `word`.
+template <size_t N>
+void affixes(std::string_view word, std::array<std::string_view, N>& prefix, std::array<std::string_view, N>& suffix) {
+  const auto is_continuation = [&](size_t pos) { return (static_cast<unsigned char>(word[pos]) & 0xC0) == 0x80; };
+  size_t prefix_end = 0;
+  size_t suffix_begin = word.size();
+  for (size_t k = 0; k < N; ++k) {
+    if (prefix_end < word.size()) {
+      ++prefix_end;
+      while (prefix_end < word.size() && is_continuation(prefix_end)) ++prefix_end;
+    }
+    if (suffix_begin > 0) {
+      --suffix_begin;
+      while (suffix_begin > 0 && is_continuation(suffix_begin)) --suffix_begin;
+    }
+    prefix[k] = word.substr(0, prefix_end);
+    suffix[k] = word.substr(suffix_begin);
+  }
+}
+
 // "0123456789abcdef"-style 16-digit hex.
 [[nodiscard]] std::string hex64(uint64_t v);
 
