@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "caspian/store.h"
+#include "nlp/pos_tagger.h"
 
 namespace {
 
@@ -241,6 +242,36 @@ TEST_F(CliTest, TrainAndEvaluatePosOnATinyTreebank) {
   // A file that is not a model is refused with a clear error.
   auto bad = run("eval pos --model " + data + " " + data);
   EXPECT_EQ(bad.exit_code, 3) << bad.out;
+}
+
+TEST_F(CliTest, TrainReadsEveryTrainingFileInOrder) {
+  const std::string leaders =
+      "1\tLeaders\tleader\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n"
+      "2\tmet\tmeet\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+      "3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n";
+  const std::string envoys =
+      "1\tEnvoys\tenvoy\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n"
+      "2\tgathered\tgather\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+      "3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n";
+  std::string first;
+  std::string second;
+  for (int i = 0; i < 3; ++i) first += leaders;
+  for (int i = 0; i < 2; ++i) second += envoys;
+  const auto a = write("first.conllu", first);
+  const auto b = write("second.conllu", second);
+  const std::string model = (dir_ / "two.bin").string();
+  auto t = run("train pos --train " + a + " --train " + b + " -o " + model);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  auto tagger = caspian::nlp::PosTagger::load(model);
+  ASSERT_TRUE(tagger.ok()) << tagger.status().message();
+  const auto config = nlohmann::json::parse((*tagger)->training_config());
+  EXPECT_EQ(config["train"]["sentences"], 5);
+  EXPECT_EQ(config["train"]["source"], a + ", " + b);
+  // A missing file among them fails the command, naming it.
+  const std::string missing = (dir_ / "missing.conllu").string();
+  auto bad = run("train pos --train " + a + " " + missing + " -o " + model);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("missing.conllu"), std::string::npos) << bad.out;
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ namespace caspian {
 std::vector<std::string> eval_tasks();
 
 struct EvalOptions {
-  std::string model;  // model file for tasks with a trained model (empty: the default model)
+  std::string model;   // model file for tasks with a trained model (empty: the default model)
   std::string format;  // input format where a task reads several ("ner": auto, conll4, conll2, tab)
   // "ner": also write every token as "word gold predicted" (IOB2, conlleval's input format, a blank
   // line after each sentence) to this file, for error analysis. Empty: not written.
@@ -31,9 +31,10 @@ Result<std::string> evaluate(std::string_view task, const std::vector<std::strin
 std::vector<std::string> train_tasks();
 
 struct TrainOptions {
-  std::string train;   // training data (task's format, e.g. CoNLL-U, plain or gzip)
-  std::string dev;     // development data, scored after training
-  std::string output;  // where to write the model
+  std::vector<std::string> train;       // training data (task's format, e.g. CoNLL-U, plain or gzip):
+                                        // one or more files, read in order and concatenated
+  std::string dev;                      // development data, scored after training
+  std::string output;                   // where to write the model
   std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters)
   std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
 };

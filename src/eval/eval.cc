@@ -3,15 +3,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "caspian/pipeline.h"
+#include "extract/extract_eval.h"
 #include "nlp/dep_parser.h"
 #include "nlp/ner_eval.h"
 #include "nlp/ner_tagger.h"
 #include "nlp/parse_eval.h"
-#include "extract/extract_eval.h"
 #include "nlp/pos_eval.h"
 #include "nlp/pos_tagger.h"
 #include "nlp/segmentation_eval.h"
@@ -90,7 +92,8 @@ Result<std::string> eval_ner(const std::vector<std::string>& inputs, const EvalO
       options.model.empty() ? default_model(kNerModel) : std::filesystem::path(options.model);
   nlp::NerFormat format = nlp::NerFormat::kAuto;
   if (!options.format.empty() && !nlp::parse_ner_format(options.format, format))
-    return Status(ErrorCode::kInvalidArgument, "unknown NER format '" + options.format + "' (auto, conll4, conll2, tab)");
+    return Status(ErrorCode::kInvalidArgument,
+                  "unknown NER format '" + options.format + "' (auto, conll4, conll2, tab)");
   auto tagger = nlp::NerTagger::load(model);
   if (!tagger.ok()) return tagger.status();
   std::string out = fmt::format("model {}\n", model.string());
@@ -126,9 +129,29 @@ constexpr EvalTask kEvalTasks[] = {
     {"extract", &eval_extract},    // HTML pages: main-text shingle/word F1 (scrapinghub), title/author/date
 };
 
+// Reads every training file with `read` and concatenates their items in order. `read`'s errors are
+// returned with the file's name in front (readers whose messages lack it).
+template <typename T>
+Result<std::vector<T>> read_training_files(const std::vector<std::string>& paths,
+                                           Result<std::vector<T>> (*read)(const std::filesystem::path&)) {
+  if (paths.empty()) return Status(ErrorCode::kInvalidArgument, "no training file");
+  std::vector<T> all;
+  for (const std::string& path : paths) {
+    auto part = read(path);
+    if (!part.ok()) return Status(part.status().code(), path + ": " + part.status().message());
+    std::move(part->begin(), part->end(), std::back_inserter(all));
+  }
+  return all;
+}
+
+// The training files as recorded in a model's training config: the paths, comma-separated.
+std::string train_source(const TrainOptions& options) {
+  return fmt::format("{}", fmt::join(options.train, ", "));
+}
+
 Result<std::string> train_pos(const TrainOptions& options) {
-  auto train = nlp::read_tagged_sentences(options.train);
-  if (!train.ok()) return Status(train.status().code(), options.train + ": " + train.status().message());
+  auto train = read_training_files<nlp::TaggedSentence>(options.train, &nlp::read_tagged_sentences);
+  if (!train.ok()) return train.status();
   std::vector<nlp::TaggedSentence> dev;
   if (!options.dev.empty()) {
     auto d = nlp::read_tagged_sentences(options.dev);
@@ -137,7 +160,7 @@ Result<std::string> train_pos(const TrainOptions& options) {
   }
   nlp::PosTrainOptions opts;
   opts.lexicon = (default_data_dir() / kPosLexicon).string();
-  opts.train_source = options.train;
+  opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   std::ostringstream log;
   auto tagger = nlp::PosTagger::train(*train, dev, opts, &log);
@@ -149,8 +172,8 @@ Result<std::string> train_pos(const TrainOptions& options) {
 
 // Trains on jackknifed tags; dev is tagged by the default POS model, as at evaluation time.
 Result<std::string> train_parse(const TrainOptions& options) {
-  auto train = nlp::read_parsed_sentences(options.train);
-  if (!train.ok()) return Status(train.status().code(), options.train + ": " + train.status().message());
+  auto train = read_training_files<nlp::ParsedSentence>(options.train, &nlp::read_parsed_sentences);
+  if (!train.ok()) return train.status();
   std::vector<nlp::ParsedSentence> dev;
   if (!options.dev.empty()) {
     auto d = nlp::read_parsed_sentences(options.dev);
@@ -166,7 +189,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
   tag_opts.iterations = kJackknifeTaggerIterations;
   CASPIAN_RETURN_IF_ERROR(nlp::jackknife_tags(*train, kJackknifeFolds, tag_opts, &log));
   nlp::ParseTrainOptions opts;
-  opts.train_source = options.train;
+  opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}", kJackknifeFolds,
                                 kJackknifeTaggerIterations, kPosModel);
@@ -179,8 +202,12 @@ Result<std::string> train_parse(const TrainOptions& options) {
 
 // Gazetteer from the data directory; word clusters from --unlabelled files (see models/ner-en-conll.md).
 Result<std::string> train_ner(const TrainOptions& options) {
-  auto train = nlp::read_conll_ner(options.train);
-  if (!train.ok()) return train.status();
+  std::vector<nlp::NerDocument> train;
+  for (const std::string& path : options.train) {
+    auto part = nlp::read_conll_ner(path);  // its errors name the file
+    if (!part.ok()) return part.status();
+    std::move(part->begin(), part->end(), std::back_inserter(train));
+  }
   std::vector<nlp::NerDocument> dev;
   if (!options.dev.empty()) {
     auto d = nlp::read_conll_ner(options.dev);
@@ -191,10 +218,10 @@ Result<std::string> train_ner(const TrainOptions& options) {
   opts.gazetteer_dir = default_data_dir() / "gazetteer";
   opts.unlabelled.assign(options.unlabelled.begin(), options.unlabelled.end());
   opts.actor_dictionaries.assign(options.names.begin(), options.names.end());
-  opts.train_source = options.train;
+  opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   std::ostringstream log;
-  auto tagger = nlp::NerTagger::train(*train, dev, opts, &log);
+  auto tagger = nlp::NerTagger::train(train, dev, opts, &log);
   if (!tagger.ok()) return tagger.status();
   CASPIAN_RETURN_IF_ERROR((*tagger)->save(options.output));
   log << "wrote " << options.output << "\n";

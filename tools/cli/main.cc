@@ -11,8 +11,8 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -108,8 +108,9 @@ caspian::ReadOptions read_options(const CommonReadFlags& f) {
 }
 
 void add_read_flags(CLI::App* cmd, CommonReadFlags& f) {
-  cmd->add_option("--input-format", f.format,
-                  "Input format (auto: by extension, else by content; feed = RSS/Atom/RDF, warc = WARC archive)")
+  cmd->add_option(
+         "--input-format", f.format,
+         "Input format (auto: by extension, else by content; feed = RSS/Atom/RDF, warc = WARC archive)")
       ->check(CLI::IsMember({"auto", "text", "json", "jsonl", "html", "feed", "warc"}))
       ->capture_default_str();
   cmd->add_option("--title", f.title, "Headline for plain-text input (default: its first non-empty line)");
@@ -406,8 +407,8 @@ int cmd_show(int64_t id, const std::string& format, const std::string& db) {
     if (copies.ok() && !copies->empty()) {
       std::cout << fmt::format("\nAlso published at ({}):\n", copies->size());
       for (const caspian::ArticleCopy& c : *copies) {
-        std::cout << fmt::format("  {}  ({}, similarity {:.2f}, first seen {})\n", c.url, c.source, c.similarity,
-                                 c.first_seen);
+        std::cout << fmt::format("  {}  ({}, similarity {:.2f}, first seen {})\n", c.url, c.source,
+                                 c.similarity, c.first_seen);
       }
     }
   }
@@ -460,7 +461,6 @@ int cmd_summary(const std::string& db, const std::string& query, int top) {
   }
   return kExitOk;
 }
-
 
 // ---- watch ---------------------------------------------------------------
 struct WatchFlags {
@@ -597,17 +597,19 @@ std::string output_stem(const std::string& input) {
   return name.empty() ? "page" : name;
 }
 
-std::string format_extracted(const caspian::ExtractedArticle& a, const std::string& input, const std::string& format) {
+std::string format_extracted(const caspian::ExtractedArticle& a, const std::string& input,
+                             const std::string& format) {
   if (format == "json") {
     std::string authors;
-    for (const std::string& au : a.authors) authors += (authors.empty() ? "" : ",") + caspian::json_string(au);
+    for (const std::string& au : a.authors)
+      authors += (authors.empty() ? "" : ",") + caspian::json_string(au);
     return fmt::format(
         "{{\"input\":{},\"title\":{},\"authors\":[{}],\"published\":{},\"modified\":{},\"language\":{},"
         "\"url\":{},\"site_name\":{},\"description\":{},\"charset\":{},\"text\":{}}}\n",
-        caspian::json_string(input), caspian::json_string(a.title), authors, caspian::json_string(a.published),
-        caspian::json_string(a.modified), caspian::json_string(a.language), caspian::json_string(a.canonical_url),
-        caspian::json_string(a.site_name), caspian::json_string(a.description), caspian::json_string(a.charset),
-        caspian::json_string(a.text));
+        caspian::json_string(input), caspian::json_string(a.title), authors,
+        caspian::json_string(a.published), caspian::json_string(a.modified), caspian::json_string(a.language),
+        caspian::json_string(a.canonical_url), caspian::json_string(a.site_name),
+        caspian::json_string(a.description), caspian::json_string(a.charset), caspian::json_string(a.text));
   }
   if (format == "markdown") {
     std::string out;
@@ -718,8 +720,9 @@ int main(int argc, char** argv) {
   CommonReadFlags analyze_flags;
   std::string analyze_format = "json";
   analyze->add_option("inputs", analyze_inputs, "Files, directories or - for stdin")->required();
-  analyze->add_option("--format", analyze_format,
-                      "Output format: json (the full analysis), text (a summary), conllu (tokens, tags, trees)")
+  analyze
+      ->add_option("--format", analyze_format,
+                   "Output format: json (the full analysis), text (a summary), conllu (tokens, tags, trees)")
       ->check(CLI::IsMember({"json", "text", "conllu"}))
       ->capture_default_str();
   add_read_flags(analyze, analyze_flags);
@@ -811,8 +814,9 @@ int main(int argc, char** argv) {
   extract->add_option("--format", extract_flags.format, "txt: paragraphs; json: text and metadata; markdown")
       ->check(CLI::IsMember({"txt", "json", "markdown"}))
       ->capture_default_str();
-  extract->add_option("-o,--output-dir", extract_flags.output_dir,
-                      "Write DIR/<input name without extension>.txt (.json, .md) per input instead of printing");
+  extract->add_option(
+      "-o,--output-dir", extract_flags.output_dir,
+      "Write DIR/<input name without extension>.txt (.json, .md) per input instead of printing");
 
   // train
   auto* train = app.add_subcommand("train", "Train a model (deterministic) and write it to a file");
@@ -821,7 +825,8 @@ int main(int argc, char** argv) {
   train->add_option("task", train_task, "What to train")
       ->required()
       ->check(CLI::IsMember(caspian::train_tasks()));
-  train->add_option("--train", train_options.train, "Training data")->required();
+  train->add_option("--train", train_options.train, "Training data: one or more files, read in order")
+      ->required();
   train->add_option("--dev", train_options.dev, "Development data, scored after training");
   train->add_option("-o,--output", train_options.output, "Model file to write")->required();
   train->add_option("--unlabelled", train_options.unlabelled,
