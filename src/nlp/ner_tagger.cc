@@ -909,55 +909,69 @@ void beam_decode(const NerTagger::Model& m, const NerTagger::Model::Stage& st, c
     uint32_t label = 0;
     uint64_t label1 = kStartLabel;  // this hypothesis' label (kStartLabel before the first word)
     uint64_t label2 = kStart2Label;
-    float prob = 1;
   };
   History history(m.n_types);
-  std::vector<float> sc(n_labels);
   std::array<uint64_t, kDynamicFeatures> dyn{};
-  std::vector<std::vector<Hyp>> lattice;
+  // The beams of one sentence, flat: position p's hypotheses are hyps[begin[p], begin[p + 1]); the
+  // label scores each hypothesis of position p saw when extended sit in scores, n_labels per
+  // hypothesis, at the hypothesis' own index (kept for the probabilities of the chosen path only,
+  // which saves an exp() per label and hypothesis).
+  std::vector<Hyp> hyps;
+  std::vector<size_t> begin_of;
+  std::vector<float> scores;
   std::vector<Hyp> next;
   for (size_t s = 0; s + 1 < doc.sentence_begin.size(); ++s) {
     const size_t begin = doc.sentence_begin[s];
     const size_t end = doc.sentence_begin[s + 1];
-    lattice.assign(1, std::vector<Hyp>(1));
+    hyps.assign(1, Hyp{});
+    begin_of.assign({0, 1});
     for (size_t w = begin; w < end; ++w) {
       const bool last = w + 1 == end;
       const uint64_t hist = doc.history_eligible[w] ? history.majority(doc.norm[w]) : m.n_types + 2;
+      const size_t cur_begin = begin_of[begin_of.size() - 2];
+      const size_t cur_end = begin_of.back();
+      scores.resize(cur_end * n_labels);
       next.clear();
-      const std::vector<Hyp>& cur = lattice.back();
-      for (size_t h = 0; h < cur.size(); ++h) {
-        std::copy_n(static_scores.data() + w * n_labels, n_labels, sc.data());
-        dynamic_features(doc, w, cur[h].label1, cur[h].label2, hist, dyn.data());
-        st.table.add_scores(dyn.data(), dyn.size(), sc.data());
-        float top = -INFINITY;
-        for (uint32_t l = 0; l < n_labels; ++l)
-          if (allowed(cur[h].label1, l, last)) top = std::max(top, sc[l]);
-        double z = 0;
-        for (uint32_t l = 0; l < n_labels; ++l)
-          if (allowed(cur[h].label1, l, last)) z += std::exp(static_cast<double>(sc[l] - top));
+      for (size_t h = cur_begin; h < cur_end; ++h) {
+        float* sc = scores.data() + h * n_labels;
+        std::copy_n(static_scores.data() + w * n_labels, n_labels, sc);
+        dynamic_features(doc, w, hyps[h].label1, hyps[h].label2, hist, dyn.data());
+        st.table.add_scores(dyn.data(), dyn.size(), sc);
         for (uint32_t l = 0; l < n_labels; ++l) {
-          if (!allowed(cur[h].label1, l, last)) continue;
+          if (!allowed(hyps[h].label1, l, last)) continue;
           Hyp x;
-          x.score = cur[h].score + static_cast<double>(sc[l]);
-          x.back = static_cast<uint32_t>(h);
+          x.score = hyps[h].score + static_cast<double>(sc[l]);
+          x.back = static_cast<uint32_t>(h - cur_begin);
           x.label = l;
           x.label1 = l;
-          x.label2 = cur[h].label1;
-          x.prob = static_cast<float>(std::exp(static_cast<double>(sc[l] - top)) / z);
+          x.label2 = hyps[h].label1;
           next.push_back(x);
         }
       }
       const size_t keep = std::min(beam, next.size());
       std::partial_sort(next.begin(), next.begin() + static_cast<ptrdiff_t>(keep), next.end(),
                         [](const Hyp& a, const Hyp& b) { return a.score > b.score; });
-      next.resize(keep);
-      lattice.push_back(next);
+      hyps.insert(hyps.end(), next.begin(), next.begin() + static_cast<ptrdiff_t>(keep));
+      begin_of.push_back(hyps.size());
     }
-    size_t h = 0;
+    size_t h = 0;  // within its position's beam
     for (size_t w = end; w > begin; --w) {
-      const Hyp& x = lattice[w - begin][h];
+      const size_t p = w - begin;  // position of word w - 1's hypotheses
+      const Hyp& x = hyps[begin_of[p] + h];
       labels[w - 1] = x.label;
-      if (probs != nullptr) (*probs)[w - 1] = x.prob;
+      const size_t parent = begin_of[p - 1] + x.back;
+      if (probs != nullptr) {
+        // Softmax of the label's score among the labels legal after the parent's.
+        const float* sc = scores.data() + parent * n_labels;
+        const bool last = w == end;
+        float top = -INFINITY;
+        for (uint32_t l = 0; l < n_labels; ++l)
+          if (allowed(hyps[parent].label1, l, last)) top = std::max(top, sc[l]);
+        double z = 0;
+        for (uint32_t l = 0; l < n_labels; ++l)
+          if (allowed(hyps[parent].label1, l, last)) z += std::exp(static_cast<double>(sc[l] - top));
+        (*probs)[w - 1] = static_cast<float>(std::exp(static_cast<double>(sc[x.label] - top)) / z);
+      }
       h = x.back;
     }
     for (size_t w = begin; w < end; ++w)
