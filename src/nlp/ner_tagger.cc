@@ -72,17 +72,18 @@ enum class Feat : uint64_t {
   kHistory,       // majority type predicted for this word earlier in the document
   kHistoryShape,  // same, with the word's shape
   // Second stage only: from the first stage's labels of the whole document.
-  kStage1Label,     // the first stage's label of this word
-  kStage1Window,    // ... of the words before and after
-  kAggregateWord,   // majority label type of the other occurrences of this word in the document
-  kAggregateSpan,   // majority type of the first-stage entities containing the word elsewhere
-  kGazetteerToken,  // (list) for the word alone, whatever longer match covers it
+  kStage1Label,        // the first stage's label of this word
+  kStage1Window,       // ... of the words before and after
+  kAggregateWord,      // majority label type of the other occurrences of this word in the document
+  kAggregateSpan,      // majority type of the first-stage entities containing the word elsewhere
+  kGazetteerToken,     // (list) for the word alone, whatever longer match covers it
   kPrevLabelPrevNorm,  // label-1 with the word before (Ratinov & Roth's window x previous label)
   kPrevLabelNextNorm,  // label-1 with the word after
   kPrevLabelCase,      // label-1 with the capitalisation of the words -1..+1
   kCount,
 };
 
+// clang-format off
 constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatNames = {
     "bias",       "form",           "norm",           "shape",       "prefix1",       "prefix2",
     "prefix3",    "prefix4",        "suffix1",        "suffix2",     "suffix3",       "suffix4",
@@ -93,6 +94,7 @@ constexpr std::array<std::string_view, static_cast<size_t>(Feat::kCount)> kFeatN
     "stage1+-1",  "aggregate_word", "aggregate_span", "gaz_token",
     "label-1,norm-1", "label-1,norm+1", "label-1,case-1..+1",
 };
+// clang-format on
 
 constexpr size_t kMaxAffix = 4;
 constexpr size_t kMaxShapeRun = 2;
@@ -460,7 +462,8 @@ PreparedDoc prepare(const NerTagger::Model& m, const std::vector<std::vector<std
         return x.flags & (kFlagCapitalized | kFlagAllUpper | kFlagLowerInitial);
       };
       constexpr uint32_t kCaseBits = 8;
-      doc.case_window.push_back(case_class(p1) | (case_class(w) << kCaseBits) | (case_class(n1) << (2 * kCaseBits)));
+      doc.case_window.push_back(case_class(p1) | (case_class(w) << kCaseBits) |
+                                (case_class(n1) << (2 * kCaseBits)));
       doc.history_eligible.push_back(cased && (w.flags & kFlagCapitalized) ? 1 : 0);
     }
   }
@@ -609,7 +612,6 @@ void aggregate(PreparedDoc& doc, const std::vector<uint32_t>& labels, size_t n_t
 }
 
 // --- training --------------------------------------------------------------------------------------
-
 
 // BILOU labels of a sentence's gold tags, for the model's types (other types are O).
 std::vector<uint32_t> gold_labels(const NerSentence& s, const std::vector<std::string>& types) {
@@ -905,7 +907,7 @@ void beam_decode(const NerTagger::Model& m, const NerTagger::Model::Stage& st, c
   const size_t n_labels = m.n_labels();
   struct Hyp {
     double score = 0;
-    uint32_t back = 0;   // index in the previous position's beam
+    uint32_t back = 0;  // index in the previous position's beam
     uint32_t label = 0;
     uint64_t label1 = kStartLabel;  // this hypothesis' label (kStartLabel before the first word)
     uint64_t label2 = kStart2Label;
@@ -934,9 +936,18 @@ void beam_decode(const NerTagger::Model& m, const NerTagger::Model::Stage& st, c
       next.clear();
       for (size_t h = cur_begin; h < cur_end; ++h) {
         float* sc = scores.data() + h * n_labels;
-        std::copy_n(static_scores.data() + w * n_labels, n_labels, sc);
-        dynamic_features(doc, w, hyps[h].label1, hyps[h].label2, hist, dyn.data());
-        st.table.add_scores(dyn.data(), dyn.size(), sc);
+        // The label-dependent features see only the last two labels: hypotheses that share them
+        // (often, in a beam) share their scores.
+        size_t same = cur_begin;
+        while (same < h && (hyps[same].label1 != hyps[h].label1 || hyps[same].label2 != hyps[h].label2))
+          ++same;
+        if (same < h) {
+          std::copy_n(scores.data() + same * n_labels, n_labels, sc);
+        } else {
+          std::copy_n(static_scores.data() + w * n_labels, n_labels, sc);
+          dynamic_features(doc, w, hyps[h].label1, hyps[h].label2, hist, dyn.data());
+          st.table.add_scores(dyn.data(), dyn.size(), sc);
+        }
         for (uint32_t l = 0; l < n_labels; ++l) {
           if (!allowed(hyps[h].label1, l, last)) continue;
           Hyp x;
