@@ -3,8 +3,10 @@
 #include "nlp/dep_parser.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -26,15 +28,16 @@ std::vector<ParsedSentence> tiny_treebank() {
   return sentences.ok() ? std::move(sentences).value() : std::vector<ParsedSentence>{};
 }
 
-ParseTrainOptions tiny_options() {
+ParseTrainOptions tiny_options(int beam = 1) {
   ParseTrainOptions o;
   o.iterations = 10;
+  o.beam = beam;
   o.dev_every_pass = false;
   return o;
 }
 
-std::unique_ptr<DepParser> train_tiny() {
-  auto parser = DepParser::train(tiny_treebank(), {}, tiny_options(), nullptr);
+std::unique_ptr<DepParser> train_tiny(int beam = 1) {
+  auto parser = DepParser::train(tiny_treebank(), {}, tiny_options(beam), nullptr);
   EXPECT_TRUE(parser.ok()) << parser.status().to_string();
   return parser.ok() ? std::move(parser).value() : nullptr;
 }
@@ -113,9 +116,16 @@ TEST(DepParserTest, OracleRejectsNonTrees) {
   EXPECT_FALSE(oracle_parse(unannotated).has_value());
 }
 
-TEST(DepParserTest, TrainsOnATinyTreebankAndParsesItBack) {
+// Greedy (beam 1, dynamic oracle) and beam search (global max-violation training).
+class DepParserBeamTest : public testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(Beams, DepParserBeamTest, testing::Values(1, 4),
+                         [](const testing::TestParamInfo<int>& info) {
+                           return "beam" + std::to_string(info.param);
+                         });
+
+TEST_P(DepParserBeamTest, TrainsOnATinyTreebankAndParsesItBack) {
   const std::vector<ParsedSentence> treebank = tiny_treebank();
-  auto parser = train_tiny();
+  auto parser = train_tiny(GetParam());
   ASSERT_NE(parser, nullptr);
   const AttachmentScore score = parser->score(treebank);
   EXPECT_EQ(score.words, 73u);
@@ -132,11 +142,12 @@ TEST(DepParserTest, TrainsOnATinyTreebankAndParsesItBack) {
   EXPECT_EQ(heads, s.heads);
   EXPECT_EQ(deprels, s.deprels);
   EXPECT_EQ(parser->labels().size(), 21u);
+  EXPECT_EQ(parser->beam(), GetParam());
 }
 
-TEST(DepParserTest, TrainingIsDeterministicAndSaveLoadRoundTrips) {
-  auto a = train_tiny();
-  auto b = train_tiny();
+TEST_P(DepParserBeamTest, TrainingIsDeterministicAndSaveLoadRoundTrips) {
+  auto a = train_tiny(GetParam());
+  auto b = train_tiny(GetParam());
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   const auto pa = temp_path("a.bin");
@@ -150,6 +161,7 @@ TEST(DepParserTest, TrainingIsDeterministicAndSaveLoadRoundTrips) {
   ASSERT_TRUE((*loaded)->save(pc).ok());
   EXPECT_EQ(read_bytes(pa), read_bytes(pc));
   EXPECT_EQ((*loaded)->training_config(), a->training_config());
+  EXPECT_EQ((*loaded)->beam(), GetParam());
   const std::vector<ParsedSentence> treebank = tiny_treebank();
   EXPECT_EQ((*loaded)->score(treebank).label_correct, a->score(treebank).label_correct);
   for (const auto& p : {pa, pb, pc}) std::filesystem::remove(p);
@@ -186,6 +198,22 @@ TEST(DepParserTest, RefusesBadModelFilesPrecisely) {
   EXPECT_NE(f.status().message().find("checksum"), std::string::npos) << f.status().message();
   EXPECT_NE(f.status().message().find(bad.string()), std::string::npos);
 
+  // A beam width out of range, in a file whose checksum is right: the u32 after the training config.
+  constexpr size_t kHeader = 8 + 4 + 8;  // magic, format version, fingerprint
+  constexpr size_t kChecksum = 8;
+  std::string wide = bytes;
+  uint32_t config_size = 0;
+  std::memcpy(&config_size, wide.data() + kHeader, sizeof(config_size));  // little-endian host
+  const size_t beam_at = kHeader + 4 + config_size;
+  const uint32_t too_wide = kMaxParseBeam + 1;
+  std::memcpy(wide.data() + beam_at, &too_wide, sizeof(too_wide));
+  const uint64_t sum = XXH3_64bits(wide.data(), wide.size() - kChecksum);
+  std::memcpy(wide.data() + wide.size() - kChecksum, &sum, sizeof(sum));
+  write_bytes(bad, wide);
+  auto w = DepParser::load(bad);
+  EXPECT_EQ(w.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(w.status().message().find("bad beam width 65"), std::string::npos) << w.status().message();
+
   write_bytes(bad, std::string_view(bytes).substr(0, bytes.size() - 100));
   EXPECT_EQ(DepParser::load(bad).status().code(), ErrorCode::kCorrupt);
   write_bytes(bad, std::string_view(bytes).substr(0, 10));
@@ -194,8 +222,8 @@ TEST(DepParserTest, RefusesBadModelFilesPrecisely) {
   std::filesystem::remove(bad);
 }
 
-TEST(DepParserTest, NeverFailsOnEmptyShortOrLongSentences) {
-  auto parser = train_tiny();
+TEST_P(DepParserBeamTest, NeverFailsOnEmptyShortOrLongSentences) {
+  auto parser = train_tiny(GetParam());
   ASSERT_NE(parser, nullptr);
   expect_tree(*parser, {});
   expect_tree(*parser, {"Hello"});
@@ -225,6 +253,12 @@ TEST(DepParserTest, TrainingRejectsBadInput) {
   o.iterations = 0;
   EXPECT_EQ(DepParser::train(treebank, {}, o, nullptr).status().code(), ErrorCode::kInvalidArgument);
   o.iterations = 1;
+  for (const int beam : {0, kMaxParseBeam + 1}) {
+    o.beam = beam;
+    EXPECT_EQ(DepParser::train(treebank, {}, o, nullptr).status().code(), ErrorCode::kInvalidArgument)
+        << beam;
+  }
+  o.beam = 1;
   treebank[0].heads.pop_back();
   EXPECT_EQ(DepParser::train(treebank, {}, o, nullptr).status().code(), ErrorCode::kInvalidArgument);
 }

@@ -37,6 +37,7 @@ struct TrainOptions {
   std::string output;                   // where to write the model
   std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters)
   std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
+  int beam = 0;                         // "parse": beam width (0: the default, greedy)
 };
 
 // Trains the model of `task` with its default, documented settings

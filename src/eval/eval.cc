@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <type_traits>
 
 #include "caspian/pipeline.h"
 #include "extract/extract_eval.h"
@@ -129,16 +130,19 @@ constexpr EvalTask kEvalTasks[] = {
     {"extract", &eval_extract},    // HTML pages: main-text shingle/word F1 (scrapinghub), title/author/date
 };
 
-// Reads every training file with `read` and concatenates their items in order. `read`'s errors are
-// returned with the file's name in front (readers whose messages lack it).
-template <typename T>
-Result<std::vector<T>> read_training_files(const std::vector<std::string>& paths,
-                                           Result<std::vector<T>> (*read)(const std::filesystem::path&)) {
+// Reads every training file with `read(path)` (returning a Result of a vector) and concatenates
+// their items in order. With `name_file`, read's errors get the file's name in front (for readers
+// whose messages lack it).
+template <typename Read>
+auto read_training_files(const std::vector<std::string>& paths, Read read, bool name_file)
+    -> decltype(read(std::filesystem::path())) {
   if (paths.empty()) return Status(ErrorCode::kInvalidArgument, "no training file");
-  std::vector<T> all;
+  std::remove_cvref_t<decltype(read(std::filesystem::path()).value())> all;
   for (const std::string& path : paths) {
     auto part = read(path);
-    if (!part.ok()) return Status(part.status().code(), path + ": " + part.status().message());
+    if (!part.ok()) {
+      return name_file ? Status(part.status().code(), path + ": " + part.status().message()) : part.status();
+    }
     std::move(part->begin(), part->end(), std::back_inserter(all));
   }
   return all;
@@ -150,7 +154,8 @@ std::string train_source(const TrainOptions& options) {
 }
 
 Result<std::string> train_pos(const TrainOptions& options) {
-  auto train = read_training_files<nlp::TaggedSentence>(options.train, &nlp::read_tagged_sentences);
+  auto train = read_training_files(
+      options.train, [](const std::filesystem::path& p) { return nlp::read_tagged_sentences(p); }, true);
   if (!train.ok()) return train.status();
   std::vector<nlp::TaggedSentence> dev;
   if (!options.dev.empty()) {
@@ -172,7 +177,8 @@ Result<std::string> train_pos(const TrainOptions& options) {
 
 // Trains on jackknifed tags; dev is tagged by the default POS model, as at evaluation time.
 Result<std::string> train_parse(const TrainOptions& options) {
-  auto train = read_training_files<nlp::ParsedSentence>(options.train, &nlp::read_parsed_sentences);
+  auto train = read_training_files(
+      options.train, [](const std::filesystem::path& p) { return nlp::read_parsed_sentences(p); }, true);
   if (!train.ok()) return train.status();
   std::vector<nlp::ParsedSentence> dev;
   if (!options.dev.empty()) {
@@ -189,6 +195,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
   tag_opts.iterations = kJackknifeTaggerIterations;
   CASPIAN_RETURN_IF_ERROR(nlp::jackknife_tags(*train, kJackknifeFolds, tag_opts, &log));
   nlp::ParseTrainOptions opts;
+  if (options.beam > 0) opts.beam = options.beam;
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}", kJackknifeFolds,
@@ -202,12 +209,10 @@ Result<std::string> train_parse(const TrainOptions& options) {
 
 // Gazetteer from the data directory; word clusters from --unlabelled files (see models/ner-en-conll.md).
 Result<std::string> train_ner(const TrainOptions& options) {
-  std::vector<nlp::NerDocument> train;
-  for (const std::string& path : options.train) {
-    auto part = nlp::read_conll_ner(path);  // its errors name the file
-    if (!part.ok()) return part.status();
-    std::move(part->begin(), part->end(), std::back_inserter(train));
-  }
+  // read_conll_ner's errors name the file.
+  auto train = read_training_files(
+      options.train, [](const std::filesystem::path& p) { return nlp::read_conll_ner(p); }, false);
+  if (!train.ok()) return train.status();
   std::vector<nlp::NerDocument> dev;
   if (!options.dev.empty()) {
     auto d = nlp::read_conll_ner(options.dev);
@@ -221,7 +226,7 @@ Result<std::string> train_ner(const TrainOptions& options) {
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   std::ostringstream log;
-  auto tagger = nlp::NerTagger::train(train, dev, opts, &log);
+  auto tagger = nlp::NerTagger::train(*train, dev, opts, &log);
   if (!tagger.ok()) return tagger.status();
   CASPIAN_RETURN_IF_ERROR((*tagger)->save(options.output));
   log << "wrote " << options.output << "\n";

@@ -1,5 +1,7 @@
 #include "nlp/dep_parser.h"
 
+// Inlined: hashing the features of every configuration is a tenth of parsing time otherwise.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -386,6 +388,103 @@ int best_legal(const State& st, const float* scores, int n_classes, int root_lab
   return best;
 }
 
+// --- beam search ----------------------------------------------------------------------------------
+
+// One hypothesis of the beam.
+struct BeamItem {
+  State st;
+  double score = 0;   // the sum of its transitions' scores
+  bool gold = false;  // training only: whether it is the gold prefix
+};
+
+// The extension of beam item `item` by class `cls`, with the extended score.
+struct Candidate {
+  double score = 0;
+  uint32_t item = 0;
+  int cls = 0;
+};
+
+// Best first: a higher score, then a lower item, then a lower class (a total order, so that the
+// search does not depend on the standard library's sort).
+bool better(const Candidate& a, const Candidate& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.item != b.item) return a.item < b.item;
+  return a.cls < b.cls;
+}
+
+// Buffers for beam search, reused across steps.
+struct BeamScratch {
+  std::vector<uint64_t> keys;    // item-major, kFeatures per item
+  std::vector<float> scores;     // item-major, n_classes per item
+  std::vector<Candidate> cands;  // the best extensions so far, best first
+  perceptron::SparseWeights::ItemsScratch lookup;
+};
+
+// Inserts `c` into `best` (sorted best first, at most `width` long) if it belongs there.
+void offer(std::vector<Candidate>& best, size_t width, const Candidate& c) {
+  if (best.size() == width) {
+    if (!better(c, best.back())) return;
+    best.pop_back();
+  }
+  auto at = best.end();
+  while (at != best.begin() && better(c, *(at - 1))) --at;
+  best.insert(at, c);
+}
+
+// Scores every legal extension of every item of `beam` (none terminal) and moves the best
+// min(width, count) of them, best first, to the front of scratch.cands; returns how many.
+// `score_items(keys, items, scores)` must add the weights of each item's kFeatures keys to its
+// n_classes scores (both item-major; scores start at zero).
+template <class ScoreItems>
+size_t best_extensions(const std::vector<BeamItem>& beam, size_t width, const std::vector<Tok>& toks,
+                       int n_classes, int root_label, BeamScratch& scratch, ScoreItems&& score_items) {
+  const size_t items = beam.size();
+  const auto classes = static_cast<size_t>(n_classes);
+  scratch.keys.resize(items * kFeatures);
+  scratch.scores.assign(items * classes, 0.0F);
+  for (size_t i = 0; i < items; ++i) extract_features(beam[i].st, toks, &scratch.keys[i * kFeatures]);
+  score_items(std::span<const uint64_t>(scratch.keys), items, scratch.scores.data());
+  scratch.cands.clear();
+  for (size_t i = 0; i < items; ++i) {
+    const State& st = beam[i].st;
+    const float* scores = &scratch.scores[i * classes];
+    const auto item = static_cast<uint32_t>(i);
+    // The worst score that can still enter the beam (nothing, until the beam is full).
+    const auto floor = [&] {
+      return scratch.cands.size() < width ? -std::numeric_limits<double>::infinity()
+                                          : scratch.cands.back().score;
+    };
+    if (st.legal(Move::kShift)) offer(scratch.cands, width, {beam[i].score + scores[kShift], item, kShift});
+    // Arcs: what legal_class() allows, class by class, without re-deriving the move's legality.
+    const bool left = st.legal(Move::kLeft);
+    const bool right = st.legal(Move::kRight);
+    const bool to_root = st.b == st.n;
+    for (int c = 1; c < n_classes; ++c) {
+      const double score = beam[i].score + scores[c];
+      if (score < floor()) continue;
+      const bool is_left = c % 2 == 1;
+      if (!(is_left ? left : right)) continue;
+      if (root_label >= 0 && (label_of(c) == root_label) != (is_left && to_root)) continue;
+      offer(scratch.cands, width, {score, item, c});
+    }
+  }
+  return scratch.cands.size();
+}
+
+// Makes `next` the first `keep` candidates applied to their items of `beam` (reusing next's
+// storage). An item stays gold when its parent was gold and its class is `gold_class` (-1: none).
+void advance(const std::vector<BeamItem>& beam, std::span<const Candidate> cands, int gold_class,
+             std::vector<BeamItem>& next) {
+  next.resize(cands.size());
+  for (size_t k = 0; k < cands.size(); ++k) {
+    const BeamItem& parent = beam[cands[k].item];
+    next[k].st = parent.st;
+    next[k].st.apply(cands[k].cls);
+    next[k].score = cands[k].score;
+    next[k].gold = parent.gold && cands[k].cls == gold_class;
+  }
+}
+
 // --- gold trees and the dynamic oracle -------------------------------------------------------------
 
 // Gold heads with the root as index n (words 0..n-1), or empty when they do not form a tree.
@@ -532,6 +631,103 @@ bool make_gold(const ParsedSentence& s, const std::map<std::string, int>& label_
   return true;
 }
 
+// The transitions of the static oracle for `g`: the lowest-numbered zero-cost class at each step.
+std::vector<int> gold_sequence(const GoldSentence& g, int n_classes, int root_label) {
+  std::vector<int> seq;
+  State st;
+  st.init(static_cast<int>(g.heads.size()));
+  while (!st.terminal()) {
+    int cost = 0;
+    seq.push_back(oracle_class(st, g, n_classes, root_label, nullptr, cost));
+    st.apply(seq.back());
+  }
+  return seq;
+}
+
+// Global training on one sentence with max-violation updates (Huang, Fayong & Guo 2012): runs the
+// beam over the whole sentence with the current weights alongside the gold sequence, finds the
+// step where the best non-gold item leads the gold prefix by the most, and moves the weights
+// towards the gold prefix and away from that item's prefix, up to that step. Returns whether it
+// updated. Deterministic. Requires: g is a training sentence; width >= 1.
+bool train_max_violation(const GoldSentence& g, size_t width, int n_classes, int root_label,
+                         AveragedTrainer& trainer, BeamScratch& scratch) {
+  const std::vector<int> gold_seq = gold_sequence(g, n_classes, root_label);
+  const int n = static_cast<int>(g.heads.size());
+  const auto score_items = [&](std::span<const uint64_t> keys, size_t items, float* scores) {
+    for (size_t i = 0; i < items; ++i) {
+      trainer.add_scores(keys.subspan(i * kFeatures, kFeatures), scores + i * static_cast<size_t>(n_classes));
+    }
+  };
+  std::vector<BeamItem> beam(1);
+  std::vector<BeamItem> next;
+  beam[0].st.init(n);
+  beam[0].gold = true;
+  // history[t * width + k]: the parent item and class of item k after step t + 1.
+  std::vector<Candidate> history(gold_seq.size() * width);
+  State gold_state;  // the gold prefix, followed once it has left the beam
+  gold_state.init(n);
+  double gold_score = 0;
+  bool gold_in_beam = true;
+  double max_violation = 0;
+  size_t violation_step = 0;  // 0: none
+  std::array<uint64_t, kFeatures> keys{};
+  std::vector<float> gold_scores(static_cast<size_t>(n_classes));
+  for (size_t t = 0; t < gold_seq.size(); ++t) {
+    const size_t keep = best_extensions(beam, width, g.toks, n_classes, root_label, scratch, score_items);
+    if (!gold_in_beam) {
+      extract_features(gold_state, g.toks, keys.data());
+      std::fill(gold_scores.begin(), gold_scores.end(), 0.0F);
+      trainer.add_scores(keys, gold_scores.data());
+      gold_score += gold_scores[static_cast<size_t>(gold_seq[t])];
+    }
+    gold_state.apply(gold_seq[t]);
+    advance(beam, std::span<const Candidate>(scratch.cands.data(), keep), gold_seq[t], next);
+    std::copy_n(scratch.cands.begin(), keep, history.begin() + static_cast<std::ptrdiff_t>(t * width));
+    std::swap(beam, next);
+    const auto gold_item = std::find_if(beam.begin(), beam.end(), [](const BeamItem& b) { return b.gold; });
+    if (gold_in_beam && gold_item == beam.end()) {
+      // The gold prefix just fell out: its score is its parent's plus this step's transition.
+      gold_in_beam = false;
+      const BeamItem& parent =
+          *std::find_if(next.begin(), next.end(), [](const BeamItem& b) { return b.gold; });
+      extract_features(parent.st, g.toks, keys.data());
+      std::fill(gold_scores.begin(), gold_scores.end(), 0.0F);
+      trainer.add_scores(keys, gold_scores.data());
+      gold_score = parent.score + gold_scores[static_cast<size_t>(gold_seq[t])];
+    } else if (gold_in_beam) {
+      gold_score = gold_item->score;
+    }
+    const double violation = beam[0].score - gold_score;
+    if (!beam[0].gold && (violation > max_violation || violation_step == 0)) {
+      max_violation = violation;
+      violation_step = t + 1;
+    }
+  }
+  if (violation_step == 0) return false;
+  // The violating item's classes, by following its parents back.
+  std::vector<int> wrong_seq(violation_step);
+  uint32_t item = 0;
+  for (size_t t = violation_step; t-- > 0;) {
+    const Candidate& c = history[t * width + item];
+    wrong_seq[t] = c.cls;
+    item = c.item;
+  }
+  State right;
+  right.init(n);
+  size_t t = 0;
+  for (; t < violation_step && wrong_seq[t] == gold_seq[t]; ++t) right.apply(gold_seq[t]);  // no net update
+  State wrong = right;
+  for (; t < violation_step; ++t) {
+    extract_features(right, g.toks, keys.data());
+    trainer.update(keys, static_cast<uint16_t>(gold_seq[t]), 1.0F);
+    right.apply(gold_seq[t]);
+    extract_features(wrong, g.toks, keys.data());
+    trainer.update(keys, static_cast<uint16_t>(wrong_seq[t]), -1.0F);
+    wrong.apply(wrong_seq[t]);
+  }
+  return true;
+}
+
 constexpr size_t kMaxLabels = (0xFFFF - 1) / 2;  // class ids are stored as uint16
 constexpr std::string_view kRootLabel = "root";
 
@@ -579,16 +775,32 @@ void DepParser::parse(std::span<const std::string_view> words, std::span<const s
   if (n == 0) return;
   const std::vector<Tok> toks = sentence_tokens(words, upos, xpos);
   const int n_classes = 1 + 2 * static_cast<int>(labels_.size());
-  State st;
-  st.init(n);
-  std::array<uint64_t, kFeatures> keys{};
-  std::vector<float> scores(static_cast<size_t>(n_classes));
-  while (!st.terminal()) {
-    extract_features(st, toks, keys.data());
-    std::fill(scores.begin(), scores.end(), 0.0F);
-    weights_->w.add_scores(keys, scores.data());
-    st.apply(best_legal(st, scores.data(), n_classes, root_label_));
+  std::vector<BeamItem> beam(1);
+  beam[0].st.init(n);
+  if (beam_ > 1) {
+    BeamScratch scratch;
+    std::vector<BeamItem> next;
+    const auto score_items = [&](std::span<const uint64_t> keys, size_t /*items*/, float* scores) {
+      weights_->w.add_scores_items(keys, kFeatures, scores, static_cast<size_t>(n_classes), scratch.lookup);
+    };
+    while (!beam[0].st.terminal()) {  // every complete parse takes 2n transitions
+      const size_t keep = best_extensions(beam, static_cast<size_t>(beam_), toks, n_classes, root_label_,
+                                          scratch, score_items);
+      advance(beam, std::span<const Candidate>(scratch.cands.data(), keep), -1, next);
+      std::swap(beam, next);
+    }
+  } else {
+    State& st = beam[0].st;
+    std::array<uint64_t, kFeatures> keys{};
+    std::vector<float> scores(static_cast<size_t>(n_classes));
+    while (!st.terminal()) {
+      extract_features(st, toks, keys.data());
+      std::fill(scores.begin(), scores.end(), 0.0F);
+      weights_->w.add_scores(keys, scores.data());
+      st.apply(best_legal(st, scores.data(), n_classes, root_label_));
+    }
   }
+  const State& st = beam[0].st;
   for (int i = 0; i < n; ++i) {
     const int h = st.head[static_cast<size_t>(i)];
     heads[static_cast<size_t>(i)] = h == n ? 0 : h + 1;
@@ -614,6 +826,9 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
                                                     const std::vector<ParsedSentence>& dev,
                                                     const ParseTrainOptions& options, std::ostream* log) {
   if (options.iterations < 1) return Status(ErrorCode::kInvalidArgument, "iterations must be at least 1");
+  if (options.beam < 1 || options.beam > kMaxParseBeam) {
+    return Status(ErrorCode::kInvalidArgument, "beam must be 1 to " + std::to_string(kMaxParseBeam));
+  }
   for (const std::vector<ParsedSentence>* data : {&train, &dev}) {
     for (const ParsedSentence& s : *data) {
       const size_t n = s.words.size();
@@ -681,6 +896,8 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
   std::vector<float> scores(static_cast<size_t>(n_classes));
   std::array<uint64_t, kFeatures> keys{};
   State st;
+  BeamScratch beam_scratch;
+  parser->beam_ = options.beam;
   parser->weights_ = std::make_unique<Weights>();
   AttachmentScore dev_score;
   for (int pass = 1; pass <= options.iterations; ++pass) {
@@ -692,6 +909,15 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
     size_t errors = 0;
     for (const size_t s : order) {
       const GoldSentence& g = gold[s];
+      if (options.beam > 1) {
+        errors += train_max_violation(g, static_cast<size_t>(options.beam), n_classes, parser->root_label_,
+                                      trainer, beam_scratch)
+                      ? 1
+                      : 0;
+        ++decisions;
+        trainer.tick();
+        continue;
+      }
       st.init(static_cast<int>(g.heads.size()));
       while (!st.terminal()) {
         extract_features(st, g.toks, keys.data());
@@ -714,9 +940,10 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
     }
     const bool last = pass == options.iterations;
     if (log != nullptr) {
-      *log << "pass " << pass << "/" << options.iterations << ": " << decisions << " decisions, "
-           << static_cast<double>(errors) / static_cast<double>(std::max<size_t>(decisions, 1)) << " costly, "
-           << trainer.features() << " features";
+      *log << "pass " << pass << "/" << options.iterations << ": " << decisions
+           << (options.beam > 1 ? " sentences, " : " decisions, ")
+           << static_cast<double>(errors) / static_cast<double>(std::max<size_t>(decisions, 1))
+           << (options.beam > 1 ? " updated, " : " costly, ") << trainer.features() << " features";
     }
     if (last || (options.dev_every_pass && !dev.empty())) {
       parser->weights_->w = trainer.freeze(options.prune_below);
@@ -741,6 +968,7 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
   config["tags"] = options.tag_source;
   config["options"] = {{"iterations", options.iterations},
                        {"seed", options.seed},
+                       {"beam", options.beam},
                        {"explore_after", options.explore_after},
                        {"explore_probability", options.explore_probability},
                        {"prune_below", options.prune_below}};
@@ -762,6 +990,7 @@ perceptron::ModelFileKind model_file_kind() {
 Status DepParser::save(const std::filesystem::path& path) const {
   ByteWriter w = perceptron::begin_model_file(model_file_kind());
   w.str(config_json_);
+  w.u32(static_cast<uint32_t>(beam_));
   w.u32(static_cast<uint32_t>(labels_.size()));
   for (const std::string& l : labels_) w.str(l);
   weights_->w.write(w);
@@ -778,6 +1007,9 @@ Result<std::unique_ptr<DepParser>> DepParser::load(const std::filesystem::path& 
   ByteReader r(file->payload());
   auto parser = std::unique_ptr<DepParser>(new DepParser());
   parser->config_json_ = r.str();
+  const uint32_t beam = r.u32();
+  if (beam < 1 || beam > kMaxParseBeam) return corrupt("bad beam width " + std::to_string(beam));
+  parser->beam_ = static_cast<int>(beam);
   const uint32_t n_labels = r.u32();
   constexpr uint64_t kMinLabelBytes = 4;
   if (n_labels == 0 || n_labels > kMaxLabels || !r.have(uint64_t{n_labels} * kMinLabelBytes)) {

@@ -1,5 +1,5 @@
 // Dependency parsing: a basic Universal Dependencies tree (HEAD and DEPREL) for the words of a
-// sentence, given their part-of-speech tags, by a greedy transition-based parser.
+// sentence, given their part-of-speech tags, by a transition-based parser with beam search.
 //
 // Design (why): an arc-hybrid transition system (Kuhlmann et al. 2011) with labelled transitions
 // (SHIFT, LEFT-ARC:label, RIGHT-ARC:label), scored by an averaged perceptron over the rich hashed
@@ -17,7 +17,8 @@
 //
 // Model file (all integers little-endian, written with explicit sizes; see dep_parser.cc):
 //   "CSPNDEP\0", format version (u32), feature-set fingerprint (u64), training config (JSON),
-//   label inventory, feature rows and their (class, weight) entries; a trailing XXH3-64 checksum.
+//   beam width (u32), label inventory, feature rows and their (class, weight) entries; a trailing
+//   XXH3-64 checksum.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@
 namespace caspian::nlp {
 
 // The version of the model file format written by DepParser::save().
-inline constexpr uint32_t kParseModelFormatVersion = 1;
+inline constexpr uint32_t kParseModelFormatVersion = 2;  // 2: the beam width
 
 // A sentence with tags and a tree: every vector has words.size() entries; heads are 1-based word
 // numbers with 0 for the root (as in CoNLL-U).
@@ -61,12 +62,20 @@ struct ParsedSentence {
 // the oracle; tags are copied, not used.
 [[nodiscard]] std::optional<ParsedSentence> oracle_parse(const ParsedSentence& gold);
 
+// The widest beam a model may use (bounds the work per word, whatever a model file says).
+inline constexpr int kMaxParseBeam = 64;
+
 // Training settings. The defaults produce models/parse-en-ewt.bin (see models/parse-en-ewt.md).
 struct ParseTrainOptions {
-  int iterations = 10;       // passes over the training data (dev LAS flat from pass 8 to 12)
+  int iterations = 10;       // passes over the training data
   uint64_t seed = 20250101;  // seeds the per-pass shuffle and the exploration coin
-  // Error exploration (Goldberg & Nivre 2013): from pass explore_after + 1 on, the parser follows
-  // its own (possibly wrong) prediction with this probability, else the best zero-cost transition.
+  // The beam width for training and parsing (stored in the model). 1: greedy, trained locally with
+  // the dynamic oracle and error exploration; > 1: global max-violation training over the beam
+  // (more accurate, several times slower: see models/parse-en-ewt.md).
+  int beam = 1;
+  // Error exploration (Goldberg & Nivre 2013; beam 1 only): from pass explore_after + 1 on, the
+  // parser follows its own (possibly wrong) prediction with this probability, else the best
+  // zero-cost transition.
   int explore_after = 1;
   double explore_probability = 0.9;
   // After averaging, weights smaller than this in magnitude are dropped (smaller, faster model).
@@ -113,7 +122,8 @@ class DepParser {
   // Deterministic: the same data and options give a byte-identical model file.
   // `log` (may be null) receives one line per pass.
   // Errors: kEmptyInput (no usable training sentence), kInvalidArgument (vectors of different
-  //   lengths, an empty DEPREL, iterations < 1, more labels than the model format allows).
+  //   lengths, an empty DEPREL, iterations < 1, beam outside 1..kMaxParseBeam, more labels than the
+  //   model format allows).
   [[nodiscard]] static Result<std::unique_ptr<DepParser>> train(const std::vector<ParsedSentence>& train,
                                                                 const std::vector<ParsedSentence>& dev,
                                                                 const ParseTrainOptions& options,
@@ -134,6 +144,9 @@ class DepParser {
   // The dependency labels the model can assign, most frequent in training first.
   [[nodiscard]] const std::vector<std::string>& labels() const { return labels_; }
 
+  // The beam width the model was trained for and parses with.
+  [[nodiscard]] int beam() const { return beam_; }
+
   // The training configuration recorded in the model (JSON: data, options, dev scores).
   [[nodiscard]] const std::string& training_config() const { return config_json_; }
 
@@ -152,6 +165,7 @@ class DepParser {
 
   std::vector<std::string> labels_;
   int root_label_ = -1;  // index of "root" in labels_, or -1
+  int beam_ = 1;
   std::unique_ptr<Weights> weights_;
   std::string config_json_;
 };

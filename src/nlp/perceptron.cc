@@ -95,39 +95,100 @@ void SparseWeights::index() {
   }
 }
 
+uint32_t SparseWeights::find(uint64_t key) const {
+  for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
+    const Slot& s = slots_[slot];
+    if (s.key == key) {
+      __builtin_prefetch(s.count == kDenseRow
+                             ? static_cast<const void*>(&dense_[size_t{s.begin} * n_classes_])
+                             : static_cast<const void*>(&entries_[s.begin]));
+      return static_cast<uint32_t>(slot);
+    }
+    if (s.key == 0) return kNoSlot;
+  }
+}
+
+namespace {
+// scores[c] += row[c] for c < n. Compiled twice, for AVX2 and for the baseline, picked at load
+// time: dense rows are the bulk of the arithmetic of scoring.
+__attribute__((target_clones("avx2", "default"))) void add_dense(const float* row, float* scores, size_t n) {
+  for (size_t c = 0; c < n; ++c) scores[c] += row[c];
+}
+}  // namespace
+
+void SparseWeights::add_row(const Slot& s, float* scores) const {
+  if (s.count == kDenseRow) {
+    add_dense(dense_.data() + size_t{s.begin} * n_classes_, scores, n_classes_);
+  } else {
+    const Entry* e = entries_.data() + s.begin;
+    for (const Entry* end = e + s.count; e != end; ++e) scores[e->cls] += e->weight;
+  }
+}
+
+namespace {
+constexpr size_t kLookupBatch = 32;  // keys in flight: enough to overlap the cache misses
+}  // namespace
+
 void SparseWeights::add_scores(std::span<const uint64_t> feature_keys, float* scores) const {
   if (slots_.empty()) return;
-  constexpr size_t kBatch = 32;  // keys in flight: enough to overlap the cache misses
-  std::array<const Slot*, kBatch> found{};
-  for (size_t first = 0; first < feature_keys.size(); first += kBatch) {
-    const size_t n = std::min(kBatch, feature_keys.size() - first);
+  std::array<uint32_t, kLookupBatch> found{};
+  for (size_t first = 0; first < feature_keys.size(); first += kLookupBatch) {
+    const size_t n = std::min(kLookupBatch, feature_keys.size() - first);
     const uint64_t* batch = feature_keys.data() + first;
     for (size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[batch[i] & mask_]);
+    for (size_t i = 0; i < n; ++i) found[i] = find(batch[i]);
     for (size_t i = 0; i < n; ++i) {
-      found[i] = nullptr;
-      for (size_t slot = batch[i] & mask_;; slot = (slot + 1) & mask_) {
-        const Slot& s = slots_[slot];
-        if (s.key == batch[i]) {
-          found[i] = &s;
-          __builtin_prefetch(s.count == kDenseRow
-                                 ? static_cast<const void*>(&dense_[size_t{s.begin} * n_classes_])
-                                 : static_cast<const void*>(&entries_[s.begin]));
-          break;
-        }
-        if (s.key == 0) break;
-      }
+      if (found[i] != kNoSlot) add_row(slots_[found[i]], scores);
     }
-    for (size_t i = 0; i < n; ++i) {
-      const Slot* s = found[i];
-      if (s == nullptr) continue;
-      if (s->count == kDenseRow) {
-        const float* row = dense_.data() + size_t{s->begin} * n_classes_;
-        for (size_t c = 0; c < n_classes_; ++c) scores[c] += row[c];
-      } else {
-        const Entry* e = entries_.data() + s->begin;
-        for (const Entry* end = e + s->count; e != end; ++e) scores[e->cls] += e->weight;
-      }
+  }
+}
+
+void SparseWeights::add_scores_items(std::span<const uint64_t> keys, size_t per_item, float* scores,
+                                     size_t stride, ItemsScratch& scratch) const {
+  if (slots_.empty() || per_item == 0) return;
+  const size_t items = keys.size() / per_item;
+  if (items == 1) {
+    add_scores(keys, scores);
+    return;
+  }
+  std::vector<uint32_t>& owner = scratch.owner;
+  std::vector<uint32_t>& unique = scratch.unique;
+  std::vector<uint32_t>& found = scratch.found;
+  owner.resize(keys.size());
+  found.resize(keys.size());
+  unique.clear();
+  for (size_t i = 0; i < items; ++i) {
+    for (size_t k = 0; k < per_item; ++k) {
+      const uint64_t key = keys[i * per_item + k];
+      size_t j = 0;
+      while (j < i && keys[j * per_item + k] != key) ++j;
+      owner[i * per_item + k] = static_cast<uint32_t>(j);
+      if (j == i) unique.push_back(static_cast<uint32_t>(i * per_item + k));
     }
+  }
+  for (size_t first = 0; first < unique.size(); first += kLookupBatch) {
+    const size_t n = std::min(kLookupBatch, unique.size() - first);
+    for (size_t u = first; u < first + n; ++u) __builtin_prefetch(&slots_[keys[unique[u]] & mask_]);
+    for (size_t u = first; u < first + n; ++u) found[unique[u]] = find(keys[unique[u]]);
+  }
+  // A key that every list shares has owner 0 in every list: its row goes into `common` once.
+  std::vector<float>& common = scratch.common;
+  common.assign(n_classes_, 0.0F);
+  for (size_t k = 0; k < per_item; ++k) {
+    bool shared = true;
+    for (size_t i = 1; i < items && shared; ++i) shared = owner[i * per_item + k] == 0;
+    if (shared) {
+      if (found[k] != kNoSlot) add_row(slots_[found[k]], common.data());
+      continue;
+    }
+    for (size_t i = 0; i < items; ++i) {
+      const uint32_t slot = found[owner[i * per_item + k] * per_item + k];
+      if (slot != kNoSlot) add_row(slots_[slot], scores + i * stride);
+    }
+  }
+  for (size_t i = 0; i < items; ++i) {
+    float* row = scores + i * stride;
+    for (size_t c = 0; c < n_classes_; ++c) row[c] += common[c];
   }
 }
 

@@ -106,6 +106,23 @@ struct SparseWeights {
   //   stored in the rows.
   void add_scores(std::span<const uint64_t> feature_keys, float* scores) const;
 
+  // For beam search: `keys` holds `items` lists of `per_item` keys (item-major); adds the weights
+  // of list i to scores[i * stride + class]. The same result as add_scores() on each list (up to
+  // float rounding: see below), but a key equal to the key at the same position of an earlier list
+  // is looked up once, and a key shared by every list is added once into a common sum that is then
+  // added to each item (the hypotheses of a beam share most of their features).
+  // Requires: as add_scores(); stride >= the number of classes; keys.size() == items * per_item.
+  // Thread safety: const; safe to call concurrently.
+  // `scratch` holds buffers reused across calls.
+  struct ItemsScratch {
+    std::vector<uint32_t> owner;   // per key: the first list with the same key at that position
+    std::vector<uint32_t> unique;  // flat positions of first occurrences
+    std::vector<uint32_t> found;   // per first occurrence: its slot, or kNoSlot
+    std::vector<float> common;     // the rows shared by every list
+  };
+  void add_scores_items(std::span<const uint64_t> keys, size_t per_item, float* scores, size_t stride,
+                        ItemsScratch& scratch) const;
+
   // Builds the lookup table used by add_scores() (done by read() and AveragedTrainer::freeze()).
   void index();
 
@@ -129,6 +146,13 @@ struct SparseWeights {
     uint32_t cls = 0;
     float weight = 0;
   };
+  static constexpr uint32_t kNoSlot = 0xFFFFFFFF;
+  // The index of the slot of `key`, or kNoSlot; prefetches its row. Prefetch slots_[key & mask_]
+  // first to overlap misses.
+  [[nodiscard]] uint32_t find(uint64_t key) const;
+  // scores[c] += the row of `s`, for every class c in the row.
+  void add_row(const Slot& s, float* scores) const;
+
   std::vector<Slot> slots_;
   std::vector<Entry> entries_;
   std::vector<float> dense_;  // dense rows, n_classes_ floats each
@@ -219,8 +243,11 @@ void normalize_word(std::string_view word, std::string& out);
 // are the whole word when it is shorter), never splitting a UTF-8 sequence: a prefix ends before a
 // lead byte, a suffix starts at one. The views point into `word`.
 template <size_t N>
-void affixes(std::string_view word, std::array<std::string_view, N>& prefix, std::array<std::string_view, N>& suffix) {
-  const auto is_continuation = [&](size_t pos) { return (static_cast<unsigned char>(word[pos]) & 0xC0) == 0x80; };
+void affixes(std::string_view word, std::array<std::string_view, N>& prefix,
+             std::array<std::string_view, N>& suffix) {
+  const auto is_continuation = [&](size_t pos) {
+    return (static_cast<unsigned char>(word[pos]) & 0xC0) == 0x80;
+  };
   size_t prefix_end = 0;
   size_t suffix_begin = word.size();
   for (size_t k = 0; k < N; ++k) {

@@ -833,6 +833,11 @@ int main(int argc, char** argv) {
                     "Unlabelled text (JSONL or plain, gzip ok) to learn word clusters from (ner)");
   train->add_option("--names", train_options.names,
                     "Name lists: PETRARCH actor dictionaries, for person/organisation gazetteers (ner)");
+  train
+      ->add_option(
+          "--beam", train_options.beam,
+          "Beam width to train and parse with (parse; default 1: greedy, see models/parse-en-ewt.md)")
+      ->check(CLI::Range(1, 64));
 
   try {
     app.parse(argc, argv);
