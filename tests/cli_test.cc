@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "caspian/store.h"
+#include "nlp/dep_parser.h"
 #include "nlp/pos_tagger.h"
 
 namespace {
@@ -272,6 +273,20 @@ TEST_F(CliTest, TrainReadsEveryTrainingFileInOrder) {
   auto bad = run("train pos --train " + a + " " + missing + " -o " + model);
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.out.find("missing.conllu"), std::string::npos) << bad.out;
+}
+
+TEST_F(CliTest, TrainParseTakesABeamWidthThatTheModelKeeps) {
+  const std::string treebank = std::string(CASPIAN_SOURCE_DIR) + "/tests/data/dep_parser_tiny.conllu";
+  const std::string model = (dir_ / "beam.bin").string();
+  auto t = run("train parse --beam 2 --train " + treebank + " -o " + model);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  auto parser = caspian::nlp::DepParser::load(model);
+  ASSERT_TRUE(parser.ok()) << parser.status().message();
+  EXPECT_EQ((*parser)->beam(), 2);
+  EXPECT_EQ(nlohmann::json::parse((*parser)->training_config())["options"]["beam"], 2);
+  auto bad = run("train parse --beam 0 --train " + treebank + " -o " + model);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("--beam"), std::string::npos) << bad.out;
 }
 
 }  // namespace
