@@ -137,6 +137,9 @@ class DepParser {
   // 1-based with 0 for the root, and always form one projective tree with exactly one root.
   // Requires: upos and xpos have words.size() entries (missing tags are read as empty strings; any
   //   bytes are accepted). words should be one sentence's syntactic words, UD-style, in order.
+  // Cost: greedy parsing is linear in the number of words; a beam also copies each item's
+  //   configuration at every step, which is quadratic (a 5,000-word run-on "sentence" takes
+  //   about half a second with beam 4, against 0.05 s greedy).
   // Thread safety: const and safe to call concurrently.
   void parse(std::span<const std::string_view> words, std::span<const std::string_view> upos,
              std::span<const std::string_view> xpos, std::vector<int>& heads,
