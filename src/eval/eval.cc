@@ -29,9 +29,9 @@ std::filesystem::path default_model(std::string_view file) {
   return default_data_dir().parent_path() / "models" / file;
 }
 
-constexpr std::string_view kPosModel = "pos-en-ewt.bin";
+constexpr std::string_view kPosModel = "pos-en-ud.bin";
 constexpr std::string_view kNerModel = "ner-en-conll.bin";
-constexpr std::string_view kParseModel = "parse-en-ewt.bin";
+constexpr std::string_view kParseModel = "parse-en-ud.bin";
 // Parser training data is tagged by jackknifing: taggers trained on 4/5 of it, with fewer passes
 // than the shipped tagger (about a point of POS accuracy for a fifth of the time).
 constexpr int kJackknifeFolds = 5;

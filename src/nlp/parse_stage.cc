@@ -1,5 +1,5 @@
 // The "parse" stage: a basic Universal Dependencies tree (head and relation) for every sentence,
-// with the transition-based parser in models/parse-en-ewt.bin, from the tags of the "pos" stage.
+// with the transition-based parser in models/parse-en-ud.bin, from the tags of the "pos" stage.
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -13,11 +13,11 @@
 namespace caspian {
 namespace {
 
-// The model file: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ewt.bin next to the data
+// The model file: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ud.bin next to the data
 // directory (<source>/data -> <source>/models).
 std::filesystem::path parse_model_path(const Resources& res) {
   if (const char* env = std::getenv("CASPIAN_PARSE_MODEL"); env != nullptr && *env != '\0') return env;
-  return res.data_dir.parent_path() / "models" / "parse-en-ewt.bin";
+  return res.data_dir.parent_path() / "models" / "parse-en-ud.bin";
 }
 
 class ParseStage final : public Stage {

@@ -74,7 +74,11 @@ void SparseWeights::index() {
   entries_.reserve(entry_class.size());
   dense_.clear();
   dense_.reserve(dense_rows * n_classes_);
+  // Each insertion probes a random slot of a table much larger than the cache; fetching the slot
+  // of a row this many rows ahead overlaps those misses.
+  constexpr size_t kPrefetchAhead = 16;
   for (size_t r = 0; r < keys.size(); ++r) {
+    if (r + kPrefetchAhead < keys.size()) __builtin_prefetch(&slots_[keys[r + kPrefetchAhead] & mask_], 1);
     const uint32_t begin = r == 0 ? 0 : row_end[r - 1];
     const uint32_t end = row_end[r];
     Slot s{keys[r], 0, 0};

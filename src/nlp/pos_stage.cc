@@ -1,5 +1,5 @@
 // The "pos" stage: Universal (UPOS) and Penn Treebank (XPOS) part-of-speech tags for every token,
-// sentence by sentence, with the averaged-perceptron model in models/pos-en-ewt.bin.
+// sentence by sentence, with the averaged-perceptron model in models/pos-en-ud.bin.
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -13,11 +13,11 @@
 namespace caspian {
 namespace {
 
-// The model file: $CASPIAN_POS_MODEL if set, else models/pos-en-ewt.bin next to the data directory
+// The model file: $CASPIAN_POS_MODEL if set, else models/pos-en-ud.bin next to the data directory
 // (<source>/data -> <source>/models).
 std::filesystem::path pos_model_path(const Resources& res) {
   if (const char* env = std::getenv("CASPIAN_POS_MODEL"); env != nullptr && *env != '\0') return env;
-  return res.data_dir.parent_path() / "models" / "pos-en-ewt.bin";
+  return res.data_dir.parent_path() / "models" / "pos-en-ud.bin";
 }
 
 class PosStage final : public Stage {

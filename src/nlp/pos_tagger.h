@@ -11,7 +11,7 @@
 // Labels: by default one model predicts the joint label "UPOS XPOS" (102 pairs in UD English EWT),
 // so the two tag sets can never contradict each other (no "PROPN/VBD") and one pass gives both.
 // PosTrainOptions::joint_labels = false trains two independent models instead (measured in
-// models/pos-en-ewt.md).
+// models/pos-en-ud.md).
 //
 // Model file (all integers little-endian, written with explicit sizes; see pos_tagger.cc):
 //   "CSPNPOS\0", format version (u32), feature-set fingerprint (u64), training config (JSON),
@@ -51,8 +51,8 @@ struct TaggedSentence {
 // read_conllu() then tagged_sentences().
 [[nodiscard]] Result<std::vector<TaggedSentence>> read_tagged_sentences(const std::filesystem::path& path);
 
-// Training settings. The defaults produce models/pos-en-ewt.bin from the UD English EWT train and
-// dev files (see models/pos-en-ewt.md).
+// Training settings. The defaults produce models/pos-en-ud.bin from the UD English EWT and GUM
+// train files and the EWT dev file (see models/pos-en-ud.md).
 struct PosTrainOptions {
   int iterations = 16;       // passes over the training data (chosen on dev: 5, 10, 16 tried)
   uint64_t seed = 20250101;  // seeds the per-pass shuffle of the training sentences

@@ -836,7 +836,7 @@ int main(int argc, char** argv) {
   train
       ->add_option(
           "--beam", train_options.beam,
-          "Beam width to train and parse with (parse; default 1: greedy, see models/parse-en-ewt.md)")
+          "Beam width to train and parse with (parse; default 1: greedy, see models/parse-en-ud.md)")
       ->check(CLI::Range(1, 64));
 
   try {
