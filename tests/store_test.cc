@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "caspian/json.h"
 
@@ -45,25 +47,49 @@ class StoreTest : public ::testing::Test {
   fs::path path_;
 };
 
+TEST_F(StoreTest, ProcessesOpeningANewFileTogetherMigrateItOnce) {
+  // A reader probing a database that an ingest is creating: every opener must succeed, whoever
+  // migrates first (a migration applied twice fails with "table already exists").
+  constexpr int kRounds = 20;
+  constexpr int kOpeners = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    remove();
+    std::vector<std::string> errors(kOpeners);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kOpeners; ++i) {
+      threads.emplace_back([&, i] {
+        auto s = open_store(path_.string());
+        if (!s.ok()) errors[static_cast<size_t>(i)] = s.status().to_string();
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const std::string& e : errors) ASSERT_EQ(e, "") << "round " << round;
+  }
+}
+
 TEST_F(StoreTest, PutIsIdempotentByContentAndVersionsByUrl) {
   auto s = open();
-  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://News.example/a?utm_source=x#top", "2025-08-01"));
+  auto a = s->put(article("Talks in Almaty", "Leaders met in Almaty.",
+                          "https://News.example/a?utm_source=x#top", "2025-08-01"));
   ASSERT_TRUE(a.ok()) << a.status().to_string();
   EXPECT_EQ(a->outcome, PutResult::Outcome::kStored);
   EXPECT_EQ(a->revision_of, 0);
   // The same text under another URL is the same article.
-  auto same_text = s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
+  auto same_text =
+      s->put(article("Talks in Almaty", "Leaders met in Almaty.", "https://mirror.example/b", "2025-08-01"));
   ASSERT_TRUE(same_text.ok());
   EXPECT_EQ(same_text->outcome, PutResult::Outcome::kDuplicate);
   EXPECT_EQ(same_text->duplicate_by, "content");
   EXPECT_EQ(same_text->article_id, a->article_id);
   // The same page (canonical URL) with other text is a new version of it.
-  auto updated = s->put(article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
+  auto updated = s->put(
+      article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->outcome, PutResult::Outcome::kStored);
   EXPECT_EQ(updated->revision_of, a->article_id);
   // And a second ingest of either stores nothing.
-  auto again = s->put(article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
+  auto again = s->put(
+      article("Talks in Almaty (updated)", "Leaders met again.", "https://news.example/a", "2025-08-02"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->outcome, PutResult::Outcome::kDuplicate);
   auto st = s->stats();
@@ -188,7 +214,8 @@ TEST(CanonicalUrlTest, DropsTrackingAndFragments) {
   EXPECT_EQ(canonical_url(""), "");
   EXPECT_EQ(canonical_url("not a url"), "not%20a%20url");
   // Found by fuzz_canonical_url: canonicalising twice must change nothing.
-  for (std::string_view u : {"https://www.www.x.org:443:443/a?b= c&a=1", "http://x.org/?z=1 &y=\t", " https://x.org/#f "}) {
+  for (std::string_view u :
+       {"https://www.www.x.org:443:443/a?b= c&a=1", "http://x.org/?z=1 &y=\t", " https://x.org/#f "}) {
     const std::string once = canonical_url(u);
     EXPECT_EQ(canonical_url(once), once) << u;
   }

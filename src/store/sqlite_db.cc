@@ -2,11 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
+
 namespace caspian::store {
 
 namespace {
 constexpr int kBusyTimeoutMs = 10000;
-}
+constexpr auto kWalRetryPause = std::chrono::milliseconds(5);
+// Extended result codes (enabled on every connection) keep the primary code in the low byte.
+constexpr int kPrimaryResultCodeMask = 0xFF;
+}  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   sqlite3* db = nullptr;
@@ -31,6 +37,19 @@ Status Database::exec(std::string_view sql) {
     return Status(ErrorCode::kStoreError, msg);
   }
   return Status::Ok();
+}
+
+Status Database::enable_wal() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return Status::Ok();
+    if ((rc & kPrimaryResultCodeMask) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      return Status(ErrorCode::kStoreError,
+                    fmt::format("cannot switch to WAL mode: {}", sqlite3_errmsg(db_)));
+    }
+    std::this_thread::sleep_for(kWalRetryPause);
+  }
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

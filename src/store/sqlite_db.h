@@ -74,6 +74,10 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   Status exec(std::string_view sql);
+  // Puts the database in WAL mode. SQLite answers "database is locked" at once, without waiting in
+  // the busy handler, while another connection is switching a new file to WAL; this retries for as
+  // long as the busy timeout instead, so processes opening the same new file together all succeed.
+  Status enable_wal();
   Result<Statement> prepare(std::string_view sql);
   sqlite3* handle() const { return db_; }
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

@@ -238,13 +238,17 @@ class SqliteStore final : public Store {
   }
 
   Status init() {
-    CASPIAN_RETURN_IF_ERROR(
-        db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    CASPIAN_RETURN_IF_ERROR(db_->enable_wal());
+    CASPIAN_RETURN_IF_ERROR(db_->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    // One read transaction, so that the three answers come from the same snapshot even while
+    // another process migrates the file.
+    CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN"));
     auto app = scalar_int("PRAGMA application_id");
-    if (!app.ok()) return app.status();
     auto version = scalar_int("PRAGMA user_version");
-    if (!version.ok()) return version.status();
     auto tables = scalar_int("SELECT count(*) FROM sqlite_master");
+    CASPIAN_RETURN_IF_ERROR(db_->exec("COMMIT"));
+    if (!app.ok()) return app.status();
+    if (!version.ok()) return version.status();
     if (!tables.ok()) return tables.status();
     if (*app != kApplicationId && *tables > 0) {
       return Status(ErrorCode::kCorrupt, "not a caspian database (the file holds other tables)");
@@ -255,8 +259,16 @@ class SqliteStore final : public Store {
           fmt::format("database schema version {} is newer than this build supports ({}); upgrade caspian",
                       *version, kSchemaVersionLatest));
     }
-    for (int v = static_cast<int>(*version); v < kSchemaVersionLatest; ++v) {
+    // Another process may open the same new file at the same moment: each step re-reads the version
+    // under the write lock, so a migration another opener already applied is never applied twice.
+    while (*version < kSchemaVersionLatest) {
       CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
+      version = scalar_int("PRAGMA user_version");
+      if (!version.ok() || *version >= kSchemaVersionLatest) {
+        (void)db_->exec(version.ok() ? "COMMIT" : "ROLLBACK");
+        return version.ok() ? Status::Ok() : version.status();
+      }
+      const int v = static_cast<int>(*version);
       Status st = db_->exec(kMigrations[static_cast<size_t>(v)]);
       if (st.ok() && v + 1 == kNearDupSchemaVersion && v > 0) st = index_stored_near_duplicates();
       if (st.ok())
@@ -268,6 +280,7 @@ class SqliteStore final : public Store {
                       fmt::format("migration to schema {} failed: {}", v + 1, st.message()));
       }
       CASPIAN_RETURN_IF_ERROR(db_->exec("COMMIT"));
+      version = v + 1;
     }
     return Status::Ok();
   }
