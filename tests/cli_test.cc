@@ -275,18 +275,30 @@ TEST_F(CliTest, TrainReadsEveryTrainingFileInOrder) {
   EXPECT_NE(bad.out.find("missing.conllu"), std::string::npos) << bad.out;
 }
 
-TEST_F(CliTest, TrainParseTakesABeamWidthThatTheModelKeeps) {
+TEST_F(CliTest, TrainParseTakesABeamWidthAndMarginThatTheModelKeeps) {
   const std::string treebank = std::string(CASPIAN_SOURCE_DIR) + "/tests/data/dep_parser_tiny.conllu";
   const std::string model = (dir_ / "beam.bin").string();
-  auto t = run("train parse --beam 2 --train " + treebank + " -o " + model);
+  auto t = run("train parse --beam 2 --beam-margin 12.5 --train " + treebank + " -o " + model);
   ASSERT_EQ(t.exit_code, 0) << t.out;
   auto parser = caspian::nlp::DepParser::load(model);
   ASSERT_TRUE(parser.ok()) << parser.status().message();
   EXPECT_EQ((*parser)->beam(), 2);
-  EXPECT_EQ(nlohmann::json::parse((*parser)->training_config())["options"]["beam"], 2);
+  EXPECT_EQ((*parser)->beam_margin(), 12.5F);
+  const auto config = nlohmann::json::parse((*parser)->training_config());
+  EXPECT_EQ(config["options"]["beam"], 2);
+  EXPECT_EQ(config["decoding"]["beam_margin"], 12.5);
+  // eval parses with the model's margin, or the one it is given.
+  auto own = run("eval parse --model " + model + " " + treebank);
+  EXPECT_EQ(own.exit_code, 0) << own.out;
+  EXPECT_NE(own.out.find("beam 2, margin 12.5"), std::string::npos) << own.out;
+  auto full = run("eval parse --beam-margin 0 --model " + model + " " + treebank);
+  EXPECT_NE(full.out.find("beam 2, margin 0"), std::string::npos) << full.out;
   auto bad = run("train parse --beam 0 --train " + treebank + " -o " + model);
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.out.find("--beam"), std::string::npos) << bad.out;
+  auto negative = run("eval parse --beam-margin -1 --model " + model + " " + treebank);
+  EXPECT_NE(negative.exit_code, 0);
+  EXPECT_NE(negative.out.find("--beam-margin"), std::string::npos) << negative.out;
 }
 
 }  // namespace

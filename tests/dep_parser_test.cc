@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <xxhash.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -191,7 +192,9 @@ TEST(DepParserTest, RefusesBadModelFilesPrecisely) {
   write_bytes(bad, version);
   auto v = DepParser::load(bad);
   EXPECT_EQ(v.status().code(), ErrorCode::kUnsupportedVersion);
-  EXPECT_NE(v.status().message().find("format version 99"), std::string::npos) << v.status().message();
+  EXPECT_NE(v.status().message().find("format version 99, this build reads versions 2 to 3"),
+            std::string::npos)
+      << v.status().message();
 
   std::string flipped = bytes;
   flipped[bytes.size() / 2] = static_cast<char>(flipped[bytes.size() / 2] ^ 0x40);
@@ -223,6 +226,62 @@ TEST(DepParserTest, RefusesBadModelFilesPrecisely) {
   EXPECT_EQ(DepParser::load(bad).status().code(), ErrorCode::kCorrupt);
   std::filesystem::remove(good);
   std::filesystem::remove(bad);
+}
+
+TEST(DepParserTest, BeamMarginIsStoredAndMatchesTrainingWithIt) {
+  constexpr int kBeam = 4;
+  constexpr float kMargin = 5.0F;
+  auto full = train_tiny(kBeam);
+  ParseTrainOptions o = tiny_options(kBeam);
+  o.beam_margin = kMargin;
+  auto trained = DepParser::train(tiny_treebank(), {}, o, nullptr);
+  ASSERT_TRUE(trained.ok()) << trained.status().to_string();
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->beam_margin(), 0.0F);
+  EXPECT_EQ((*trained)->beam_margin(), kMargin);
+  // Setting the margin afterwards gives the very file training with it writes.
+  ASSERT_TRUE(full->set_beam_margin(kMargin).ok());
+  const auto pa = temp_path("margin_a.bin");
+  const auto pb = temp_path("margin_b.bin");
+  ASSERT_TRUE(full->save(pa).ok());
+  ASSERT_TRUE((*trained)->save(pb).ok());
+  const std::string bytes = read_bytes(pa);
+  EXPECT_EQ(bytes, read_bytes(pb));
+  auto loaded = DepParser::load(pa);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  EXPECT_EQ((*loaded)->beam_margin(), kMargin);
+  // A margin wider than any score gap is the full beam; a tiny one still yields trees.
+  const std::vector<ParsedSentence> treebank = tiny_treebank();
+  const size_t full_correct = (*loaded)->score(treebank).label_correct;
+  ASSERT_TRUE((*loaded)->set_beam_margin(0.0F).ok());
+  const size_t unpruned = (*loaded)->score(treebank).label_correct;
+  ASSERT_TRUE((*loaded)->set_beam_margin(1e9F).ok());
+  EXPECT_EQ((*loaded)->score(treebank).label_correct, unpruned);
+  ASSERT_TRUE((*loaded)->set_beam_margin(1e-6F).ok());
+  expect_tree(**loaded, {"The", "minister", "met", "his", "counterpart", "in", "Almaty", "."});
+  EXPECT_GT(full_correct, 0u);
+  EXPECT_EQ((*loaded)->set_beam_margin(-1.0F).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ((*loaded)->set_beam_margin(std::nanf("")).code(), ErrorCode::kInvalidArgument);
+
+  // A version 2 file (no margin field) still loads, with the full beam.
+  constexpr size_t kHeader = 8 + 4 + 8;  // magic, format version, fingerprint
+  constexpr size_t kChecksum = 8;
+  uint32_t config_size = 0;
+  std::memcpy(&config_size, bytes.data() + kHeader, sizeof(config_size));  // little-endian host
+  const size_t margin_at = kHeader + 4 + config_size + 4;                  // after the beam width
+  std::string v2 = bytes.substr(0, margin_at) + bytes.substr(margin_at + 4);
+  const uint32_t version2 = 2;
+  std::memcpy(v2.data() + 8, &version2, sizeof(version2));
+  const uint64_t sum = XXH3_64bits(v2.data(), v2.size() - kChecksum);
+  std::memcpy(v2.data() + v2.size() - kChecksum, &sum, sizeof(sum));
+  write_bytes(pb, v2);
+  auto old = DepParser::load(pb);
+  ASSERT_TRUE(old.ok()) << old.status().to_string();
+  EXPECT_EQ((*old)->beam(), kBeam);
+  EXPECT_EQ((*old)->beam_margin(), 0.0F);
+  EXPECT_EQ((*old)->score(treebank).label_correct, unpruned);
+  std::filesystem::remove(pa);
+  std::filesystem::remove(pb);
 }
 
 TEST_P(DepParserBeamTest, NeverFailsOnEmptyShortOrLongSentences) {

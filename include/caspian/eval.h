@@ -19,6 +19,9 @@ struct EvalOptions {
   // "ner": also write every token as "word gold predicted" (IOB2, conlleval's input format, a blank
   // line after each sentence) to this file, for error analysis. Empty: not written.
   std::string predictions;
+  // "parse": the beam margin to parse with instead of the model's (see models/parse-en-ud.md);
+  // negative: the model's own.
+  float beam_margin = -1.0F;
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the
@@ -38,6 +41,7 @@ struct TrainOptions {
   std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters)
   std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
   int beam = 0;                         // "parse": beam width (0: the default, greedy)
+  float beam_margin = 0.0F;             // "parse": parse-time beam margin, stored in the model (0: none)
 };
 
 // Trains the model of `task` with its default, documented settings

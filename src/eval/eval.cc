@@ -11,6 +11,7 @@
 
 #include "caspian/pipeline.h"
 #include "extract/extract_eval.h"
+#include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
 #include "nlp/ner_eval.h"
 #include "nlp/ner_tagger.h"
@@ -26,12 +27,12 @@ namespace {
 
 // The default model of a task: models/<name> beside the data directory.
 std::filesystem::path default_model(std::string_view file) {
-  return default_data_dir().parent_path() / "models" / file;
+  return nlp::default_model_path(default_data_dir(), file);
 }
 
-constexpr std::string_view kPosModel = "pos-en-ud.bin";
-constexpr std::string_view kNerModel = "ner-en-conll.bin";
-constexpr std::string_view kParseModel = "parse-en-ud.bin";
+constexpr std::string_view kPosModel = nlp::kPosModelFile;
+constexpr std::string_view kNerModel = nlp::kNerModelFile;
+constexpr std::string_view kParseModel = nlp::kParseModelFile;
 // Parser training data is tagged by jackknifing: taggers trained on 4/5 of it, with fewer passes
 // than the shipped tagger (about a point of POS accuracy for a fifth of the time).
 constexpr int kJackknifeFolds = 5;
@@ -76,9 +77,12 @@ Result<std::string> eval_parse(const std::vector<std::string>& inputs, const Eva
       options.model.empty() ? default_model(kParseModel) : std::filesystem::path(options.model);
   auto parser = nlp::DepParser::load(model);
   if (!parser.ok()) return parser.status();
+  if (options.beam_margin >= 0) CASPIAN_RETURN_IF_ERROR((*parser)->set_beam_margin(options.beam_margin));
   auto tagger = nlp::PosTagger::load(default_model(kPosModel));
   if (!tagger.ok()) return tagger.status();
-  std::string out = fmt::format("model {}\ntagger {}\n", model.string(), default_model(kPosModel).string());
+  std::string out =
+      fmt::format("model {}\ntagger {}\nbeam {}, margin {}\n", model.string(),
+                  default_model(kPosModel).string(), (*parser)->beam(), (*parser)->beam_margin());
   for (const std::string& in : inputs) {
     auto report = nlp::evaluate_parse(**parser, tagger->get(), in);
     if (!report.ok()) return Status(report.status().code(), in + ": " + report.status().message());
@@ -196,6 +200,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
   CASPIAN_RETURN_IF_ERROR(nlp::jackknife_tags(*train, kJackknifeFolds, tag_opts, &log));
   nlp::ParseTrainOptions opts;
   if (options.beam > 0) opts.beam = options.beam;
+  opts.beam_margin = options.beam_margin;
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}", kJackknifeFolds,

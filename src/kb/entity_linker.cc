@@ -43,6 +43,7 @@
 #include "kb/gazetteer.h"
 #include "kb/lexicon.h"
 #include "kb/text_scan.h"
+#include "nlp/default_models.h"
 #include "nlp/ner_tagger.h"
 #include "pipeline/stages.h"
 
@@ -63,7 +64,7 @@ constexpr size_t kMinTitleWords = 3;
 
 std::filesystem::path ner_model_path(const Resources& res) {
   if (const char* env = std::getenv("CASPIAN_NER_MODEL"); env != nullptr && *env != '\0') return env;
-  return res.data_dir.parent_path() / "models" / "ner-en-conll.bin";
+  return nlp::default_model_path(res.data_dir, nlp::kNerModelFile);
 }
 
 EntityKind kind_of(std::string_view type) {
@@ -168,7 +169,8 @@ class EntityLinker final : public Stage {
       // ("Capital City Almaty Contributed ..." tags Almaty as an organisation).
       std::vector<std::pair<std::string_view, std::string_view>> body_names;
       for (const nlp::NerSpan& ns : spans) {
-        if (!in_headline(ns) && ns.sentence < doc.sentences.size()) body_names.emplace_back(span_text(ns), ns.type);
+        if (!in_headline(ns) && ns.sentence < doc.sentences.size())
+          body_names.emplace_back(span_text(ns), ns.type);
       }
       std::erase_if(spans, [&](const nlp::NerSpan& ns) {
         if (!in_headline(ns)) return false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -471,6 +472,15 @@ size_t best_extensions(const std::vector<BeamItem>& beam, size_t width, const st
   return scratch.cands.size();
 }
 
+// How many of the first `keep` candidates (best first) score within `margin` of the best.
+size_t within_margin(std::span<const Candidate> cands, float margin) {
+  if (cands.empty()) return 0;
+  const double floor = cands[0].score - margin;
+  size_t k = 1;
+  while (k < cands.size() && cands[k].score >= floor) ++k;
+  return k;
+}
+
 // Makes `next` the first `keep` candidates applied to their items of `beam` (reusing next's
 // storage). An item stays gold when its parent was gold and its class is `gold_class` (-1: none).
 void advance(const std::vector<BeamItem>& beam, std::span<const Candidate> cands, int gold_class,
@@ -784,8 +794,10 @@ void DepParser::parse(std::span<const std::string_view> words, std::span<const s
       weights_->w.add_scores_items(keys, kFeatures, scores, static_cast<size_t>(n_classes), scratch.lookup);
     };
     while (!beam[0].st.terminal()) {  // every complete parse takes 2n transitions
-      const size_t keep = best_extensions(beam, static_cast<size_t>(beam_), toks, n_classes, root_label_,
-                                          scratch, score_items);
+      size_t keep = best_extensions(beam, static_cast<size_t>(beam_), toks, n_classes, root_label_, scratch,
+                                    score_items);
+      if (beam_margin_ > 0)
+        keep = within_margin(std::span<const Candidate>(scratch.cands.data(), keep), beam_margin_);
       advance(beam, std::span<const Candidate>(scratch.cands.data(), keep), -1, next);
       std::swap(beam, next);
     }
@@ -977,13 +989,29 @@ Result<std::unique_ptr<DepParser>> DepParser::train(const std::vector<ParsedSent
   config["model"] = {
       {"labels", parser->labels_.size()}, {"features", w.keys.size()}, {"weights", w.entry_class.size()}};
   parser->config_json_ = config.dump();
+  if (Status st = parser->set_beam_margin(options.beam_margin); !st.ok()) return st;
   return parser;
+}
+
+Status DepParser::set_beam_margin(float margin) {
+  if (!std::isfinite(margin) || margin < 0) {
+    return Status(ErrorCode::kInvalidArgument, "the beam margin must be a finite number >= 0");
+  }
+  beam_margin_ = margin;
+  // The config of a model read from an older format is brought up to the format save() writes.
+  auto config = nlohmann::ordered_json::parse(config_json_, nullptr, /*allow_exceptions=*/false);
+  if (!config.is_object()) config = nlohmann::ordered_json::object();
+  config["format_version"] = kParseModelFormatVersion;
+  config["decoding"] = {{"beam_margin", margin}};
+  config_json_ = config.dump();
+  return Status::Ok();
 }
 
 namespace {
 // This build's kind of parser model file (see perceptron::ModelFileKind).
 perceptron::ModelFileKind model_file_kind() {
-  return {kMagic, kParseModelFormatVersion, DepParser::feature_fingerprint(), "parser model"};
+  return {kMagic, kParseModelFormatVersion, DepParser::feature_fingerprint(), "parser model",
+          kOldestParseModelFormatVersion};
 }
 }  // namespace
 
@@ -991,6 +1019,7 @@ Status DepParser::save(const std::filesystem::path& path) const {
   ByteWriter w = perceptron::begin_model_file(model_file_kind());
   w.str(config_json_);
   w.u32(static_cast<uint32_t>(beam_));
+  w.f32(beam_margin_);
   w.u32(static_cast<uint32_t>(labels_.size()));
   for (const std::string& l : labels_) w.str(l);
   weights_->w.write(w);
@@ -1010,6 +1039,12 @@ Result<std::unique_ptr<DepParser>> DepParser::load(const std::filesystem::path& 
   const uint32_t beam = r.u32();
   if (beam < 1 || beam > kMaxParseBeam) return corrupt("bad beam width " + std::to_string(beam));
   parser->beam_ = static_cast<int>(beam);
+  constexpr uint32_t kFirstVersionWithMargin = 3;
+  if (file->version >= kFirstVersionWithMargin) {
+    const float margin = r.f32();
+    if (!std::isfinite(margin) || margin < 0) return corrupt("bad beam margin");
+    parser->beam_margin_ = margin;
+  }
   const uint32_t n_labels = r.u32();
   constexpr uint64_t kMinLabelBytes = 4;
   if (n_labels == 0 || n_labels > kMaxLabels || !r.have(uint64_t{n_labels} * kMinLabelBytes)) {

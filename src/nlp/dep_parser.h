@@ -21,8 +21,8 @@
 //
 // Model file (all integers little-endian, written with explicit sizes; see dep_parser.cc):
 //   "CSPNDEP\0", format version (u32), feature-set fingerprint (u64), training config (JSON),
-//   beam width (u32), label inventory, feature rows and their (class, weight) entries; a trailing
-//   XXH3-64 checksum.
+//   beam width (u32), beam margin (f32, since version 3), label inventory, feature rows and their (class,
+//   weight) entries; a trailing XXH3-64 checksum.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +41,9 @@
 namespace caspian::nlp {
 
 // The version of the model file format written by DepParser::save().
-inline constexpr uint32_t kParseModelFormatVersion = 2;  // 2: the beam width
+inline constexpr uint32_t kParseModelFormatVersion = 3;  // 2: the beam width; 3: the beam margin
+// The oldest format this build still reads (version 2 files parse with the full beam).
+inline constexpr uint32_t kOldestParseModelFormatVersion = 2;
 
 // A sentence with tags and a tree: every vector has words.size() entries; heads are 1-based word
 // numbers with 0 for the root (as in CoNLL-U).
@@ -77,6 +79,10 @@ struct ParseTrainOptions {
   // the dynamic oracle and error exploration; > 1: global max-violation training over the beam
   // (more accurate, several times slower: see models/parse-en-ud.md).
   int beam = 1;
+  // Beam models only, at parse time (training always uses the full beam): extensions scoring more
+  // than this below the step's best are dropped, so that the beam narrows where the model is sure.
+  // 0: keep the full beam. Stored in the model; DepParser::set_beam_margin() changes it.
+  float beam_margin = 0.0F;
   // Error exploration (Goldberg & Nivre 2013; beam 1 only): from pass explore_after + 1 on, the
   // parser follows its own (possibly wrong) prediction with this probability, else the best
   // zero-cost transition.
@@ -156,6 +162,15 @@ class DepParser {
   // The beam width the model was trained for and parses with.
   [[nodiscard]] int beam() const { return beam_; }
 
+  // The parse-time beam margin (ParseTrainOptions::beam_margin; 0: the full beam).
+  [[nodiscard]] float beam_margin() const { return beam_margin_; }
+
+  // Sets the parse-time beam margin (no effect on a greedy model) and records it in the training
+  // config, so that save() writes it: a model trained with margin 0 and given margin m here saves
+  // the same bytes as one trained with margin m. Not thread safe: call before parsing.
+  // Errors: kInvalidArgument for a negative or non-finite margin.
+  [[nodiscard]] Status set_beam_margin(float margin);
+
   // The training configuration recorded in the model (JSON: data, options, dev scores).
   [[nodiscard]] const std::string& training_config() const { return config_json_; }
 
@@ -175,6 +190,7 @@ class DepParser {
   std::vector<std::string> labels_;
   int root_label_ = -1;  // index of "root" in labels_, or -1
   int beam_ = 1;
+  float beam_margin_ = 0.0F;
   std::unique_ptr<Weights> weights_;
   std::string config_json_;
 };

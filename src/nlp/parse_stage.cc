@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
 #include "pipeline/stages.h"
 
@@ -17,7 +18,7 @@ namespace {
 // directory (<source>/data -> <source>/models).
 std::filesystem::path parse_model_path(const Resources& res) {
   if (const char* env = std::getenv("CASPIAN_PARSE_MODEL"); env != nullptr && *env != '\0') return env;
-  return res.data_dir.parent_path() / "models" / "parse-en-ud.bin";
+  return nlp::default_model_path(res.data_dir, nlp::kParseModelFile);
 }
 
 class ParseStage final : public Stage {

@@ -358,11 +358,16 @@ Result<ModelFile> read_model_file(const std::filesystem::path& path, const Model
   ByteReader header(std::string_view(bytes).substr(kind.magic.size()));
   const uint32_t version = header.u32();
   if (header.truncated) return corrupt("truncated");
-  if (version != kind.version) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  name + ": " + what + " format version " + std::to_string(version) +
-                      ", this build reads version " + std::to_string(kind.version));
+  const uint32_t oldest = kind.oldest == 0 ? kind.version : kind.oldest;
+  if (version < oldest || version > kind.version) {
+    const std::string readable =
+        oldest == kind.version ? "version " + std::to_string(kind.version)
+                               : "versions " + std::to_string(oldest) + " to " + std::to_string(kind.version);
+    return Status(
+        ErrorCode::kUnsupportedVersion,
+        name + ": " + what + " format version " + std::to_string(version) + ", this build reads " + readable);
   }
+  out.version = version;
   if (bytes.size() < kFrameHeaderBytes + kChecksumBytes) return corrupt("truncated");
   const std::string_view body = std::string_view(bytes).substr(0, bytes.size() - kChecksumBytes);
   ByteReader trailer(std::string_view(bytes).substr(body.size()));

@@ -193,9 +193,10 @@ class AveragedTrainer {
 // What identifies one kind of model file.
 struct ModelFileKind {
   std::array<char, 8> magic{};
-  uint32_t version = 0;      // the format version this build writes and reads
+  uint32_t version = 0;      // the format version this build writes (and the newest it reads)
   uint64_t fingerprint = 0;  // the feature set this build extracts
   std::string_view what;     // for messages: "POS model", "parser model", "NER model"
+  uint32_t oldest = 0;       // the oldest format version this build still reads (0: only `version`)
 };
 
 // A writer positioned after the frame's header (magic, version, fingerprint).
@@ -208,6 +209,7 @@ struct ModelFileKind {
 // A model file read and checked by read_model_file(): its bytes and where the payload lies.
 struct ModelFile {
   std::string bytes;
+  uint32_t version = 0;  // the file's format version (within the kind's oldest..version)
   size_t payload_begin = 0;
   size_t payload_end = 0;
   [[nodiscard]] std::string_view payload() const {
@@ -218,7 +220,8 @@ struct ModelFile {
 // Reads a model file of `kind` and checks its frame.
 // Errors: kNotFound, kIoError; kCorrupt ("<file>: not a caspian <what> (bad magic bytes)",
 //   "<file>: corrupt <what>: truncated" or "...: checksum mismatch (truncated or damaged)", or too
-//   large); kUnsupportedVersion ("<file>: <what> format version N, this build reads version M", or
+//   large); kUnsupportedVersion ("<file>: <what> format version N, this build reads version M" (or
+//   "versions L to M"), or
 //   "<file>: <what> trained with feature set X, this build extracts Y; retrain the model").
 [[nodiscard]] Result<ModelFile> read_model_file(const std::filesystem::path& path, const ModelFileKind& kind);
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nlp/default_models.h"
 #include "nlp/pos_tagger.h"
 #include "pipeline/stages.h"
 
@@ -17,7 +18,7 @@ namespace {
 // (<source>/data -> <source>/models).
 std::filesystem::path pos_model_path(const Resources& res) {
   if (const char* env = std::getenv("CASPIAN_POS_MODEL"); env != nullptr && *env != '\0') return env;
-  return res.data_dir.parent_path() / "models" / "pos-en-ud.bin";
+  return nlp::default_model_path(res.data_dir, nlp::kPosModelFile);
 }
 
 class PosStage final : public Stage {

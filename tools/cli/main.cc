@@ -804,6 +804,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "conll4", "conll2", "tab"}));
   eval->add_option("--predictions", eval_options.predictions,
                    "ner: write 'word gold predicted' per token (conlleval format) to this file");
+  eval->add_option("--beam-margin", eval_options.beam_margin,
+                   "parse: parse with this beam margin instead of the model's (0: the full beam)")
+      ->check(CLI::NonNegativeNumber);
 
   // extract
   auto* extract = app.add_subcommand(
@@ -834,10 +837,14 @@ int main(int argc, char** argv) {
   train->add_option("--names", train_options.names,
                     "Name lists: PETRARCH actor dictionaries, for person/organisation gazetteers (ner)");
   train
-      ->add_option(
-          "--beam", train_options.beam,
-          "Beam width to train and parse with (parse; default 1: greedy, see models/parse-en-ud.md)")
+      ->add_option("--beam", train_options.beam,
+                   "Beam width to train and parse with (parse; default 1: greedy, see models/parse-en-ud.md)")
       ->check(CLI::Range(1, 64));
+  train
+      ->add_option("--beam-margin", train_options.beam_margin,
+                   "Parse-time beam margin stored in the model (parse with --beam > 1): extensions scoring "
+                   "more than this below the best are dropped (default 0: the full beam)")
+      ->check(CLI::NonNegativeNumber);
 
   try {
     app.parse(argc, argv);
