@@ -299,6 +299,15 @@ TEST_F(CliTest, TrainParseTakesABeamWidthAndMarginThatTheModelKeeps) {
   auto negative = run("eval parse --beam-margin -1 --model " + model + " " + treebank);
   EXPECT_NE(negative.exit_code, 0);
   EXPECT_NE(negative.out.find("--beam-margin"), std::string::npos) << negative.out;
+  // The pipeline parses with a model given on the command line, and refuses a missing one.
+  const std::string text = write("parse.txt", "Leaders met.\n\nThe ministers of Armenia met in Almaty.\n");
+  auto analyzed = run("--parse-model " + model + " analyze --format conllu " + text);
+  EXPECT_EQ(analyzed.exit_code, 0) << analyzed.out;
+  EXPECT_NE(analyzed.out.find("\tAlmaty\t"), std::string::npos) << analyzed.out;
+  const std::string missing = (dir_ / "missing-parser.bin").string();
+  auto refused = run("--parse-model " + missing + " analyze " + text);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find(missing), std::string::npos) << refused.out;
 }
 
 }  // namespace

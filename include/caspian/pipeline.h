@@ -21,6 +21,7 @@ class Gazetteer;
 // several threads.
 struct Resources {
   std::filesystem::path data_dir;            // root of data/ (gazetteer, ...)
+  std::filesystem::path parse_model;         // the parser model (empty: the default, see PipelineOptions)
   std::unique_ptr<kb::Gazetteer> gazetteer;  // loaded on demand by stages that need it
 
   Resources();
@@ -52,6 +53,9 @@ std::vector<std::string> stage_names();
 struct PipelineOptions {
   std::filesystem::path data_dir;   // empty: default_data_dir()
   std::vector<std::string> stages;  // empty: the default pipeline
+  // The "parse" stage's model. Empty: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ud.bin
+  // (greedy, fast); models/parse-en-ud-beam8.bin is more accurate and several times slower.
+  std::filesystem::path parse_model;
 };
 
 // The directory holding caspian's data files: $CASPIAN_DATA if set, else the

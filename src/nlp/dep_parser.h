@@ -10,8 +10,9 @@
 //     with error exploration. Linear in sentence length; well over 60,000 words/s.
 //   * beam k > 1: beam search, trained globally with max-violation updates (Huang, Fayong & Guo
 //     2012), as Zhang & Nivre did with a beam of 64. On UD English EWT dev with predicted tags,
-//     beam 4 gained 0.56 UAS and beam 8 1.2 over greedy, at about a third and a sixth of its speed
-//     (models/parse-en-ud.md), too slow for the pipeline's speed floor today.
+//     beam 8 gains 1.2 UAS over greedy at about a fifth of its speed (models/parse-en-ud-beam8.md:
+//     the accurate model, chosen with --parse-model; too slow for the default pipeline). A
+//     parse-time margin narrows the beam where the model is sure (ParseTrainOptions::beam_margin).
 // The artificial root token sits at the END of the buffer (Ballesteros & Nivre 2013) and may only
 // take a dependent when it is the last word left, so every parse is a single-rooted tree.
 //

@@ -57,9 +57,7 @@ void error_line(std::string_view where, const caspian::Status& st) {
 }
 
 // Loads the pipeline or exits fatally: missing data files are a start-up error.
-caspian::Pipeline load_pipeline(const std::string& data_dir) {
-  caspian::PipelineOptions opts;
-  opts.data_dir = data_dir;
+caspian::Pipeline load_pipeline(const caspian::PipelineOptions& opts) {
   auto p = caspian::Pipeline::create(opts);
   if (!p.ok()) {
     error_line("loading the pipeline", p.status());
@@ -176,9 +174,9 @@ void read_all(const std::vector<std::string>& inputs, const caspian::ReadOptions
 
 // ---- analyze -------------------------------------------------------------
 int cmd_analyze(const std::vector<std::string>& inputs, const CommonReadFlags& flags,
-                const std::string& format, const std::string& data_dir) {
+                const std::string& format, const caspian::PipelineOptions& pipeline_options) {
   (void)date_flag(flags.date, "--date");
-  const caspian::Pipeline pipeline = load_pipeline(data_dir);
+  const caspian::Pipeline pipeline = load_pipeline(pipeline_options);
   int failures = 0;
   bool first = true;
   auto sink = [&](const caspian::RecordOrigin& origin, caspian::Result<caspian::Document> doc) {
@@ -213,9 +211,9 @@ struct IngestCounts {
 };
 
 int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& flags, const std::string& db,
-               const std::string& data_dir, bool quiet) {
+               const caspian::PipelineOptions& pipeline_options, bool quiet) {
   (void)date_flag(flags.date, "--date");
-  const caspian::Pipeline pipeline = load_pipeline(data_dir);
+  const caspian::Pipeline pipeline = load_pipeline(pipeline_options);
   auto store = open_or_exit(db);
   const bool progress = !quiet && isatty(fileno(stderr)) != 0;
   const auto start = std::chrono::steady_clock::now();
@@ -491,7 +489,7 @@ std::string utc_now() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
 }
 
-int cmd_watch(const WatchFlags& f, const std::string& db, const std::string& data_dir) {
+int cmd_watch(const WatchFlags& f, const std::string& db, const caspian::PipelineOptions& pipeline_options) {
   const auto every = parse_duration(f.every);
   const auto host_delay = parse_duration(f.host_delay);
   if (!every || every->count() <= 0 || !host_delay) {
@@ -504,7 +502,7 @@ int cmd_watch(const WatchFlags& f, const std::string& db, const std::string& dat
     error_line("watch", feeds.status());
     return kExitUsage;
   }
-  const caspian::Pipeline pipeline = load_pipeline(data_dir);
+  const caspian::Pipeline pipeline = load_pipeline(pipeline_options);
   auto store = open_or_exit(db);
   caspian::FetchOptions fo = fetch_options(f.max_mb * kMiB);
   fo.host_delay = *host_delay;
@@ -710,9 +708,12 @@ int main(int argc, char** argv) {
   CLI::App app{"caspian: turns news into structured, searchable knowledge"};
   app.require_subcommand(1);
   app.set_version_flag("--version", fmt::format("caspian {}", caspian::version()));
-  std::string data_dir;
-  app.add_option("--data-dir", data_dir,
+  caspian::PipelineOptions pipeline_options;
+  app.add_option("--data-dir", pipeline_options.data_dir,
                  "Directory of caspian's data files (default: $CASPIAN_DATA or built-in)");
+  app.add_option("--parse-model", pipeline_options.parse_model,
+                 "Parser model of analyze, ingest and watch (default: $CASPIAN_PARSE_MODEL or "
+                 "models/parse-en-ud.bin; models/parse-en-ud-beam8.bin is more accurate and slower)");
 
   // analyze
   auto* analyze = app.add_subcommand("analyze", "Analyse articles and print the analysis (JSON or text)");
@@ -853,9 +854,9 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
 
-  if (*analyze) return cmd_analyze(analyze_inputs, analyze_flags, analyze_format, data_dir);
-  if (*ingest) return cmd_ingest(ingest_inputs, ingest_flags, db, data_dir, quiet);
-  if (*watch) return cmd_watch(wf, db, data_dir);
+  if (*analyze) return cmd_analyze(analyze_inputs, analyze_flags, analyze_format, pipeline_options);
+  if (*ingest) return cmd_ingest(ingest_inputs, ingest_flags, db, pipeline_options, quiet);
+  if (*watch) return cmd_watch(wf, db, pipeline_options);
   if (*search) return cmd_search(sf, db);
   if (*show) return cmd_show(show_id, show_format, db);
   if (*summary) return cmd_summary(db, summary_query, summary_top);
