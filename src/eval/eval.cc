@@ -30,9 +30,6 @@ std::filesystem::path default_model(std::string_view file) {
   return nlp::default_model_path(default_data_dir(), file);
 }
 
-constexpr std::string_view kPosModel = nlp::kPosModelFile;
-constexpr std::string_view kNerModel = nlp::kNerModelFile;
-constexpr std::string_view kParseModel = nlp::kParseModelFile;
 // Parser training data is tagged by jackknifing: taggers trained on 4/5 of it, with fewer passes
 // than the shipped tagger (about a point of POS accuracy for a fifth of the time).
 constexpr int kJackknifeFolds = 5;
@@ -59,7 +56,7 @@ Result<std::string> eval_timex(const std::vector<std::string>& inputs, const Eva
 
 Result<std::string> eval_pos(const std::vector<std::string>& inputs, const EvalOptions& options) {
   const std::filesystem::path model =
-      options.model.empty() ? default_model(kPosModel) : std::filesystem::path(options.model);
+      options.model.empty() ? default_model(nlp::kPosModelFile) : std::filesystem::path(options.model);
   auto tagger = nlp::PosTagger::load(model);
   if (!tagger.ok()) return tagger.status();
   std::string out = fmt::format("model {}\n", model.string());
@@ -74,15 +71,15 @@ Result<std::string> eval_pos(const std::vector<std::string>& inputs, const EvalO
 // Parses with predicted tags: the words are tagged by the default POS model first.
 Result<std::string> eval_parse(const std::vector<std::string>& inputs, const EvalOptions& options) {
   const std::filesystem::path model =
-      options.model.empty() ? default_model(kParseModel) : std::filesystem::path(options.model);
+      options.model.empty() ? default_model(nlp::kParseModelFile) : std::filesystem::path(options.model);
   auto parser = nlp::DepParser::load(model);
   if (!parser.ok()) return parser.status();
   if (options.beam_margin >= 0) CASPIAN_RETURN_IF_ERROR((*parser)->set_beam_margin(options.beam_margin));
-  auto tagger = nlp::PosTagger::load(default_model(kPosModel));
+  auto tagger = nlp::PosTagger::load(default_model(nlp::kPosModelFile));
   if (!tagger.ok()) return tagger.status();
   std::string out =
       fmt::format("model {}\ntagger {}\nbeam {}, margin {}\n", model.string(),
-                  default_model(kPosModel).string(), (*parser)->beam(), (*parser)->beam_margin());
+                  default_model(nlp::kPosModelFile).string(), (*parser)->beam(), (*parser)->beam_margin());
   for (const std::string& in : inputs) {
     auto report = nlp::evaluate_parse(**parser, tagger->get(), in);
     if (!report.ok()) return Status(report.status().code(), in + ": " + report.status().message());
@@ -94,7 +91,7 @@ Result<std::string> eval_parse(const std::vector<std::string>& inputs, const Eva
 // CoNLL NER files (4-col, 2-col or tab, detected or --format); re3d types are mapped automatically.
 Result<std::string> eval_ner(const std::vector<std::string>& inputs, const EvalOptions& options) {
   const std::filesystem::path model =
-      options.model.empty() ? default_model(kNerModel) : std::filesystem::path(options.model);
+      options.model.empty() ? default_model(nlp::kNerModelFile) : std::filesystem::path(options.model);
   nlp::NerFormat format = nlp::NerFormat::kAuto;
   if (!options.format.empty() && !nlp::parse_ner_format(options.format, format))
     return Status(ErrorCode::kInvalidArgument,
@@ -189,7 +186,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
     auto d = nlp::read_parsed_sentences(options.dev);
     if (!d.ok()) return Status(d.status().code(), options.dev + ": " + d.status().message());
     dev = std::move(d).value();
-    auto tagger = nlp::PosTagger::load(default_model(kPosModel));
+    auto tagger = nlp::PosTagger::load(default_model(nlp::kPosModelFile));
     if (!tagger.ok()) return tagger.status();
     nlp::retag(**tagger, dev);
   }
@@ -204,7 +201,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}", kJackknifeFolds,
-                                kJackknifeTaggerIterations, kPosModel);
+                                kJackknifeTaggerIterations, nlp::kPosModelFile);
   auto parser = nlp::DepParser::train(*train, dev, opts, &log);
   if (!parser.ok()) return parser.status();
   CASPIAN_RETURN_IF_ERROR((*parser)->save(options.output));

@@ -472,7 +472,8 @@ size_t best_extensions(const std::vector<BeamItem>& beam, size_t width, const st
   return scratch.cands.size();
 }
 
-// How many of the first `keep` candidates (best first) score within `margin` of the best.
+// How many of `cands` (best first) score within `margin` of the first, the best (at least one
+// when there are any).
 size_t within_margin(std::span<const Candidate> cands, float margin) {
   if (cands.empty()) return 0;
   const double floor = cands[0].score - margin;
