@@ -310,4 +310,29 @@ TEST_F(CliTest, TrainParseTakesABeamWidthAndMarginThatTheModelKeeps) {
   EXPECT_NE(refused.out.find(missing), std::string::npos) << refused.out;
 }
 
+TEST_F(CliTest, TrainParseUptrainsOnUnlabelledTextParsedByATeacher) {
+  const std::string treebank = std::string(CASPIAN_SOURCE_DIR) + "/tests/data/dep_parser_tiny.conllu";
+  const std::string teacher = (dir_ / "teacher.bin").string();
+  ASSERT_EQ(run("train parse --beam 2 --train " + treebank + " -o " + teacher).exit_code, 0);
+  const std::string text =
+      write("unlabelled.txt", "The ministers met in Almaty.\n\nLeaders signed the deal.\n");
+  const std::string student = (dir_ / "student.bin").string();
+  auto t = run("train parse --train " + treebank + " --unlabelled " + text + " --teacher " + teacher +
+               " --prune-below 0.5 -o " + student);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  EXPECT_NE(t.out.find("silver trees: 2 sentences"), std::string::npos) << t.out;
+  auto parser = caspian::nlp::DepParser::load(student);
+  ASSERT_TRUE(parser.ok()) << parser.status().message();
+  const auto config = nlohmann::json::parse((*parser)->training_config());
+  EXPECT_NE(config["tags"].get<std::string>().find("2 silver trees"), std::string::npos) << config.dump();
+  EXPECT_EQ(config["options"]["prune_below"], 0.5);
+  auto no_teacher = run("train parse --train " + treebank + " --unlabelled " + text + " -o " + student);
+  EXPECT_NE(no_teacher.exit_code, 0);
+  EXPECT_NE(no_teacher.out.find("--teacher"), std::string::npos) << no_teacher.out;
+  auto bad_teacher = run("train parse --train " + treebank + " --unlabelled " + text + " --teacher " + text +
+                         " -o " + student);
+  EXPECT_NE(bad_teacher.exit_code, 0);
+  EXPECT_NE(bad_teacher.out.find("unlabelled.txt"), std::string::npos) << bad_teacher.out;
+}
+
 }  // namespace

@@ -11,11 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "nlp/conllu.h"
+#include "nlp/parse_eval.h"
+#include "nlp/pos_tagger.h"
 
 namespace caspian::nlp {
 namespace {
@@ -338,6 +341,75 @@ TEST(DepParserTest, ScoresUniversalAndFullLabels) {
   EXPECT_EQ(score.head_correct, 2u);
   EXPECT_EQ(score.label_correct, 2u);       // nmod:poss vs nmod: the universal relation agrees
   EXPECT_EQ(score.full_label_correct, 1u);  // ... the full label does not
+}
+
+TEST(DepParserTest, SilverParsesAreTheTeachersTreesOverTheTaggersTags) {
+  const std::vector<ParsedSentence> treebank = tiny_treebank();
+  std::vector<TaggedSentence> tagged;
+  for (const ParsedSentence& s : treebank) tagged.push_back({s.words, s.upos, s.xpos});
+  PosTrainOptions tag_options;
+  tag_options.iterations = 4;
+  auto tagger = PosTagger::train(tagged, {}, tag_options, nullptr);
+  ASSERT_TRUE(tagger.ok()) << tagger.status().to_string();
+  const std::unique_ptr<DepParser> teacher = train_tiny(2);
+  ASSERT_NE(teacher, nullptr);
+  const std::vector<std::vector<std::string>> text = {
+      {"The", "dog", "sleeps", "."},
+      {"Hi", "."},  // too short
+      {"Cats", "chase", "the", "red", "dog", "."},
+      {"The", "dog", "sleeps", "."},        // a repeat
+      std::vector<std::string>(9, "ball"),  // too long for max_words below
+  };
+  SilverOptions options;
+  options.max_words = 8;
+  std::ostringstream log;
+  const std::vector<const DepParser*> teachers = {teacher.get()};
+  const std::vector<ParsedSentence> silver = silver_parses(**tagger, teachers, text, options, &log);
+  ASSERT_EQ(silver.size(), 2u) << log.str();
+  EXPECT_EQ(silver[0].words, text[0]);
+  EXPECT_EQ(silver[1].words, text[2]);
+  EXPECT_NE(log.str().find("2 sentences, 10 words"), std::string::npos) << log.str();
+  for (const ParsedSentence& s : silver) {
+    const std::vector<std::string_view> w(s.words.begin(), s.words.end());
+    std::vector<std::string> upos;
+    std::vector<std::string> xpos;
+    (*tagger)->tag(w, upos, xpos);
+    EXPECT_EQ(s.upos, upos);
+    EXPECT_EQ(s.xpos, xpos);
+    const std::vector<std::string_view> u(upos.begin(), upos.end());
+    const std::vector<std::string_view> x(xpos.begin(), xpos.end());
+    std::vector<int> heads;
+    std::vector<std::string> deprels;
+    teacher->parse(w, u, x, heads, deprels);
+    EXPECT_EQ(s.heads, heads);
+    EXPECT_EQ(s.deprels, deprels);
+  }
+  // Silver trees are training data: a parser trains on them.
+  ParseTrainOptions student = tiny_options();
+  EXPECT_TRUE(DepParser::train(silver, {}, student, nullptr).ok());
+  // With two teachers, only the sentences on which both give the same tree are kept.
+  const std::unique_ptr<DepParser> greedy = train_tiny(1);
+  ASSERT_NE(greedy, nullptr);
+  const std::vector<const DepParser*> two = {teacher.get(), greedy.get()};
+  const std::vector<ParsedSentence> agreed = silver_parses(**tagger, two, text, options, nullptr);
+  const std::vector<const DepParser*> twice = {teacher.get(), teacher.get()};
+  EXPECT_EQ(silver_parses(**tagger, twice, text, options, nullptr).size(), silver.size());
+  size_t same = 0;
+  for (const ParsedSentence& s : silver) {
+    const std::vector<std::string_view> w(s.words.begin(), s.words.end());
+    const std::vector<std::string_view> u(s.upos.begin(), s.upos.end());
+    const std::vector<std::string_view> x(s.xpos.begin(), s.xpos.end());
+    std::vector<int> heads;
+    std::vector<std::string> deprels;
+    greedy->parse(w, u, x, heads, deprels);
+    same += heads == s.heads && deprels == s.deprels ? 1 : 0;
+  }
+  EXPECT_EQ(agreed.size(), same);
+  // every = 3 reads sentences 0 and 3 of the text, the second a repeat of the first.
+  options.every = 3;
+  const std::vector<ParsedSentence> sample = silver_parses(**tagger, teachers, text, options, nullptr);
+  ASSERT_EQ(sample.size(), 1u);
+  EXPECT_EQ(sample[0].words, text[0]);
 }
 
 }  // namespace

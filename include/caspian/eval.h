@@ -38,7 +38,13 @@ struct TrainOptions {
                                         // one or more files, read in order and concatenated
   std::string dev;                      // development data, scored after training
   std::string output;                   // where to write the model
-  std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters)
+  std::vector<std::string> unlabelled;  // unlabelled text some tasks learn from ("ner": word clusters;
+                                        // "parse": silver trees, with `teachers`)
+  std::vector<std::string> teachers;    // "parse": parser models that parse `unlabelled` into extra
+                                        // training trees, the first one's, kept where all agree
+                                        // (uptraining; required with `unlabelled`)
+  float prune_below = -1.0F;            // "parse": drop averaged weights below this (negative: default)
+  int silver_every = 1;                 // "parse": parse one unlabelled sentence in this many
   std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
   int beam = 0;                         // "parse": beam width (0: the default, greedy)
   float beam_margin = 0.0F;             // "parse": parse-time beam margin, stored in the model (0: none)

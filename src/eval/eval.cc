@@ -13,6 +13,7 @@
 #include "extract/extract_eval.h"
 #include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
+#include "nlp/ner_clusters.h"
 #include "nlp/ner_eval.h"
 #include "nlp/ner_tagger.h"
 #include "nlp/parse_eval.h"
@@ -176,8 +177,33 @@ Result<std::string> train_pos(const TrainOptions& options) {
   return log.str();
 }
 
-// Trains on jackknifed tags; dev is tagged by the default POS model, as at evaluation time.
+// Uptraining: the trees `options.teachers` give the sentences of `options.unlabelled`, tagged by
+// `tagger` (see nlp::silver_parses).
+Result<std::vector<nlp::ParsedSentence>> silver_trees(const TrainOptions& options,
+                                                      const nlp::PosTagger& tagger, std::ostream& log) {
+  std::vector<std::unique_ptr<nlp::DepParser>> teachers;
+  std::vector<const nlp::DepParser*> views;
+  for (const std::string& path : options.teachers) {
+    auto teacher = nlp::DepParser::load(path);
+    if (!teacher.ok()) return teacher.status();
+    teachers.push_back(std::move(teacher).value());
+    views.push_back(teachers.back().get());
+  }
+  std::vector<std::vector<std::string>> sentences;
+  for (const std::string& path : options.unlabelled)
+    CASPIAN_RETURN_IF_ERROR(nlp::read_unlabelled_text(path, sentences));
+  nlp::SilverOptions silver;
+  silver.every = static_cast<size_t>(std::max(options.silver_every, 1));
+  return nlp::silver_parses(tagger, views, sentences, silver, &log);
+}
+
+// Trains on jackknifed tags, plus silver trees with --unlabelled; dev and the silver trees are
+// tagged by the default POS model, as at evaluation time.
 Result<std::string> train_parse(const TrainOptions& options) {
+  if (!options.unlabelled.empty() && options.teachers.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "train parse: --unlabelled needs --teacher, a parser model that parses it");
+  }
   auto train = read_training_files(
       options.train, [](const std::filesystem::path& p) { return nlp::read_parsed_sentences(p); }, true);
   if (!train.ok()) return train.status();
@@ -186,22 +212,38 @@ Result<std::string> train_parse(const TrainOptions& options) {
     auto d = nlp::read_parsed_sentences(options.dev);
     if (!d.ok()) return Status(d.status().code(), options.dev + ": " + d.status().message());
     dev = std::move(d).value();
+  }
+  std::ostringstream log;
+  std::vector<nlp::ParsedSentence> silver;
+  if (!dev.empty() || !options.unlabelled.empty()) {
     auto tagger = nlp::PosTagger::load(default_model(nlp::kPosModelFile));
     if (!tagger.ok()) return tagger.status();
     nlp::retag(**tagger, dev);
+    if (!options.unlabelled.empty()) {
+      auto s = silver_trees(options, **tagger, log);
+      if (!s.ok()) return s.status();
+      silver = std::move(s).value();
+    }
   }
-  std::ostringstream log;
   nlp::PosTrainOptions tag_opts;
   tag_opts.lexicon = (default_data_dir() / kPosLexicon).string();
   tag_opts.iterations = kJackknifeTaggerIterations;
   CASPIAN_RETURN_IF_ERROR(nlp::jackknife_tags(*train, kJackknifeFolds, tag_opts, &log));
+  std::string silver_source;
+  if (!options.unlabelled.empty()) {
+    silver_source = fmt::format("; {} silver trees (tags: {}) parsed by {} from one sentence in {} of {}",
+                                silver.size(), nlp::kPosModelFile, fmt::join(options.teachers, " = "),
+                                options.silver_every, fmt::join(options.unlabelled, ", "));
+  }
+  std::move(silver.begin(), silver.end(), std::back_inserter(*train));
   nlp::ParseTrainOptions opts;
   if (options.beam > 0) opts.beam = options.beam;
   opts.beam_margin = options.beam_margin;
+  if (options.prune_below >= 0) opts.prune_below = options.prune_below;
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
-  opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}", kJackknifeFolds,
-                                kJackknifeTaggerIterations, nlp::kPosModelFile);
+  opts.tag_source = fmt::format("train: jackknifed in {} folds ({}-pass taggers); dev: {}{}", kJackknifeFolds,
+                                kJackknifeTaggerIterations, nlp::kPosModelFile, silver_source);
   auto parser = nlp::DepParser::train(*train, dev, opts, &log);
   if (!parser.ok()) return parser.status();
   CASPIAN_RETURN_IF_ERROR((*parser)->save(options.output));

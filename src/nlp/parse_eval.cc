@@ -1,10 +1,13 @@
 #include "nlp/parse_eval.h"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
+#include <algorithm>
 #include <ctime>
 #include <ostream>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace caspian::nlp {
@@ -121,6 +124,47 @@ Status jackknife_tags(std::vector<ParsedSentence>& sentences, int folds, const P
   }
   for (size_t i = 0; i < sentences.size(); ++i) sentences[i] = std::move(retagged[i % k][i / k]);
   return Status::Ok();
+}
+
+std::vector<ParsedSentence> silver_parses(const PosTagger& tagger, std::span<const DepParser* const> teachers,
+                                          const std::vector<std::vector<std::string>>& sentences,
+                                          const SilverOptions& options, std::ostream* log) {
+  std::vector<ParsedSentence> silver;
+  std::unordered_set<uint64_t> seen;
+  size_t words = 0;
+  size_t disagreed = 0;
+  std::vector<int> heads;
+  std::vector<std::string> deprels;
+  for (size_t i = 0; i < sentences.size(); i += options.every) {
+    const std::vector<std::string>& tokens = sentences[i];
+    if (tokens.size() < options.min_words || tokens.size() > options.max_words) continue;
+    std::string joined;
+    for (const std::string& t : tokens) (joined += t) += '\n';
+    if (!seen.insert(XXH3_64bits(joined.data(), joined.size())).second) continue;
+    ParsedSentence s;
+    s.words = tokens;
+    static_cast<void>(tag_sentence(tagger, s));
+    const std::vector<std::string_view> w(s.words.begin(), s.words.end());
+    const std::vector<std::string_view> upos(s.upos.begin(), s.upos.end());
+    const std::vector<std::string_view> xpos(s.xpos.begin(), s.xpos.end());
+    teachers.front()->parse(w, upos, xpos, s.heads, s.deprels);
+    const bool agreed = std::all_of(teachers.begin() + 1, teachers.end(), [&](const DepParser* other) {
+      other->parse(w, upos, xpos, heads, deprels);
+      return heads == s.heads && deprels == s.deprels;
+    });
+    if (!agreed) {
+      ++disagreed;
+      continue;
+    }
+    words += s.words.size();
+    silver.push_back(std::move(s));
+  }
+  if (log != nullptr) {
+    *log << "silver trees: " << silver.size() << " sentences, " << words << " words, parsed from "
+         << sentences.size() << " unlabelled sentences (" << disagreed << " left out where the "
+         << teachers.size() << " teachers disagree)\n";
+  }
+  return silver;
 }
 
 }  // namespace caspian::nlp

@@ -834,7 +834,21 @@ int main(int argc, char** argv) {
   train->add_option("--dev", train_options.dev, "Development data, scored after training");
   train->add_option("-o,--output", train_options.output, "Model file to write")->required();
   train->add_option("--unlabelled", train_options.unlabelled,
-                    "Unlabelled text (JSONL or plain, gzip ok) to learn word clusters from (ner)");
+                    "Unlabelled text (JSONL or plain, gzip ok): to learn word clusters from (ner); to "
+                    "parse with --teacher into extra training trees (parse)");
+  train->add_option("--teacher", train_options.teachers,
+                    "Parser models that parse --unlabelled text into silver training trees (parse: "
+                    "uptraining; with several, the first one's trees where all agree; see "
+                    "models/parse-en-ud.md)");
+  train
+      ->add_option("--prune-below", train_options.prune_below,
+                   "Drop averaged weights smaller than this in magnitude (parse; default 1: see "
+                   "models/parse-en-ud.md)")
+      ->check(CLI::NonNegativeNumber);
+  train
+      ->add_option("--silver-every", train_options.silver_every,
+                   "Parse one --unlabelled sentence in this many, an even sample (parse; default 1: all)")
+      ->check(CLI::PositiveNumber);
   train->add_option("--names", train_options.names,
                     "Name lists: PETRARCH actor dictionaries, for person/organisation gazetteers (ner)");
   train
