@@ -161,8 +161,9 @@ std::vector<ParsedSentence> silver_parses(const PosTagger& tagger, std::span<con
   }
   if (log != nullptr) {
     *log << "silver trees: " << silver.size() << " sentences, " << words << " words, parsed from "
-         << sentences.size() << " unlabelled sentences (" << disagreed << " left out where the "
-         << teachers.size() << " teachers disagree)\n";
+         << sentences.size() << " unlabelled sentences";
+    if (teachers.size() > 1) *log << " (" << disagreed << " left out where the teachers disagree)";
+    *log << "\n";
   }
   return silver;
 }
