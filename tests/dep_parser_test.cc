@@ -63,6 +63,15 @@ std::filesystem::path temp_path(std::string_view name) {
   return std::filesystem::temp_directory_path() / ("caspian_dep_parser_test_" + std::string(name));
 }
 
+// `s` with the heads and labels `parser` gives its words and tags.
+ParsedSentence reparsed(const DepParser& parser, ParsedSentence s) {
+  const std::vector<std::string_view> w(s.words.begin(), s.words.end());
+  const std::vector<std::string_view> u(s.upos.begin(), s.upos.end());
+  const std::vector<std::string_view> x(s.xpos.begin(), s.xpos.end());
+  parser.parse(w, u, x, s.heads, s.deprels);
+  return s;
+}
+
 // Parses `words` with placeholder tags; checks the output is one tree with one root.
 void expect_tree(const DepParser& parser, const std::vector<std::string>& words) {
   const std::vector<std::string_view> w(words.begin(), words.end());
@@ -139,15 +148,9 @@ TEST_P(DepParserBeamTest, TrainsOnATinyTreebankAndParsesItBack) {
   EXPECT_GE(score.uas(), 0.95);
   EXPECT_GE(score.las(), 0.9);
   // Sentence 1 exactly.
-  const ParsedSentence& s = treebank[0];
-  const std::vector<std::string_view> w(s.words.begin(), s.words.end());
-  const std::vector<std::string_view> u(s.upos.begin(), s.upos.end());
-  const std::vector<std::string_view> x(s.xpos.begin(), s.xpos.end());
-  std::vector<int> heads;
-  std::vector<std::string> deprels;
-  parser->parse(w, u, x, heads, deprels);
-  EXPECT_EQ(heads, s.heads);
-  EXPECT_EQ(deprels, s.deprels);
+  const ParsedSentence parsed = reparsed(*parser, treebank[0]);
+  EXPECT_EQ(parsed.heads, treebank[0].heads);
+  EXPECT_EQ(parsed.deprels, treebank[0].deprels);
   EXPECT_EQ(parser->labels().size(), 21u);
   EXPECT_EQ(parser->beam(), GetParam());
 }
@@ -376,13 +379,9 @@ TEST(DepParserTest, SilverParsesAreTheTeachersTreesOverTheTaggersTags) {
     (*tagger)->tag(w, upos, xpos);
     EXPECT_EQ(s.upos, upos);
     EXPECT_EQ(s.xpos, xpos);
-    const std::vector<std::string_view> u(upos.begin(), upos.end());
-    const std::vector<std::string_view> x(xpos.begin(), xpos.end());
-    std::vector<int> heads;
-    std::vector<std::string> deprels;
-    teacher->parse(w, u, x, heads, deprels);
-    EXPECT_EQ(s.heads, heads);
-    EXPECT_EQ(s.deprels, deprels);
+    const ParsedSentence by_teacher = reparsed(*teacher, s);
+    EXPECT_EQ(s.heads, by_teacher.heads);
+    EXPECT_EQ(s.deprels, by_teacher.deprels);
   }
   // Silver trees are training data: a parser trains on them.
   ParseTrainOptions student = tiny_options();
@@ -396,13 +395,8 @@ TEST(DepParserTest, SilverParsesAreTheTeachersTreesOverTheTaggersTags) {
   EXPECT_EQ(silver_parses(**tagger, twice, text, options, nullptr).size(), silver.size());
   size_t same = 0;
   for (const ParsedSentence& s : silver) {
-    const std::vector<std::string_view> w(s.words.begin(), s.words.end());
-    const std::vector<std::string_view> u(s.upos.begin(), s.upos.end());
-    const std::vector<std::string_view> x(s.xpos.begin(), s.xpos.end());
-    std::vector<int> heads;
-    std::vector<std::string> deprels;
-    greedy->parse(w, u, x, heads, deprels);
-    same += heads == s.heads && deprels == s.deprels ? 1 : 0;
+    const ParsedSentence by_greedy = reparsed(*greedy, s);
+    same += by_greedy.heads == s.heads && by_greedy.deprels == s.deprels ? 1 : 0;
   }
   EXPECT_EQ(agreed.size(), same);
   // every = 3 reads sentences 0 and 3 of the text, the second a repeat of the first.
