@@ -59,5 +59,28 @@ TEST(PerceptronTest, ScoringSeveralKeyListsAgreesWithScoringEachAlone) {
   }
 }
 
+TEST(PerceptronTest, RowsWithoutEntriesAreIndexedAndScoreNothing) {
+  // A model file may hold keys whose rows are empty, even with no entry in any row.
+  SparseWeights w;
+  w.keys = {11, 22};
+  w.row_end = {0, 0};
+  w.index();
+  std::vector<float> scores(kClasses, 1.0F);
+  const std::vector<uint64_t> keys = {11, 22, 33};
+  w.add_scores(keys, scores.data());
+  EXPECT_EQ(scores, std::vector<float>(kClasses, 1.0F));
+  // Among rows with entries too.
+  SparseWeights mixed = make_weights(6);
+  mixed.keys.push_back(7 * 1000003ULL);
+  mixed.row_end.push_back(mixed.row_end.back());
+  mixed.index();
+  std::vector<float> with_empty(kClasses, 0.0F);
+  std::vector<float> without(kClasses, 0.0F);
+  const std::vector<uint64_t> all = {1000003ULL, 3 * 1000003ULL, 7 * 1000003ULL};
+  mixed.add_scores(all, with_empty.data());
+  make_weights(6).add_scores(all, without.data());
+  EXPECT_EQ(with_empty, without);
+}
+
 }  // namespace
 }  // namespace caspian::nlp::perceptron

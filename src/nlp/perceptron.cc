@@ -65,11 +65,13 @@ void SparseWeights::index() {
   slots_.assign(capacity, Slot{});
   mask_ = capacity - 1;
   // Sized up front: growing these vectors entry by entry costs more than the rest of loading.
+  // An empty row (a file may hold one) is stored sparse: with no entries at all, n_classes_ is 0.
+  const auto dense = [&](uint32_t begin, uint32_t end) {
+    return end > begin && size_t{end - begin} * kDenseShare >= n_classes_;
+  };
   size_t dense_rows = 0;
-  for (size_t r = 0; r < keys.size(); ++r) {
-    const uint32_t begin = r == 0 ? 0 : row_end[r - 1];
-    dense_rows += size_t{row_end[r] - begin} * kDenseShare >= n_classes_ ? 1 : 0;
-  }
+  for (size_t r = 0; r < keys.size(); ++r)
+    dense_rows += dense(r == 0 ? 0 : row_end[r - 1], row_end[r]) ? 1 : 0;
   entries_.clear();
   entries_.reserve(entry_class.size());
   dense_.clear();
@@ -82,7 +84,7 @@ void SparseWeights::index() {
     const uint32_t begin = r == 0 ? 0 : row_end[r - 1];
     const uint32_t end = row_end[r];
     Slot s{keys[r], 0, 0};
-    if (size_t{end - begin} * kDenseShare >= n_classes_) {
+    if (dense(begin, end)) {
       s.begin = static_cast<uint32_t>(dense_.size() / n_classes_);
       s.count = kDenseRow;
       dense_.resize(dense_.size() + n_classes_, 0.0F);
