@@ -105,9 +105,11 @@ uint32_t SparseWeights::find(uint64_t key) const {
   for (size_t slot = key & mask_;; slot = (slot + 1) & mask_) {
     const Slot& s = slots_[slot];
     if (s.key == key) {
+      // Pointer arithmetic, not operator[]: an empty row may begin at the end of entries_ (or
+      // entries_ may be empty), and prefetching a past-the-end address is harmless.
       __builtin_prefetch(s.count == kDenseRow
-                             ? static_cast<const void*>(&dense_[size_t{s.begin} * n_classes_])
-                             : static_cast<const void*>(&entries_[s.begin]));
+                             ? static_cast<const void*>(dense_.data() + size_t{s.begin} * n_classes_)
+                             : static_cast<const void*>(entries_.data() + s.begin));
       return static_cast<uint32_t>(slot);
     }
     if (s.key == 0) return kNoSlot;
