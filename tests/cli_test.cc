@@ -102,6 +102,35 @@ TEST_F(CliTest, AnalyzeReadsStdinAndPrintsText) {
   EXPECT_NE(r.out.find("Time expressions"), std::string::npos);
 }
 
+TEST_F(CliTest, EvalEventsScoresRecordsFromRawText) {
+  const std::string records = std::string(CASPIAN_SOURCE_DIR) + "/tests/data/events/records.xml";
+  auto r = run("eval events --verbose " + records);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // T_ATTACK is found, T_NONE rightly codes nothing, T_MISS is missed, T_SKIP is not scored.
+  EXPECT_NE(r.out.find("records 3 (skipped 1), gold answers 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("T_ATTACK (1 of 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("T_NONE (1 of 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("T_MISS (0 of 1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sentences/s"), std::string::npos) << r.out;
+  auto bad = run("eval events " + write("bad.xml", "<Sentences>\n<Text>x\n"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("bad.xml"), std::string::npos) << bad.out;
+}
+
+TEST_F(CliTest, AnalyzeShowsEventsAndUsersActorsOverrideTheBuiltIn) {
+  const std::string text = write("a.txt", "Nikol Pashinyan criticized Russia.\n");
+  auto r = run("analyze --format text --date 2025-08-20 " + text);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ARMGOV -> RUS"), std::string::npos) << r.out;
+  const std::string actors = write("actors.txt", "NIKOL_PASHINYAN_\n\t[ARMOPP]\n");
+  auto o = run("--actors " + actors + " analyze --format text --date 2025-08-20 " + text);
+  ASSERT_EQ(o.exit_code, 0) << o.out;
+  EXPECT_NE(o.out.find("ARMOPP -> RUS"), std::string::npos) << o.out;
+  auto bad = run("--actors " + write("bad.txt", "[ARM]\n") + " analyze " + text);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("bad.txt:1"), std::string::npos) << bad.out;
+}
+
 TEST_F(CliTest, IngestTwiceStoresNothingNew) {
   const std::string corpus =
       write("c.jsonl",

@@ -98,6 +98,43 @@ struct TimeExpression {
   bool operator==(const TimeExpression&) const = default;
 };
 
+// An actor of a political event: who acts (the source) or is acted upon (the target).
+struct EventActor {
+  Span span;              // the words that name it in the text (empty when inferred)
+  std::string code;       // CAMEO actor code: "KAZGOV", "USA", "IGOUNO", "---MIL" (role only)
+  std::string entity_id;  // the linked entity (key into Document::entities), empty if none
+  bool operator==(const EventActor&) const = default;
+};
+
+// How the sentence presents an event: as having happened, or only as words about it.
+enum class EventModality { kAsserted, kSaid, kIntends, kOffered, kPlanned, kDenied };
+
+// A political event coded in CAMEO (Schrodt et al.) and PLOVER: who did what to whom, when and
+// where, traceable to the sentence and the words that gave it.
+struct Event {
+  uint32_t sentence = 0;  // index into Document::sentences
+  EventActor source;
+  EventActor target;
+  std::string code;         // full CAMEO event code, "0331"
+  std::string base_code;    // its first three digits, "033"
+  std::string root_code;    // its first two digits, "03"
+  std::string plover_type;  // "AGREE"; empty when CAMEO has no PLOVER counterpart
+  std::string plover_mode;  // "visit"; often empty
+  int quad_class = 0;       // 1 verbal cooperation .. 4 material conflict
+  double goldstein = 0.0;   // -10 (conflict) .. +10 (cooperation)
+  bool negated = false;     // "did not sign"
+  EventModality modality = EventModality::kAsserted;
+  std::string date;  // TIMEX3 value of the event's date ("2025-07-10", "2024")
+  TimeGranularity date_granularity = TimeGranularity::kUnknown;
+  bool date_from_text = false;  // false: the publication date stands in
+  std::string location_id;      // a linked place (key into Document::entities), empty if none
+  std::vector<Span> evidence;   // the verb and the pattern words that gave the code
+  std::string pattern;          // the dictionary pattern that matched ("* OFFER TO HOST")
+  double confidence = 0.0;      // in [0, 1]
+  std::string method;           // "dictionary" or "fallback"
+  bool operator==(const Event&) const = default;
+};
+
 // A failure inside one stage, recorded against the article.
 struct StageIssue {
   std::string stage;
@@ -127,6 +164,7 @@ struct Document {
   std::vector<Mention> mentions;
   std::vector<Entity> entities;  // unique by id
   std::vector<TimeExpression> times;
+  std::vector<Event> events;
   std::vector<StageIssue> issues;
 
   std::string_view slice(Span s) const { return std::string_view(text).substr(s.begin, s.size()); }
@@ -150,5 +188,6 @@ std::string_view to_string(EntityKind k) noexcept;
 std::string_view to_string(TokenKind k) noexcept;
 std::string_view to_string(TimeGranularity g) noexcept;
 std::string_view to_string(TimeType t) noexcept;
+std::string_view to_string(EventModality m) noexcept;
 
 }  // namespace caspian

@@ -22,6 +22,10 @@ struct EvalOptions {
   // "parse": the beam margin to parse with instead of the model's (see models/parse-en-ud.md);
   // negative: the model's own.
   float beam_margin = -1.0F;
+  // "events": list every record's gold and coded events in the report.
+  bool verbose = false;
+  // "events": users' actor dictionaries read after the built-in ones (PETRARCH format).
+  std::vector<std::string> actor_files;
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the

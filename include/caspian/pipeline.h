@@ -20,9 +20,10 @@ class Gazetteer;
 // outlives its stages. Immutable after loading, hence safe to read from
 // several threads.
 struct Resources {
-  std::filesystem::path data_dir;            // root of data/ (gazetteer, ...)
-  std::filesystem::path parse_model;         // the parser model (empty: the default, see PipelineOptions)
-  std::unique_ptr<kb::Gazetteer> gazetteer;  // loaded on demand by stages that need it
+  std::filesystem::path data_dir;     // root of data/ (gazetteer, ...)
+  std::filesystem::path parse_model;  // the parser model (empty: the default, see PipelineOptions)
+  std::vector<std::filesystem::path> actor_files;  // users' actor dictionaries (see PipelineOptions)
+  std::unique_ptr<kb::Gazetteer> gazetteer;        // loaded on demand by stages that need it
 
   Resources();
   ~Resources();
@@ -56,6 +57,9 @@ struct PipelineOptions {
   // The "parse" stage's model. Empty: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ud.bin
   // (greedy, fast); models/parse-en-ud-beam8.bin is more accurate and several times slower.
   std::filesystem::path parse_model;
+  // Actor dictionaries (PETRARCH format, docs/events.md) read by the "events" stage after the
+  // built-in ones; their names override the built-in entries.
+  std::vector<std::filesystem::path> actor_files;
 };
 
 // The directory holding caspian's data files: $CASPIAN_DATA if set, else the

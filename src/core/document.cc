@@ -113,4 +113,22 @@ std::string_view to_string(TimeType t) noexcept {
   return "date";
 }
 
+std::string_view to_string(EventModality m) noexcept {
+  switch (m) {
+    case EventModality::kAsserted:
+      return "asserted";
+    case EventModality::kSaid:
+      return "said";
+    case EventModality::kIntends:
+      return "intends";
+    case EventModality::kOffered:
+      return "offered";
+    case EventModality::kPlanned:
+      return "planned";
+    case EventModality::kDenied:
+      return "denied";
+  }
+  return "asserted";
+}
+
 }  // namespace caspian

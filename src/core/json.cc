@@ -24,6 +24,9 @@ constexpr std::array kGranularities = {
     TimeGranularity::kQuarter, TimeGranularity::kSeason,  TimeGranularity::kYear,
     TimeGranularity::kDecade,  TimeGranularity::kCentury, TimeGranularity::kUnknown};
 constexpr std::array kTimeTypes = {TimeType::kDate, TimeType::kDuration, TimeType::kSet};
+constexpr std::array kModalities = {EventModality::kAsserted, EventModality::kSaid,
+                                    EventModality::kIntends,  EventModality::kOffered,
+                                    EventModality::kPlanned,  EventModality::kDenied};
 
 // Maps a name back to its enum value using the to_string() of each candidate.
 template <class E, size_t N>
@@ -332,6 +335,49 @@ std::string to_json(const Document& doc, int indent) {
   }
   w.end_array();
 
+  w.key("events");
+  w.begin_array();
+  for (const Event& e : doc.events) {
+    w.begin_object();
+    w.member("sentence", e.sentence);
+    const auto actor = [&](const char* key, const EventActor& a) {
+      w.key(key);
+      w.begin_object();
+      write_span(w, doc, a.span);
+      w.member("code", a.code);
+      w.member("entity_id", a.entity_id);
+      w.end_object();
+    };
+    actor("source", e.source);
+    actor("target", e.target);
+    w.member("code", e.code);
+    w.member("base_code", e.base_code);
+    w.member("root_code", e.root_code);
+    w.member("plover_type", e.plover_type);
+    w.member("plover_mode", e.plover_mode);
+    w.member("quad_class", e.quad_class);
+    w.member("goldstein", e.goldstein);
+    w.member("negated", e.negated);
+    w.member("modality", to_string(e.modality));
+    w.member("date", e.date);
+    w.member("date_granularity", to_string(e.date_granularity));
+    w.member("date_from_text", e.date_from_text);
+    w.member("location_id", e.location_id);
+    w.key("evidence");
+    w.begin_array();
+    for (const Span& s : e.evidence) {
+      w.begin_object();
+      write_span(w, doc, s);
+      w.end_object();
+    }
+    w.end_array();
+    w.member("pattern", e.pattern);
+    w.member("confidence", e.confidence);
+    w.member("method", e.method);
+    w.end_object();
+  }
+  w.end_array();
+
   w.key("issues");
   w.begin_array();
   for (const StageIssue& i : doc.issues) {
@@ -423,6 +469,40 @@ Result<Document> from_json(std::string_view text) {
       t.mod = str_or_empty(o, "mod");
       t.anchored = o.value("anchored", false);
       doc.times.push_back(std::move(t));
+    }
+    for (const json& o : j.value("events", json::array())) {
+      Event e;
+      e.sentence = o.value("sentence", 0U);
+      const auto actor = [&](const char* key) {
+        EventActor a;
+        if (const auto it = o.find(key); it != o.end() && it->is_object()) {
+          a.span = checked(span_from(*it));
+          a.code = str_or_empty(*it, "code");
+          a.entity_id = str_or_empty(*it, "entity_id");
+        }
+        return a;
+      };
+      e.source = actor("source");
+      e.target = actor("target");
+      e.code = str_or_empty(o, "code");
+      e.base_code = str_or_empty(o, "base_code");
+      e.root_code = str_or_empty(o, "root_code");
+      e.plover_type = str_or_empty(o, "plover_type");
+      e.plover_mode = str_or_empty(o, "plover_mode");
+      e.quad_class = o.value("quad_class", 0);
+      e.goldstein = o.value("goldstein", 0.0);
+      e.negated = o.value("negated", false);
+      e.modality = enum_from(kModalities, o.value("modality", std::string("asserted")), "event modality");
+      e.date = str_or_empty(o, "date");
+      e.date_granularity =
+          enum_from(kGranularities, o.value("date_granularity", std::string("unknown")), "granularity");
+      e.date_from_text = o.value("date_from_text", false);
+      e.location_id = str_or_empty(o, "location_id");
+      for (const json& s : o.value("evidence", json::array())) e.evidence.push_back(checked(span_from(s)));
+      e.pattern = str_or_empty(o, "pattern");
+      e.confidence = o.value("confidence", 0.0);
+      e.method = str_or_empty(o, "method");
+      doc.events.push_back(std::move(e));
     }
     for (const json& o : j.value("issues", json::array())) {
       doc.issues.push_back({str_or_empty(o, "stage"), str_or_empty(o, "message")});

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "caspian/pipeline.h"
+#include "events/events_eval.h"
 #include "extract/extract_eval.h"
 #include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
@@ -118,6 +119,22 @@ Result<std::string> eval_extract(const std::vector<std::string>& inputs, const E
   return extract::evaluate_extraction(inputs);
 }
 
+// PETRARCH validation records: every sentence from its raw text through the whole pipeline.
+Result<std::string> eval_events(const std::vector<std::string>& inputs, const EvalOptions& options) {
+  PipelineOptions po;
+  po.parse_model = options.model;
+  po.actor_files.assign(options.actor_files.begin(), options.actor_files.end());
+  auto pipeline = Pipeline::create(po);
+  if (!pipeline.ok()) return pipeline.status();
+  std::string out;
+  for (const std::string& in : inputs) {
+    auto report = events::evaluate_events(*pipeline, in, options.verbose);
+    if (!report.ok()) return report.status();
+    out += events::format_report(*report);
+  }
+  return out;
+}
+
 struct EvalTask {
   std::string_view name;
   Result<std::string> (*run)(const std::vector<std::string>&, const EvalOptions&);
@@ -130,6 +147,7 @@ constexpr EvalTask kEvalTasks[] = {
     {"parse", &eval_parse},        // CoNLL-U: UAS and LAS on gold tokens, predicted tags
     {"ner", &eval_ner},            // CoNLL NER: conlleval exact-span P/R/F1 per type
     {"extract", &eval_extract},    // HTML pages: main-text shingle/word F1 (scrapinghub), title/author/date
+    {"events", &eval_events},      // PETRARCH validation records: (code, source, target) P/R/F1
 };
 
 // Reads every training file with `read(path)` (returning a Result of a vector) and concatenates

@@ -29,11 +29,12 @@ struct StageEntry {
 };
 
 // The registry, in default pipeline order: the life of an article through
-// nlp (tokens, part of speech, then time) and kb (places, then people and organisations).
+// nlp (tokens, part of speech, then time), kb (places, then people and organisations) and events.
 constexpr StageEntry kStages[] = {
     {"tokenize", &stages::make_tokenizer},     {"pos", &stages::make_pos_tagger},
     {"parse", &stages::make_parser},           {"timex", &stages::make_timex},
     {"gazetteer", &stages::make_place_linker}, {"ner", &stages::make_entity_linker},
+    {"events", &stages::make_event_coder},
 };
 
 }  // namespace
@@ -71,6 +72,7 @@ Result<Pipeline> Pipeline::create(PipelineOptions options) {
   Pipeline p;
   p.resources_->data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
   p.resources_->parse_model = options.parse_model;
+  p.resources_->actor_files = options.actor_files;
   const std::vector<std::string> names = options.stages.empty() ? stage_names() : options.stages;
   for (const std::string& name : names) {
     auto stage = make_stage(name, *p.resources_);

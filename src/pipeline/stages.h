@@ -20,5 +20,7 @@ Result<std::unique_ptr<Stage>> make_place_linker(Resources& res);
 // "ner": people, organisations, locations and misc names by the trained recogniser, merged with the
 // gazetteer's places and given ids (src/kb/entity_linker.cc).
 Result<std::unique_ptr<Stage>> make_entity_linker(Resources& res);
+// "events": CAMEO/PLOVER events from the parsed, linked sentences (src/events/events_stage.cc).
+Result<std::unique_ptr<Stage>> make_event_coder(Resources& res);
 
 }  // namespace caspian::stages

@@ -65,6 +65,20 @@ std::string format_text(const Document& doc) {
                          t.anchored ? " (relative to publication date)" : "", t.sentence);
     }
   }
+  if (!doc.events.empty()) {
+    out += "\nEvents (CAMEO code, source -> target, PLOVER, date, place):\n";
+    for (const Event& e : doc.events) {
+      out += fmt::format(
+          "  {:<5} {} -> {}  {}{}{}  {}{}{}  (sentence {}, confidence {:.2f})\n", e.code, e.source.code,
+          e.target.code, e.plover_type.empty() ? "-" : e.plover_type,
+          e.plover_mode.empty() ? "" : "/" + e.plover_mode,
+          e.modality == EventModality::kAsserted ? "" : fmt::format(" [{}]", to_string(e.modality)),
+          e.date.empty() ? "" : e.date, e.date_from_text ? "" : " (published)",
+          e.location_id.empty() ? "" : " at " + e.location_id, e.sentence, e.confidence);
+      out += fmt::format("        \"{}\" -> \"{}\"; {}{}\n", doc.slice(e.source.span),
+                         doc.slice(e.target.span), e.pattern, e.negated ? " (negated)" : "");
+    }
+  }
   if (!doc.issues.empty()) {
     out += "\nIssues:\n";
     for (const StageIssue& i : doc.issues) out += fmt::format("  [{}] {}\n", i.stage, i.message);

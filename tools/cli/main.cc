@@ -714,6 +714,10 @@ int main(int argc, char** argv) {
   app.add_option("--parse-model", pipeline_options.parse_model,
                  "Parser model of analyze, ingest and watch (default: $CASPIAN_PARSE_MODEL or "
                  "models/parse-en-ud.bin; models/parse-en-ud-beam8.bin is more accurate and slower)");
+  app.add_option("--actors", pipeline_options.actor_files,
+                 "Actor dictionary (PETRARCH format, docs/events.md) read after the built-in ones by "
+                 "the events stage of analyze, ingest and watch; repeatable")
+      ->check(CLI::ExistingFile);
 
   // analyze
   auto* analyze = app.add_subcommand("analyze", "Analyse articles and print the analysis (JSON or text)");
@@ -808,6 +812,10 @@ int main(int argc, char** argv) {
   eval->add_option("--beam-margin", eval_options.beam_margin,
                    "parse: parse with this beam margin instead of the model's (0: the full beam)")
       ->check(CLI::NonNegativeNumber);
+  eval->add_flag("--verbose", eval_options.verbose, "events: list each record's gold and coded events");
+  eval->add_option("--actors", eval_options.actor_files,
+                   "events: actor dictionaries (PETRARCH format) read after the built-in ones")
+      ->check(CLI::ExistingFile);
 
   // extract
   auto* extract = app.add_subcommand(

@@ -1,0 +1,745 @@
+#include "events/coder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "caspian/utf8.h"
+
+namespace caspian::events {
+
+Result<std::unique_ptr<Dictionaries>> Dictionaries::load(
+    const std::filesystem::path& data_dir, const std::vector<std::filesystem::path>& extra_actor_files) {
+  auto d = std::make_unique<Dictionaries>();
+  const std::filesystem::path dir = data_dir / "events";
+  auto verbs = VerbDictionary::load(dir / "petrarch2" / "CAMEO.2.0.txt");
+  if (!verbs.ok()) return verbs.status();
+  d->verbs = std::move(verbs).value();
+  for (const char* f : {"Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+                        "Phoenix.MilNonState.actors.txt"}) {
+    if (Status s = d->actors.add_actor_file(dir / "petrarch2" / f); !s.ok()) return s;
+  }
+  if (Status s = d->actors.add_agent_file(dir / "petrarch2" / "Phoenix.agents.txt"); !s.ok()) return s;
+  if (Status s = d->actors.add_actor_file(dir / "actors.caspian.txt"); !s.ok()) return s;
+  for (const auto& f : extra_actor_files) {
+    if (Status s = d->actors.add_actor_file(f); !s.ok()) return s;
+  }
+  auto ontology = CodeOntology::load(dir / "petrarch2" / "PETR.Internal.Coding.Ontology.txt");
+  if (!ontology.ok()) return ontology.status();
+  d->ontology = std::move(ontology).value();
+  auto cameo = CameoTable::load(dir / "cameo_codes.tsv");
+  if (!cameo.ok()) return cameo.status();
+  d->cameo = std::move(cameo).value();
+  return d;
+}
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+// Confidence of an event whose code a dictionary pattern gave, and of one that only the verb gave.
+constexpr double kPatternConfidence = 0.8;
+constexpr double kVerbConfidence = 0.65;
+// Lower confidence when an actor is only a role without a country ("---MIL").
+constexpr double kRoleOnlyFactor = 0.8;
+// How far the coder looks through nested noun phrases for an actor ("the leaders of Azerbaijan").
+constexpr int kMaxNounDepth = 3;
+constexpr std::string_view kUnknownCountry = "---";
+
+// An actor found in a sentence: the tokens [begin, end) (sentence-relative) and its code.
+struct ActorSpan {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  std::string code;    // full actor code, or the agent's code for a role noun
+  bool agent = false;  // a role noun ("police"), to be qualified by a country
+  bool agent_prefix = false;
+};
+
+struct Actor {
+  std::string code;
+  Span span;
+  std::string entity_id;
+};
+
+// The parse of one sentence with helpers to walk it.
+class SentenceView {
+ public:
+  SentenceView(const Document& doc, const Sentence& s) : doc_(doc), first_(s.first_token), n_(s.token_count) {
+    kids_.resize(n_);
+    words_.reserve(n_);
+    for (uint32_t i = 0; i < n_; ++i) {
+      const Token& t = tok(i);
+      words_.push_back(utf8::fold(doc.slice(t.span)));
+      if (t.head > 0 && t.head <= n_) kids_[t.head - 1].push_back(i);
+    }
+  }
+  [[nodiscard]] uint32_t size() const { return n_; }
+  [[nodiscard]] const Token& tok(uint32_t i) const { return doc_.tokens[first_ + i]; }
+  [[nodiscard]] const std::string& word(uint32_t i) const { return words_[i]; }
+  [[nodiscard]] std::span<const std::string> words_from(uint32_t i) const {
+    return std::span<const std::string>(words_).subspan(i);
+  }
+  [[nodiscard]] const std::vector<uint32_t>& kids(uint32_t i) const { return kids_[i]; }
+  [[nodiscard]] uint32_t head(uint32_t i) const {
+    const uint32_t h = tok(i).head;
+    return h == 0 || h > n_ ? kNone : h - 1;
+  }
+  [[nodiscard]] std::string_view rel(uint32_t i) const { return tok(i).deprel; }
+  [[nodiscard]] std::string_view base_rel(uint32_t i) const {
+    const std::string_view r = rel(i);
+    return r.substr(0, r.find(':'));
+  }
+  // The first child of `i` with relation `r` (exact, or by base relation when `base`), or kNone.
+  [[nodiscard]] uint32_t kid(uint32_t i, std::string_view r, bool base = false) const {
+    for (const uint32_t k : kids_[i]) {
+      if ((base ? base_rel(k) : rel(k)) == r) return k;
+    }
+    return kNone;
+  }
+  // The case marker (preposition) of a nominal, folded, or "".
+  [[nodiscard]] std::string case_of(uint32_t i) const {
+    std::string c;
+    for (const uint32_t k : kids_[i]) {
+      if (rel(k) == "case") {
+        if (!c.empty()) c += ' ';
+        c += words_[k];
+      }
+    }
+    return c;
+  }
+  // Whether `a` is in the subtree of `root`.
+  [[nodiscard]] bool dominates(uint32_t root, uint32_t a) const {
+    for (uint32_t steps = 0; a != kNone && steps <= n_; ++steps) {
+      if (a == root) return true;
+      a = head(a);
+    }
+    return false;
+  }
+  [[nodiscard]] Span span(uint32_t begin, uint32_t end) const {
+    return {tok(begin).span.begin, tok(end - 1).span.end};
+  }
+  [[nodiscard]] uint32_t global(uint32_t i) const { return first_ + i; }
+
+ private:
+  const Document& doc_;
+  uint32_t first_;
+  uint32_t n_;
+  std::vector<std::vector<uint32_t>> kids_;
+  std::vector<std::string> words_;
+};
+
+bool capitalised(std::string_view text) {
+  return !text.empty() &&
+         ((text.front() >= 'A' && text.front() <= 'Z') || static_cast<unsigned char>(text.front()) >= 0x80);
+}
+
+// Finds the actors and role nouns of a sentence, longest match first, left to right.
+std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
+                                        const ActorDictionary& dict, Day day) {
+  std::vector<ActorSpan> spans;
+  for (uint32_t i = 0; i < sv.size();) {
+    const NameMatch a = dict.match_actor(sv.words_from(i), day);
+    if (a.length > 0) {
+      // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
+      bool proper = false;
+      for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
+      if (proper) {
+        spans.push_back({i, static_cast<uint32_t>(i + a.length), a.actor->code_on(day), false, false});
+        i += static_cast<uint32_t>(a.length);
+        continue;
+      }
+    }
+    const NameMatch g = dict.match_agent(sv.words_from(i));
+    if (g.length > 0) {
+      spans.push_back({i, static_cast<uint32_t>(i + g.length), g.agent->code, true, g.agent->prefix});
+      i += static_cast<uint32_t>(g.length);
+      continue;
+    }
+    ++i;
+  }
+  return spans;
+}
+
+bool is_role_only(std::string_view code) {
+  return code.starts_with(kUnknownCountry);
+}
+
+// CAMEO 010, "make statement": a verb of saying, which only frames the event of its clause.
+constexpr std::string_view kStatementCode = "010";
+
+// Whether conjoined sources of `code` without a target act with each other: verbal and material
+// cooperation, roots 03 to 06 (intend to cooperate, consult, diplomatic and material cooperation).
+bool is_paired_root(std::string_view code) {
+  constexpr std::string_view kFirst = "03";
+  constexpr std::string_view kLast = "06";
+  const std::string_view root = code.substr(0, 2);
+  return root.size() == 2 && root >= kFirst && root <= kLast;
+}
+
+// What the dictionaries say about one verb of a sentence.
+struct VerbResult {
+  bool known = false;        // the verb dictionary has the verb
+  std::string code;          // its event code ("" when the verb or pattern codes nothing)
+  std::string reverse_code;  // the code of the target's event for paired codes ("[042:043]")
+  std::vector<Actor> sources;
+  std::vector<Actor> targets;
+  bool negated = false;                  // negated and the negation has no code of its own
+  bool pronoun_source = false;           // the subject is a personal pronoun ("he", "they")
+  std::vector<uint32_t> pattern_tokens;  // the words the pattern matched
+  bool from_pattern = false;
+  EventModality modality = EventModality::kAsserted;
+  std::string pattern;
+  std::vector<Span> evidence;
+  [[nodiscard]] bool coded() const { return known && (!code.empty() || !reverse_code.empty()); }
+};
+
+class SentenceCoder {
+ public:
+  SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day)
+      : dicts_(dicts), doc_(doc), sentence_(sentence_index), sv_(doc, doc.sentences[sentence_index]) {
+    spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
+    span_at_.assign(sv_.size(), kNone);
+    for (uint32_t s = 0; s < spans_.size(); ++s) {
+      for (uint32_t k = spans_[s].begin; k < spans_[s].end; ++k) span_at_[k] = s;
+    }
+  }
+
+  void code(std::vector<Event>& out) const {
+    std::vector<VerbResult> verbs(sv_.size());
+    for (uint32_t v = 0; v < sv_.size(); ++v) {
+      if (sv_.tok(v).upos == "VERB") verbs[v] = analyse_verb(v);
+    }
+    // A verb whose clause is the complement of another coded verb combines with it ("seek to
+    // deepen" 031, "threaten to attack" 138; "said that X" is X) and that upper verb's own event
+    // is not emitted.
+    std::vector<bool> consumed(sv_.size(), false);
+    for (uint32_t v = 0; v < sv_.size(); ++v) {
+      VerbResult& r = verbs[v];
+      if (!r.coded()) continue;
+      const std::string_view rel = sv_.base_rel(v);
+      const uint32_t u = sv_.head(v);
+      if (u == kNone || (rel != "xcomp" && rel != "ccomp") || !verbs[u].known) continue;
+      const VerbResult& up = verbs[u];
+      // The upper verb's pattern names this clause ("want ... * ATTACK" 138): its code is the event's.
+      const bool pattern_here = std::any_of(up.pattern_tokens.begin(), up.pattern_tokens.end(),
+                                            [&](uint32_t k) { return sv_.dominates(v, k); });
+      if (pattern_here && !up.code.empty()) {
+        if (r.sources.empty() && !up.sources.empty()) r.sources = up.sources;
+        if (r.sources.empty() || r.targets.empty()) continue;
+        consumed[u] = true;
+        r.code = up.code;
+        r.reverse_code = up.reverse_code;
+        r.pattern = up.pattern;
+        r.from_pattern = true;
+        r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
+        continue;
+      }
+      if (!up.code.empty() && !dicts_.ontology.is_frame(up.code)) continue;
+      // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
+      if ((r.sources.empty() || r.pronoun_source) && !up.sources.empty()) r.sources = up.sources;
+      if (r.sources.empty() || r.targets.empty()) continue;
+      consumed[u] = true;
+      if (up.code.empty() || up.code == kStatementCode || r.code.empty()) continue;
+      if (const auto c = dicts_.ontology.combine(up.code, r.code)) {
+        r.code = *c;
+        r.pattern = fmt::format("{} + {}", up.pattern, r.pattern);
+        r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
+      }
+    }
+    // As PETRARCH: when the main verbs of the sentence (its root and their conjuncts) code events,
+    // only they and the verbs of their complement and adverbial clauses do; verbs deeper down
+    // (relative clauses, modifiers of nouns) are background.
+    std::vector<bool> main(sv_.size(), false);
+    bool main_coded = false;
+    for (uint32_t v = 0; v < sv_.size(); ++v) {
+      main[v] = is_main_verb(v);
+      main_coded = main_coded ||
+                   (main[v] && verbs[v].coded() && !verbs[v].sources.empty() && !verbs[v].targets.empty());
+    }
+    for (uint32_t v = 0; v < sv_.size(); ++v) {
+      if (!verbs[v].coded() || consumed[v]) continue;
+      if (main_coded && !main[v] && !is_lower_verb(v, main)) continue;
+      emit(verbs[v], out);
+    }
+  }
+
+ private:
+  // The actors of the noun phrase headed by `h`: its own name, or a role qualified by a country
+  // among its modifiers, or the country of a modifier ("the US leader"); and those of its conjuncts.
+  void actors_of(uint32_t h, int depth, std::vector<Actor>& out) const {
+    if (h == kNone || depth > kMaxNounDepth) return;
+    const Token& t = sv_.tok(h);
+    if (t.upos == "VERB" || t.upos == "AUX") return;
+    std::string own;
+    Span own_span;
+    bool own_agent = false;
+    bool own_prefix = false;
+    if (span_at_[h] != kNone) {
+      const ActorSpan& s = spans_[span_at_[h]];
+      own = s.code;
+      own_agent = s.agent;
+      own_prefix = s.agent_prefix;
+      own_span = sv_.span(s.begin, s.end);
+    }
+    // Countries and organisations among the modifiers.
+    std::string modifier;
+    Span modifier_span;
+    for (const uint32_t k : sv_.kids(h)) {
+      const std::string_view r = sv_.rel(k);
+      const bool nominal_modifier =
+          r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" || r == "nmod" || r == "appos";
+      if (!nominal_modifier) continue;
+      if (r == "nmod" && sv_.case_of(k) != "of") continue;
+      if (span_at_[k] != kNone && span_at_[k] == span_at_[h]) continue;  // part of the same name
+      std::vector<Actor> sub;
+      actors_of(k, depth + 1, sub);
+      if (!sub.empty() && modifier.empty()) {
+        modifier = sub.front().code;
+        modifier_span = sub.front().span;
+      }
+    }
+    Actor a;
+    if (!own.empty() && !own_agent) {
+      a = {own, own_span, {}};
+    } else if (own_agent) {
+      const std::string country = modifier.empty() ? std::string(kUnknownCountry) : modifier;
+      a = {own_prefix ? own + country : country + own, own_span, {}};
+      if (!modifier.empty()) {
+        a.span = {std::min(own_span.begin, modifier_span.begin), std::max(own_span.end, modifier_span.end)};
+      }
+    } else if (!modifier.empty()) {
+      a = {modifier, modifier_span, {}};
+    }
+    if (!a.code.empty()) {
+      a.entity_id = entity_in(a.span);
+      out.push_back(std::move(a));
+    }
+    for (const uint32_t k : sv_.kids(h)) {
+      if (sv_.rel(k) == "conj") actors_of(k, depth, out);
+    }
+  }
+
+  // The entity of a mention within `span`, if any.
+  [[nodiscard]] std::string entity_in(Span span) const {
+    for (const Mention& m : doc_.mentions) {
+      if (m.sentence == sentence_ && m.span.begin >= span.begin && m.span.end <= span.end &&
+          !m.entity_id.empty()) {
+        return m.entity_id;
+      }
+    }
+    return {};
+  }
+
+  // The sentence's root verb, the verbs of a verbless root ("X is ready to ...") and their
+  // coordinated and paratactic verbs.
+  [[nodiscard]] bool is_main_verb(uint32_t v) const {
+    if (sv_.tok(v).upos != "VERB") return false;
+    uint32_t cur = v;
+    for (uint32_t steps = 0; steps < sv_.size(); ++steps) {
+      const std::string_view r = sv_.base_rel(cur);
+      if (r == "root") return true;
+      if (r != "conj" && r != "parataxis") break;
+      cur = sv_.head(cur);
+      if (cur == kNone) return false;
+    }
+    // A verb directly under a root that is not a verb (a nominal or adjectival predicate).
+    const uint32_t h = sv_.head(v);
+    return h != kNone && sv_.base_rel(h) == "root" && sv_.tok(h).upos != "VERB" && sv_.rel(v) != "cop";
+  }
+
+  // A verb of a complement or adverbial clause of a main verb (or coordinated with one).
+  [[nodiscard]] bool is_lower_verb(uint32_t v, const std::vector<bool>& main) const {
+    uint32_t cur = v;
+    while (sv_.base_rel(cur) == "conj" && sv_.head(cur) != kNone) cur = sv_.head(cur);
+    const std::string_view r = sv_.base_rel(cur);
+    const uint32_t h = sv_.head(cur);
+    return h != kNone && main[h] && (r == "advcl" || r == "ccomp" || r == "xcomp");
+  }
+
+  // Whether token `k` is in a phrase introduced by "in" or "at" (a place, not a participant).
+  [[nodiscard]] bool is_place_phrase(uint32_t k) const {
+    for (uint32_t cur = k; cur != kNone; cur = sv_.head(cur)) {
+      const std::string c = sv_.case_of(cur);
+      if (c == "in" || c == "at") return true;
+      if (sv_.tok(cur).upos == "VERB") return false;
+    }
+    return false;
+  }
+
+  // Whether token `k` (in the subtree of verb `v`) belongs to the clause of another verb below `v`.
+  [[nodiscard]] bool in_other_clause(uint32_t v, uint32_t k) const {
+    for (uint32_t cur = sv_.head(k); cur != kNone && cur != v; cur = sv_.head(cur)) {
+      if (sv_.tok(cur).upos == "VERB") return true;
+    }
+    return false;
+  }
+
+  // The subject of `v`, inherited from the verb it depends on when it has none.
+  [[nodiscard]] uint32_t subject_of(uint32_t v, bool& passive) const {
+    passive = false;
+    for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
+      const uint32_t s = sv_.kid(cur, "nsubj", true);
+      if (s != kNone) {
+        passive = sv_.rel(s) == "nsubj:pass" && cur == v;
+        // A relative pronoun stands for the noun the clause modifies.
+        const std::string_view x = sv_.tok(s).xpos;
+        if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
+        return s;
+      }
+      const std::string_view r = sv_.base_rel(cur);
+      if (r != "xcomp" && r != "conj" && r != "advcl") return kNone;
+      cur = sv_.head(cur);
+    }
+    return kNone;
+  }
+
+  // Prepositions whose object may be the target of an event ("meet with", "attack on").
+  static bool target_preposition(std::string_view p) {
+    static const std::unordered_set<std::string_view> kTargets = {
+        "with", "to",  "against", "toward", "towards", "on", "upon",
+        "from", "for", "between", "into",   "over",    "at"};
+    return kTargets.contains(p);
+  }
+
+  // Matches pattern items against the words of `positions` (sentence order) starting at `from`;
+  // records where "$" and "+" stand. Returns false if the items do not all match.
+  bool match_items(const std::vector<PatternItem>& items, const std::vector<uint32_t>& positions, size_t from,
+                   std::vector<uint32_t>& matched, uint32_t& source_at, uint32_t& target_at) const {
+    size_t pos = from;
+    for (const PatternItem& it : items) {
+      if (it.kind == PatternItem::Kind::kAny) continue;
+      if (it.kind == PatternItem::Kind::kSource || it.kind == PatternItem::Kind::kTarget) {
+        // The actor must start at or after the next word.
+        uint32_t found = kNone;
+        for (size_t p = pos; p < positions.size() && found == kNone; ++p) {
+          if (span_at_[positions[p]] != kNone) found = positions[p];
+        }
+        if (found == kNone) return false;
+        (it.kind == PatternItem::Kind::kSource ? source_at : target_at) = found;
+        continue;
+      }
+      bool ok = false;
+      for (; pos < positions.size(); ++pos) {
+        // Pattern words are matched on consecutive sentence words from here (phrases).
+        const uint32_t w = positions[pos];
+        const size_t n = dicts_.verbs.match(it, sv_.words_from(w));
+        if (n > 0) {
+          for (size_t k = 0; k < n; ++k) matched.push_back(static_cast<uint32_t>(w + k));
+          // Skip the positions of the words consumed.
+          const uint32_t last = static_cast<uint32_t>(w + n - 1);
+          while (pos < positions.size() && positions[pos] <= last) ++pos;
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // The code, actors and evidence of verb `v` (known: false when the dictionary lacks it).
+  [[nodiscard]] VerbResult analyse_verb(uint32_t v) const {
+    VerbResult r;
+    const std::span<const VerbForm> forms = dicts_.verbs.lookup(sv_.word(v));
+    if (forms.empty()) return r;
+    // The form whose particles follow the verb, the longest first ("ask for" over "ask").
+    const VerbForm* form = nullptr;
+    std::vector<uint32_t> particle_tokens;
+    for (const VerbForm& f : forms) {
+      std::vector<uint32_t> found;
+      uint32_t next = v + 1;
+      for (const std::string& p : f.particles) {
+        // A particle is one of the next few words ("call the talks off" is rare; "call off" usual).
+        constexpr uint32_t kParticleWindow = 3;
+        uint32_t hit = kNone;
+        for (uint32_t k = next; k < sv_.size() && k < next + kParticleWindow && hit == kNone; ++k) {
+          if (sv_.word(k) == p) hit = k;
+        }
+        if (hit == kNone) break;
+        found.push_back(hit);
+        next = hit + 1;
+      }
+      if (found.size() != f.particles.size()) continue;
+      if (form == nullptr || f.particles.size() > form->particles.size()) {
+        form = &f;
+        particle_tokens = std::move(found);
+      }
+    }
+    if (form == nullptr) return r;
+    r.known = true;
+    const VerbBlock& block = dicts_.verbs.block(form->block);
+
+    // The words around the verb within its clause: before it (auxiliaries, subject) and after it.
+    std::vector<uint32_t> before;
+    std::vector<uint32_t> after;
+    for (uint32_t k = 0; k < sv_.size(); ++k) {
+      if (k == v || !sv_.dominates(v, k)) continue;
+      (k < v ? before : after).push_back(k);
+    }
+    // The best pattern: the one with most words; the earlier on ties.
+    const VerbPattern* best = nullptr;
+    std::vector<uint32_t> best_words;
+    uint32_t pattern_source = kNone;
+    uint32_t pattern_target = kNone;
+    for (const VerbPattern& p : block.patterns) {
+      if (best != nullptr && p.words <= best->words) continue;
+      std::vector<uint32_t> matched;
+      uint32_t src = kNone;
+      uint32_t tgt = kNone;
+      if (!match_items(p.before, before, 0, matched, src, tgt)) continue;
+      if (!match_items(p.after, after, 0, matched, src, tgt)) continue;
+      if (p.words == 0 && src == kNone && tgt == kNone) continue;
+      best = &p;
+      best_words = std::move(matched);
+      pattern_source = src;
+      pattern_target = tgt;
+    }
+    std::string code = best != nullptr ? best->code : form->code;
+    std::string reverse_code = best != nullptr ? best->target_code : form->reverse_code;
+
+    // Source and target.
+    bool passive = false;
+    const uint32_t subj = subject_of(v, passive);
+    uint32_t source_head = passive ? kNone : subj;
+    uint32_t target_head = passive ? subj : kNone;
+    if (passive) {
+      for (const uint32_t k : sv_.kids(v)) {
+        if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") source_head = k;
+      }
+    }
+    if (target_head == kNone) target_head = sv_.kid(v, "obj");
+    if (target_head == kNone) target_head = sv_.kid(v, "iobj");
+    std::vector<Actor> sources;
+    std::vector<Actor> targets;
+    const auto actors_at = [&](uint32_t tok, std::vector<Actor>& into) {
+      // The phrase that an actor found by a pattern belongs to: climb to the nominal head.
+      uint32_t h = tok;
+      while (h != kNone && sv_.head(h) != kNone && span_at_[sv_.head(h)] == span_at_[tok]) h = sv_.head(h);
+      actors_of(h, 0, into);
+    };
+    if (pattern_source != kNone) actors_at(pattern_source, sources);
+    if (sources.empty()) actors_of(source_head, 0, sources);
+    if (pattern_target != kNone) actors_at(pattern_target, targets);
+    if (targets.empty()) actors_of(target_head, 0, targets);
+    if (targets.empty()) {
+      // A prepositional phrase of the verb, or of its object ("talks between A and B").
+      std::vector<uint32_t> candidates;
+      for (const uint32_t k : sv_.kids(v)) {
+        if (sv_.base_rel(k) == "obl") candidates.push_back(k);
+      }
+      if (target_head != kNone) {
+        for (const uint32_t k : sv_.kids(target_head)) {
+          if (sv_.base_rel(k) == "nmod") candidates.push_back(k);
+        }
+      }
+      for (const uint32_t k : candidates) {
+        if (!target_preposition(sv_.case_of(k))) continue;
+        actors_of(k, 0, targets);
+        if (!targets.empty()) break;
+      }
+    }
+    // Conjoined sources of a cooperative code without an object meet each other ("Armenia and
+    // Azerbaijan met in Abu Dhabi"): the place is where, not whom (see emit()).
+    const bool paired = sources.size() > 1 && is_paired_root(code);
+    if (targets.empty()) {
+      // The first actor named after the verb within its clause, outside clauses of other verbs
+      // ("scheduled to attend a summit on the unrest in Iran").
+      for (const uint32_t k : after) {
+        if (span_at_[k] == kNone || in_other_clause(v, k)) continue;
+        if (paired && is_place_phrase(k)) continue;
+        actors_at(k, targets);
+        if (!targets.empty()) break;
+      }
+    }
+    if (sources.empty() && !passive) {
+      // The nearest actor named before the verb.
+      for (uint32_t k = v; k-- > 0;) {
+        if (span_at_[k] == kNone || spans_[span_at_[k]].agent) continue;
+        actors_at(k, sources);
+        if (!sources.empty()) break;
+      }
+    }
+
+    // Negation: the code becomes its negation where CAMEO has one ("not provide" 060 -> 121).
+    for (const uint32_t k : sv_.kids(v)) {
+      const std::string& w = sv_.word(k);
+      if (sv_.base_rel(k) == "neg" ||
+          (sv_.rel(k) == "advmod" && (w == "not" || w == "n't" || w == "never"))) {
+        r.negated = true;
+      }
+    }
+    if (r.negated && !code.empty()) {
+      if (const auto n = dicts_.ontology.negate(code)) {
+        code = *n;
+        r.negated = false;
+      }
+    }
+    r.modality = modality_of(v);
+    r.evidence.push_back(sv_.tok(v).span);
+    for (const uint32_t k : particle_tokens) r.evidence.push_back(sv_.tok(k).span);
+    for (const uint32_t k : best_words) r.evidence.push_back(sv_.tok(k).span);
+    r.pattern_tokens = best_words;
+    r.pronoun_source = source_head != kNone && sv_.tok(source_head).xpos == "PRP";
+    r.code = std::move(code);
+    r.reverse_code = std::move(reverse_code);
+    r.sources = std::move(sources);
+    r.targets = std::move(targets);
+    r.pattern = best != nullptr ? fmt::format("{}: {}", block.head, best->text) : block.head;
+    r.from_pattern = best != nullptr;
+    return r;
+  }
+
+  // Appends the events of a coded verb: every source with every target, and the reverse event of
+  // a paired code ("[042:043]").
+  void emit(const VerbResult& r, std::vector<Event>& out) const {
+    std::vector<Span> evidence = r.evidence;
+    std::sort(evidence.begin(), evidence.end(), [](Span a, Span b) { return a.begin < b.begin; });
+    evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+    const auto one = [&](const Actor& src, const Actor& tgt, const std::string& c) {
+      // "Make a public statement" says nothing about the target (PETRARCH drops it too).
+      if (c.empty() || c == kStatementCode || src.code == tgt.code) return;
+      Event e;
+      e.sentence = sentence_;
+      e.source = {src.span, src.code, src.entity_id};
+      e.target = {tgt.span, tgt.code, tgt.entity_id};
+      e.code = c;
+      constexpr size_t kBase = 3;
+      constexpr size_t kRoot = 2;
+      e.base_code = c.substr(0, std::min(kBase, c.size()));
+      e.root_code = c.substr(0, std::min(kRoot, c.size()));
+      if (const CameoCode* cc = dicts_.cameo.find_nearest(c)) {
+        e.plover_type = cc->plover_type;
+        e.plover_mode = cc->plover_mode;
+        e.quad_class = cc->quad_class;
+        e.goldstein = cc->goldstein;
+      }
+      e.negated = r.negated;
+      e.modality = r.modality;
+      e.evidence = evidence;
+      e.pattern = r.pattern;
+      e.confidence = r.from_pattern ? kPatternConfidence : kVerbConfidence;
+      if (is_role_only(src.code) || is_role_only(tgt.code)) e.confidence *= kRoleOnlyFactor;
+      e.method = "dictionary";
+      out.push_back(std::move(e));
+    };
+    for (const Actor& s : r.sources) {
+      for (const Actor& t : r.targets) {
+        one(s, t, r.code);
+        one(t, s, r.reverse_code);
+      }
+    }
+    // Cooperation among conjoined actors without a target ("the US, Russia and Switzerland met"):
+    // each with each, as PETRARCH pairs them.
+    if (r.targets.empty() && r.sources.size() > 1 && is_paired_root(r.code)) {
+      for (const Actor& a : r.sources) {
+        for (const Actor& b : r.sources) {
+          if (&a != &b) one(a, b, r.code);
+        }
+      }
+    }
+  }
+
+  // Said, intends, offered, planned or denied: from the verbs above `v` and its auxiliaries.
+  [[nodiscard]] EventModality modality_of(uint32_t v) const {
+    for (const uint32_t k : sv_.kids(v)) {
+      const std::string& w = sv_.word(k);
+      if (sv_.rel(k) == "aux" && (w == "will" || w == "would" || w == "shall" || w == "'ll")) {
+        return EventModality::kIntends;
+      }
+    }
+    static const std::unordered_set<std::string_view> kOffer = {
+        "offer", "offered", "offers", "offering", "propose", "proposed", "proposes", "volunteered"};
+    static const std::unordered_set<std::string_view> kPlan = {
+        "plan",      "plans",     "planned", "planning", "prepare",  "prepares", "prepared",
+        "preparing", "scheduled", "intend",  "intends",  "intended", "seek",     "seeks",
+        "sought",    "seeking",   "want",    "wants",    "wanted",   "hope",     "hopes",
+        "hoped",     "expect",    "expects", "expected", "aim",      "aims",     "aimed"};
+    static const std::unordered_set<std::string_view> kDeny = {"deny",    "denies",  "denied",   "denying",
+                                                               "reject",  "rejects", "rejected", "refuse",
+                                                               "refuses", "refused"};
+    static const std::unordered_set<std::string_view> kSay = {
+        "say", "says", "said", "told", "tell", "tells", "stated", "announced", "reported", "claimed"};
+    for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
+      const std::string_view r = sv_.base_rel(cur);
+      if (r != "xcomp" && r != "ccomp" && r != "advcl") break;
+      const uint32_t up = sv_.head(cur);
+      if (up == kNone) break;
+      const std::string& w = sv_.word(up);
+      if (r == "xcomp" && kOffer.contains(w)) return EventModality::kOffered;
+      if (r == "xcomp" && kPlan.contains(w)) return EventModality::kPlanned;
+      if (kDeny.contains(w)) return EventModality::kDenied;
+      if (r == "ccomp" && kSay.contains(w)) return EventModality::kSaid;
+      cur = up;
+    }
+    return EventModality::kAsserted;
+  }
+
+  const Dictionaries& dicts_;
+  const Document& doc_;
+  uint32_t sentence_;
+  SentenceView sv_;
+  std::vector<ActorSpan> spans_;
+  std::vector<uint32_t> span_at_;
+};
+
+Day day_of_document(const Document& doc) {
+  if (doc.published)
+    return static_cast<Day>(std::chrono::sys_days(*doc.published).time_since_epoch().count());
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<Day>(today.time_since_epoch().count());
+}
+
+// The date of an event in sentence `s`: its first dated time expression, else the publication date.
+void date_event(const Document& doc, Event& e) {
+  for (const TimeExpression& t : doc.times) {
+    if (t.sentence == e.sentence && t.type == TimeType::kDate && !t.value.empty()) {
+      e.date = t.value;
+      e.date_granularity = t.granularity;
+      e.date_from_text = true;
+      return;
+    }
+  }
+  if (doc.published) {
+    e.date = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(doc.published->year()),
+                         static_cast<unsigned>(doc.published->month()),
+                         static_cast<unsigned>(doc.published->day()));
+    e.date_granularity = TimeGranularity::kDay;
+  }
+}
+
+// The place of an event: a linked populated place named in its sentence after "in" or "at".
+void place_event(const Document& doc, Event& e) {
+  for (const Mention& m : doc.mentions) {
+    if (m.sentence != e.sentence || m.entity_id.empty() || m.kind != EntityKind::kPlace) continue;
+    const std::string_view before = std::string_view(doc.text).substr(0, m.span.begin);
+    const auto trimmed = before.substr(0, before.find_last_not_of(' ') + 1);
+    if (trimmed.ends_with(" in") || trimmed.ends_with(" at") || trimmed.ends_with(" In") ||
+        trimmed.ends_with(" At")) {
+      e.location_id = m.entity_id;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void EventCoder::code(Document& doc) const {
+  const Day day = day_of_document(doc);
+  std::vector<Event> events;
+  for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
+    const Sentence& sent = doc.sentences[s];
+    if (sent.first_token + sent.token_count > doc.tokens.size()) continue;
+    const size_t before = events.size();
+    SentenceCoder(dicts_, doc, s, day).code(events);
+    for (size_t i = before; i < events.size(); ++i) {
+      date_event(doc, events[i]);
+      place_event(doc, events[i]);
+    }
+  }
+  for (Event& e : events) doc.events.push_back(std::move(e));
+}
+
+}  // namespace caspian::events
