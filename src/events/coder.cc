@@ -179,6 +179,25 @@ bool is_paired_root(std::string_view code) {
   return root.size() == 2 && root >= kFirst && root <= kLast;
 }
 
+// Assaults, fights and mass violence (CAMEO roots 18 to 20), the "attack" of PETRARCH's
+// transformations.
+bool is_attack(std::string_view code) {
+  constexpr std::string_view kFirst = "18";
+  constexpr std::string_view kLast = "20";
+  const std::string_view root = code.substr(0, 2);
+  return root.size() == 2 && root >= kFirst && root <= kLast;
+}
+constexpr std::string_view kAccuseCode = "112";  // accuse, not specified below
+constexpr std::string_view kClaimCode = "015";   // acknowledge or claim responsibility
+
+bool same_actors(const std::vector<Actor>& a, const std::vector<Actor>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].code != b[i].code) return false;
+  }
+  return true;
+}
+
 // What the dictionaries say about one verb of a sentence.
 struct VerbResult {
   bool known = false;        // the verb dictionary has the verb
@@ -189,6 +208,8 @@ struct VerbResult {
   bool negated = false;                  // negated and the negation has no code of its own
   bool pronoun_source = false;           // the subject is a personal pronoun ("he", "they")
   std::vector<uint32_t> pattern_tokens;  // the words the pattern matched
+  bool object_target = false;            // the target is the verb's object
+  std::string verb_code;                 // the verb's own code, before patterns
   bool from_pattern = false;
   EventModality modality = EventModality::kAsserted;
   std::string pattern;
@@ -223,6 +244,27 @@ class SentenceCoder {
       const uint32_t u = sv_.head(v);
       if (u == kNone || (rel != "xcomp" && rel != "ccomp") || !verbs[u].known) continue;
       const VerbResult& up = verbs[u];
+      // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
+      if ((r.sources.empty() || r.pronoun_source) && !up.sources.empty()) r.sources = up.sources;
+      const auto merge = [&](std::string code) {
+        r.code = std::move(code);
+        r.reverse_code.clear();
+        r.pattern = fmt::format("{} + {}", up.pattern, r.pattern);
+        r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
+        consumed[u] = true;
+      };
+      // PETRARCH's transformations of a statement about an attack: "X said Y attacked Z" is X
+      // accusing Y (112); "X said it would attack Z" is X claiming the attack (015).
+      if (up.verb_code == kStatementCode && is_attack(r.code) && !up.sources.empty() && !r.sources.empty()) {
+        if (same_actors(up.sources, r.sources)) {
+          if (!r.targets.empty()) merge(std::string(kClaimCode));
+        } else {
+          r.targets = r.sources;
+          r.sources = up.sources;
+          merge(std::string(kAccuseCode));
+        }
+        continue;
+      }
       // The upper verb's pattern names this clause ("want ... * ATTACK" 138): its code is the event's.
       const bool pattern_here = std::any_of(up.pattern_tokens.begin(), up.pattern_tokens.end(),
                                             [&](uint32_t k) { return sv_.dominates(v, k); });
@@ -238,16 +280,19 @@ class SentenceCoder {
         continue;
       }
       if (!up.code.empty() && !dicts_.ontology.is_frame(up.code)) continue;
-      // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
-      if ((r.sources.empty() || r.pronoun_source) && !up.sources.empty()) r.sources = up.sources;
+      // "Congress asked Obama to help Iran": Congress appeals to Obama (020 + 070 = 023).
+      if (rel == "xcomp" && up.object_target && !up.code.empty() && !r.code.empty() && !up.sources.empty()) {
+        if (const auto c = dicts_.ontology.combine(up.code, r.code)) {
+          r.sources = up.sources;
+          r.targets = up.targets;
+          merge(*c);
+        }
+        continue;
+      }
       if (r.sources.empty() || r.targets.empty()) continue;
       consumed[u] = true;
       if (up.code.empty() || up.code == kStatementCode || r.code.empty()) continue;
-      if (const auto c = dicts_.ontology.combine(up.code, r.code)) {
-        r.code = *c;
-        r.pattern = fmt::format("{} + {}", up.pattern, r.pattern);
-        r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
-      }
+      if (const auto c = dicts_.ontology.combine(up.code, r.code)) merge(*c);
     }
     // As PETRARCH: when the main verbs of the sentence (its root and their conjuncts) code events,
     // only they and the verbs of their complement and adverbial clauses do; verbs deeper down
@@ -256,8 +301,8 @@ class SentenceCoder {
     bool main_coded = false;
     for (uint32_t v = 0; v < sv_.size(); ++v) {
       main[v] = is_main_verb(v);
-      main_coded = main_coded ||
-                   (main[v] && verbs[v].coded() && !verbs[v].sources.empty() && !verbs[v].targets.empty());
+      main_coded = main_coded || (main[v] && verbs[v].coded() && verbs[v].code != kStatementCode &&
+                                  !verbs[v].sources.empty() && !verbs[v].targets.empty());
     }
     for (uint32_t v = 0; v < sv_.size(); ++v) {
       if (!verbs[v].coded() || consumed[v]) continue;
@@ -292,7 +337,7 @@ class SentenceCoder {
       const bool nominal_modifier =
           r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" || r == "nmod" || r == "appos";
       if (!nominal_modifier) continue;
-      if (r == "nmod" && sv_.case_of(k) != "of") continue;
+      if (r == "nmod" && sv_.case_of(k) != "of" && sv_.case_of(k) != "from") continue;
       if (span_at_[k] != kNone && span_at_[k] == span_at_[h]) continue;  // part of the same name
       std::vector<Actor> sub;
       actors_of(k, depth + 1, sub);
@@ -306,7 +351,13 @@ class SentenceCoder {
       a = {own, own_span, {}};
     } else if (own_agent) {
       const std::string country = modifier.empty() ? std::string(kUnknownCountry) : modifier;
-      a = {own_prefix ? own + country : country + own, own_span, {}};
+      // As PETRARCH's mix_codes: a role already at the end (or start) of the actor is not repeated
+      // ("ministers from the Georgian government" GEOGOV).
+      if (own_prefix) {
+        a = {country.starts_with(own) ? country : own + country, own_span, {}};
+      } else {
+        a = {country.ends_with(own) ? country : country + own, own_span, {}};
+      }
       if (!modifier.empty()) {
         a.span = {std::min(own_span.begin, modifier_span.begin), std::max(own_span.end, modifier_span.end)};
       }
@@ -369,10 +420,11 @@ class SentenceCoder {
     return false;
   }
 
-  // Whether token `k` (in the subtree of verb `v`) belongs to the clause of another verb below `v`.
-  [[nodiscard]] bool in_other_clause(uint32_t v, uint32_t k) const {
+  // Whether token `k` (in the subtree of verb `v`) belongs to the clause of another verb below `v`;
+  // with `through_xcomp`, the controlled complements of `v` ("wants to attack X") count as its own.
+  [[nodiscard]] bool in_other_clause(uint32_t v, uint32_t k, bool through_xcomp = false) const {
     for (uint32_t cur = sv_.head(k); cur != kNone && cur != v; cur = sv_.head(cur)) {
-      if (sv_.tok(cur).upos == "VERB") return true;
+      if (sv_.tok(cur).upos == "VERB" && !(through_xcomp && sv_.base_rel(cur) == "xcomp")) return true;
     }
     return false;
   }
@@ -390,8 +442,17 @@ class SentenceCoder {
         return s;
       }
       const std::string_view r = sv_.base_rel(cur);
+      if (r == "acl" && sv_.rel(cur) != "acl:relcl") {
+        // A participle modifying a noun: "soldiers killed in Ukraine" (the noun is the patient),
+        // "the leader prepared to attend" (the agent).
+        passive = cur == v && sv_.tok(cur).xpos == "VBN" && sv_.kid(cur, "obj") == kNone;
+        return sv_.head(cur);
+      }
       if (r != "xcomp" && r != "conj" && r != "advcl") return kNone;
-      cur = sv_.head(cur);
+      const uint32_t up = sv_.head(cur);
+      // "asked Obama to help": the object of the governor does the controlled verb.
+      if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone) return sv_.kid(up, "obj");
+      cur = up;
     }
     return kNone;
   }
@@ -476,7 +537,7 @@ class SentenceCoder {
     std::vector<uint32_t> before;
     std::vector<uint32_t> after;
     for (uint32_t k = 0; k < sv_.size(); ++k) {
-      if (k == v || !sv_.dominates(v, k)) continue;
+      if (k == v || !sv_.dominates(v, k) || in_other_clause(v, k, true)) continue;
       (k < v ? before : after).push_back(k);
     }
     // The best pattern: the one with most words; the earlier on ties.
@@ -523,7 +584,10 @@ class SentenceCoder {
     if (pattern_source != kNone) actors_at(pattern_source, sources);
     if (sources.empty()) actors_of(source_head, 0, sources);
     if (pattern_target != kNone) actors_at(pattern_target, targets);
-    if (targets.empty()) actors_of(target_head, 0, targets);
+    if (targets.empty()) {
+      actors_of(target_head, 0, targets);
+      r.object_target = !targets.empty() && !passive;
+    }
     if (targets.empty()) {
       // A prepositional phrase of the verb, or of its object ("talks between A and B").
       std::vector<uint32_t> candidates;
@@ -554,6 +618,16 @@ class SentenceCoder {
         if (!targets.empty()) break;
       }
     }
+    if (sources.empty() && passive) {
+      // A passive without a "by" phrase: the first other actor after the verb ("soldiers were
+      // killed in Ukraine"), as PETRARCH does.
+      for (const uint32_t k : after) {
+        if (span_at_[k] == kNone || in_other_clause(v, k) || spans_[span_at_[k]].agent) continue;
+        if (target_head != kNone && sv_.dominates(target_head, k)) continue;
+        actors_at(k, sources);
+        if (!sources.empty()) break;
+      }
+    }
     if (sources.empty() && !passive) {
       // The nearest actor named before the verb.
       for (uint32_t k = v; k-- > 0;) {
@@ -582,6 +656,7 @@ class SentenceCoder {
     for (const uint32_t k : particle_tokens) r.evidence.push_back(sv_.tok(k).span);
     for (const uint32_t k : best_words) r.evidence.push_back(sv_.tok(k).span);
     r.pattern_tokens = best_words;
+    r.verb_code = form->code;
     r.pronoun_source = source_head != kNone && sv_.tok(source_head).xpos == "PRP";
     r.code = std::move(code);
     r.reverse_code = std::move(reverse_code);
