@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -306,6 +308,43 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   EXPECT_NE(find(met, "AZE", "ARM"), nullptr) << list(met);
   EXPECT_EQ(find(met, "ARM", "AZE")->location_id, "geonames:292968");  // Abu Dhabi, the place
   EXPECT_EQ(find(met, "ARM", "ARE"), nullptr) << list(met);
+}
+
+TEST_F(CoderTest, SeedArticleEvents) {
+  std::ifstream in(std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt", std::ios::binary);
+  std::string title;
+  std::getline(in, title);
+  std::ostringstream body;
+  body << in.rdbuf();
+  Document doc = make_document(title, body.str());
+  doc.published = *parse_iso_date("2025-08-20");
+  pipeline_->run(doc);
+  // Tokayev offers to host talks between Azerbaijan and Armenia in Almaty, late 2024.
+  const Event* offer = find(doc, "KAZGOV", "ARM");
+  ASSERT_NE(offer, nullptr) << list(doc);
+  EXPECT_EQ(offer->modality, EventModality::kOffered);
+  EXPECT_EQ(offer->date, "2024");
+  EXPECT_EQ(offer->location_id, "geonames:1526384");
+  EXPECT_NE(find(doc, "KAZGOV", "AZE"), nullptr) << list(doc);
+  // Kazakhstan prepares to host Pashinyan, late 2025.
+  const Event* visit = find(doc, "KAZ", "ARMGOV");
+  ASSERT_NE(visit, nullptr) << list(doc);
+  EXPECT_EQ(visit->base_code, "043");
+  EXPECT_EQ(visit->modality, EventModality::kPlanned);
+  EXPECT_EQ(visit->date, "2025");
+  // The agreement finalised on July 10 in Abu Dhabi, by a rule: the dictionaries lack "finalize".
+  const Event* accord = find(doc, "AZE", "ARM");
+  ASSERT_NE(accord, nullptr) << list(doc);
+  EXPECT_EQ(accord->code, "057");
+  EXPECT_EQ(accord->date, "2025-07-10");
+  EXPECT_EQ(accord->location_id, "geonames:292968");
+  EXPECT_EQ(accord->method, "rules");
+  // Armenia and the United States prepare the route's framework.
+  EXPECT_NE(find(doc, "ARM", "USA"), nullptr) << list(doc);
+  // Nothing puts the Washington accord in Almaty.
+  for (const Event& e : doc.events) {
+    EXPECT_FALSE(e.sentence == 0 && e.location_id == "geonames:1526384") << list(doc);
+  }
 }
 
 TEST_F(CoderTest, NothingToCodeAndBadInputNeverFail) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -43,11 +44,14 @@ constexpr uint32_t kNone = UINT32_MAX;
 // Confidence of an event whose code a dictionary pattern gave, and of one that only the verb gave.
 constexpr double kPatternConfidence = 0.8;
 constexpr double kVerbConfidence = 0.65;
+// Confidence of an event that a rule of caspian's proposes where the dictionaries are silent.
+constexpr double kRuleConfidence = 0.5;
 // Lower confidence when an actor is only a role without a country ("---MIL").
 constexpr double kRoleOnlyFactor = 0.8;
 // How far the coder looks through nested noun phrases for an actor ("the leaders of Azerbaijan").
 constexpr int kMaxNounDepth = 3;
 constexpr std::string_view kUnknownCountry = "---";
+constexpr size_t kCountryCodeLength = 3;  // "KAZ": an actor code that names only a country
 
 // An actor found in a sentence: the tokens [begin, end) (sentence-relative) and its code.
 struct ActorSpan {
@@ -146,8 +150,19 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
       // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
       bool proper = false;
       for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
-      if (proper) {
-        spans.push_back({i, static_cast<uint32_t>(i + a.length), a.actor->code_on(day), false, false});
+      // A person or group inside a longer organisation or other name is part of that name
+      // ("Trump" in "Trump Route for International Peace"); countries stay ("Kazakh" in "Kazakh
+      // Foreign Ministry" makes it Kazakh).
+      const std::string code = a.actor->code_on(day);
+      const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
+      const bool inside_name =
+          code.size() > kCountryCodeLength &&
+          std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
+            return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
+                   m.span.begin <= where.begin && m.span.end >= where.end && m.span.size() > where.size();
+          });
+      if (proper && !inside_name) {
+        spans.push_back({i, static_cast<uint32_t>(i + a.length), code, false, false});
         i += static_cast<uint32_t>(a.length);
         continue;
       }
@@ -187,8 +202,9 @@ bool is_attack(std::string_view code) {
   const std::string_view root = code.substr(0, 2);
   return root.size() == 2 && root >= kFirst && root <= kLast;
 }
-constexpr std::string_view kAccuseCode = "112";  // accuse, not specified below
-constexpr std::string_view kClaimCode = "015";   // acknowledge or claim responsibility
+constexpr std::string_view kAccuseCode = "112";         // accuse, not specified below
+constexpr std::string_view kClaimCode = "015";          // acknowledge or claim responsibility
+constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
 
 bool same_actors(const std::vector<Actor>& a, const std::vector<Actor>& b) {
   if (a.size() != b.size()) return false;
@@ -210,6 +226,7 @@ struct VerbResult {
   std::vector<uint32_t> pattern_tokens;  // the words the pattern matched
   bool object_target = false;            // the target is the verb's object
   std::string verb_code;                 // the verb's own code, before patterns
+  bool rule = false;                     // coded by a rule of caspian's, not the dictionaries
   bool from_pattern = false;
   EventModality modality = EventModality::kAsserted;
   std::string pattern;
@@ -231,7 +248,12 @@ class SentenceCoder {
   void code(std::vector<Event>& out) const {
     std::vector<VerbResult> verbs(sv_.size());
     for (uint32_t v = 0; v < sv_.size(); ++v) {
-      if (sv_.tok(v).upos == "VERB") verbs[v] = analyse_verb(v);
+      if (sv_.tok(v).upos != "VERB") continue;
+      verbs[v] = analyse_verb(v);
+      const VerbResult& r = verbs[v];
+      if (!(r.coded() && !r.sources.empty() && !r.targets.empty())) {
+        if (auto rule = agreement_rule(v)) verbs[v] = std::move(*rule);
+      }
     }
     // A verb whose clause is the complement of another coded verb combines with it ("seek to
     // deepen" 031, "threaten to attack" 138; "said that X" is X) and that upper verb's own event
@@ -247,8 +269,8 @@ class SentenceCoder {
       // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
       if ((r.sources.empty() || r.pronoun_source) && !up.sources.empty()) r.sources = up.sources;
       const auto merge = [&](std::string code) {
+        if (code != r.code) r.reverse_code.clear();  // "prepares to host": the visit keeps its pair
         r.code = std::move(code);
-        r.reverse_code.clear();
         r.pattern = fmt::format("{} + {}", up.pattern, r.pattern);
         r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
         consumed[u] = true;
@@ -314,7 +336,7 @@ class SentenceCoder {
  private:
   // The actors of the noun phrase headed by `h`: its own name, or a role qualified by a country
   // among its modifiers, or the country of a modifier ("the US leader"); and those of its conjuncts.
-  void actors_of(uint32_t h, int depth, std::vector<Actor>& out) const {
+  void actors_of(uint32_t h, int depth, std::vector<Actor>& out, bool parties = false) const {
     if (h == kNone || depth > kMaxNounDepth) return;
     const Token& t = sv_.tok(h);
     if (t.upos == "VERB" || t.upos == "AUX") return;
@@ -329,47 +351,45 @@ class SentenceCoder {
       own_prefix = s.agent_prefix;
       own_span = sv_.span(s.begin, s.end);
     }
-    // Countries and organisations among the modifiers.
-    std::string modifier;
-    Span modifier_span;
+    // Countries and organisations among the modifiers: all the actors of the first modifier that
+    // has any ("the leaders of Azerbaijan and Armenia"). With `parties`, also the parties of an
+    // agreement or a conflict ("between A and B", "with C").
+    std::vector<Actor> modifiers;
     for (const uint32_t k : sv_.kids(h)) {
       const std::string_view r = sv_.rel(k);
       const bool nominal_modifier =
           r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" || r == "nmod" || r == "appos";
       if (!nominal_modifier) continue;
-      if (r == "nmod" && sv_.case_of(k) != "of" && sv_.case_of(k) != "from") continue;
+      if (r == "nmod") {
+        const std::string c = sv_.case_of(k);
+        const bool party = parties && (c == "between" || c == "with");
+        if (c != "of" && c != "from" && !party) continue;
+      }
       if (span_at_[k] != kNone && span_at_[k] == span_at_[h]) continue;  // part of the same name
-      std::vector<Actor> sub;
-      actors_of(k, depth + 1, sub);
-      if (!sub.empty() && modifier.empty()) {
-        modifier = sub.front().code;
-        modifier_span = sub.front().span;
-      }
+      if (modifiers.empty()) actors_of(k, depth + 1, modifiers, parties);
     }
-    Actor a;
-    if (!own.empty() && !own_agent) {
-      a = {own, own_span, {}};
-    } else if (own_agent) {
-      const std::string country = modifier.empty() ? std::string(kUnknownCountry) : modifier;
-      // As PETRARCH's mix_codes: a role already at the end (or start) of the actor is not repeated
-      // ("ministers from the Georgian government" GEOGOV).
-      if (own_prefix) {
-        a = {country.starts_with(own) ? country : own + country, own_span, {}};
-      } else {
-        a = {country.ends_with(own) ? country : country + own, own_span, {}};
-      }
-      if (!modifier.empty()) {
-        a.span = {std::min(own_span.begin, modifier_span.begin), std::max(own_span.end, modifier_span.end)};
-      }
-    } else if (!modifier.empty()) {
-      a = {modifier, modifier_span, {}};
-    }
-    if (!a.code.empty()) {
+    const auto add = [&](Actor a) {
       a.entity_id = entity_in(a.span);
       out.push_back(std::move(a));
+    };
+    if (!own.empty() && !own_agent) {
+      add({own, own_span, {}});
+    } else if (own_agent) {
+      // As PETRARCH's mix_codes: a role already at the end (or start) of the actor is not repeated
+      // ("ministers from the Georgian government" GEOGOV).
+      const auto mix = [&](const std::string& country) {
+        if (own_prefix) return country.starts_with(own) ? country : own + country;
+        return country.ends_with(own) ? country : country + own;
+      };
+      if (modifiers.empty()) add({mix(std::string(kUnknownCountry)), own_span, {}});
+      for (const Actor& m : modifiers) {
+        add({mix(m.code), {std::min(own_span.begin, m.span.begin), std::max(own_span.end, m.span.end)}, {}});
+      }
+    } else {
+      for (Actor& m : modifiers) out.push_back(std::move(m));
     }
     for (const uint32_t k : sv_.kids(h)) {
-      if (sv_.rel(k) == "conj") actors_of(k, depth, out);
+      if (sv_.rel(k) == "conj") actors_of(k, depth, out, parties);
     }
   }
 
@@ -628,8 +648,9 @@ class SentenceCoder {
         if (!sources.empty()) break;
       }
     }
-    if (sources.empty() && !passive) {
-      // The nearest actor named before the verb.
+    if (sources.empty() && !passive && (source_head == kNone || sv_.tok(source_head).upos == "PRON")) {
+      // The nearest actor named before a verb without a subject (or with a pronoun for one); a
+      // subject that names no actor ("the conflict took a turn") leaves the event without source.
       for (uint32_t k = v; k-- > 0;) {
         if (span_at_[k] == kNone || spans_[span_at_[k]].agent) continue;
         actors_at(k, sources);
@@ -667,6 +688,62 @@ class SentenceCoder {
     return r;
   }
 
+  // The rule for agreements the dictionaries miss ("the agreement between Azerbaijan and Armenia
+  // was finalized", "Armenia signed a treaty with Turkey"): a verb of concluding whose object (or
+  // passive subject) is an agreement is CAMEO 057, sign formal agreement, between its subject and
+  // the agreement's parties, or among the parties. Method "rules", lower confidence.
+  [[nodiscard]] std::optional<VerbResult> agreement_rule(uint32_t v) const {
+    static const std::unordered_set<std::string_view> kConclude = {
+        "sign",       "signs",      "signed",    "signing",   "finalize",   "finalizes", "finalized",
+        "finalizing", "finalise",   "finalises", "finalised", "finalising", "conclude",  "concludes",
+        "concluded",  "concluding", "seal",      "seals",     "sealed",     "sealing",   "ink",
+        "inks",       "inked",      "inking",    "reach",     "reaches",    "reached",   "reaching",
+        "initial",    "initialled", "initialed", "ratify",    "ratifies",   "ratified",  "ratifying"};
+    static const std::unordered_set<std::string_view> kAgreement = {
+        "agreement", "agreements", "accord", "accords",    "treaty",      "treaties", "deal",
+        "deals",     "pact",       "pacts",  "memorandum", "declaration", "protocol"};
+    if (!kConclude.contains(sv_.word(v))) return std::nullopt;
+    bool passive = false;
+    const uint32_t subj = subject_of(v, passive);
+    const uint32_t patient = passive ? subj : sv_.kid(v, "obj");
+    if (patient == kNone || !kAgreement.contains(sv_.word(patient))) return std::nullopt;
+    VerbResult r;
+    r.known = true;
+    r.code = std::string(kSignAgreementCode);
+    r.verb_code = r.code;
+    r.pattern = fmt::format("rule: {} agreement", sv_.word(v));
+    actors_of(patient, 0, r.targets, true);
+    if (r.targets.empty()) {
+      // The parties may be named deeper in the agreement's title ("the Agreement on the
+      // Establishment of Peace and Interstate Relations between Azerbaijan and Armenia").
+      for (uint32_t k = patient + 1; k < sv_.size() && r.targets.empty(); ++k) {
+        const std::string c = sv_.case_of(k);
+        if ((c == "between" || c == "with") && sv_.dominates(patient, k) && !in_other_clause(v, k)) {
+          actors_of(k, 0, r.targets, true);
+        }
+      }
+    }
+    if (passive) {
+      for (const uint32_t k : sv_.kids(v)) {
+        if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") actors_of(k, 0, r.sources);
+      }
+    } else {
+      actors_of(subj, 0, r.sources);
+    }
+    if (r.sources.empty()) {
+      // The parties sign with each other.
+      r.sources = std::move(r.targets);
+      r.targets.clear();
+      if (r.sources.size() < 2) return std::nullopt;
+    } else if (r.targets.empty()) {
+      return std::nullopt;
+    }
+    r.modality = modality_of(v);
+    r.rule = true;
+    r.evidence = {sv_.tok(v).span, sv_.tok(patient).span};
+    return r;
+  }
+
   // Appends the events of a coded verb: every source with every target, and the reverse event of
   // a paired code ("[042:043]").
   void emit(const VerbResult& r, std::vector<Event>& out) const {
@@ -695,9 +772,9 @@ class SentenceCoder {
       e.modality = r.modality;
       e.evidence = evidence;
       e.pattern = r.pattern;
-      e.confidence = r.from_pattern ? kPatternConfidence : kVerbConfidence;
+      e.confidence = r.rule ? kRuleConfidence : r.from_pattern ? kPatternConfidence : kVerbConfidence;
       if (is_role_only(src.code) || is_role_only(tgt.code)) e.confidence *= kRoleOnlyFactor;
-      e.method = "dictionary";
+      e.method = r.rule ? "rules" : "dictionary";
       out.push_back(std::move(e));
     };
     for (const Actor& s : r.sources) {
