@@ -205,6 +205,7 @@ bool is_attack(std::string_view code) {
 constexpr std::string_view kAccuseCode = "112";         // accuse, not specified below
 constexpr std::string_view kClaimCode = "015";          // acknowledge or claim responsibility
 constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
+constexpr std::string_view kDiplomaticRoot = "05";      // engage in diplomatic cooperation
 
 bool same_actors(const std::vector<Actor>& a, const std::vector<Actor>& b) {
   if (a.size() != b.size()) return false;
@@ -251,7 +252,10 @@ class SentenceCoder {
       if (sv_.tok(v).upos != "VERB") continue;
       verbs[v] = analyse_verb(v);
       const VerbResult& r = verbs[v];
-      if (!(r.coded() && !r.sources.empty() && !r.targets.empty())) {
+      // The rule codes agreements the dictionaries miss, or code as something else than
+      // diplomatic cooperation ("ratified an agreement" is ALLOW 031 there; CAMEO's 057 covers
+      // ratifying).
+      if (!(r.coded() && !r.sources.empty() && !r.targets.empty()) || !r.code.starts_with(kDiplomaticRoot)) {
         if (auto rule = agreement_rule(v)) verbs[v] = std::move(*rule);
       }
     }
@@ -556,9 +560,23 @@ class SentenceCoder {
     // The words around the verb within its clause: before it (auxiliaries, subject) and after it.
     std::vector<uint32_t> before;
     std::vector<uint32_t> after;
+    // In a passive the subject is the object the patterns describe ("evidence against Russia was
+    // presented" matches "* EVIDENCE"): its words come first after the verb.
+    bool passive_subject = false;
+    const uint32_t subject = subject_of(v, passive_subject);
+    const bool passive_window =
+        passive_subject && subject != kNone && subject < v && sv_.dominates(v, subject);
     for (uint32_t k = 0; k < sv_.size(); ++k) {
       if (k == v || !sv_.dominates(v, k) || in_other_clause(v, k, true)) continue;
+      if (passive_window && sv_.dominates(subject, k)) continue;
       (k < v ? before : after).push_back(k);
+    }
+    if (passive_window) {
+      std::vector<uint32_t> object;
+      for (uint32_t k = 0; k < v; ++k) {
+        if (sv_.dominates(subject, k)) object.push_back(k);
+      }
+      after.insert(after.begin(), object.begin(), object.end());
     }
     // The best pattern: the one with most words; the earlier on ties.
     const VerbPattern* best = nullptr;
@@ -606,6 +624,14 @@ class SentenceCoder {
     if (pattern_target != kNone) actors_at(pattern_target, targets);
     if (targets.empty()) {
       actors_of(target_head, 0, targets);
+      // An object the pattern itself names is not the target ("conducting military exercises in
+      // Alaska": "* {&MILITARY EXERCISES}"): PETRARCH looks further.
+      std::erase_if(targets, [&](const Actor& a) {
+        return std::any_of(best_words.begin(), best_words.end(), [&](uint32_t k) {
+          const Span w = sv_.tok(k).span;
+          return w.begin < a.span.end && a.span.begin < w.end;
+        });
+      });
       r.object_target = !targets.empty() && !passive;
     }
     if (targets.empty()) {
@@ -634,6 +660,7 @@ class SentenceCoder {
       for (const uint32_t k : after) {
         if (span_at_[k] == kNone || in_other_clause(v, k)) continue;
         if (paired && is_place_phrase(k)) continue;
+        if (std::find(best_words.begin(), best_words.end(), k) != best_words.end()) continue;
         actors_at(k, targets);
         if (!targets.empty()) break;
       }
@@ -667,7 +694,11 @@ class SentenceCoder {
       }
     }
     if (r.negated && !code.empty()) {
-      if (const auto n = dicts_.ontology.negate(code)) {
+      // A pattern's code CAMEO cannot negate falls back to the verb's own ("would not provide
+      // support": provide 060, negated 121).
+      auto n = dicts_.ontology.negate(code);
+      if (!n && !form->code.empty()) n = dicts_.ontology.negate(form->code);
+      if (n) {
         code = *n;
         r.negated = false;
       }
