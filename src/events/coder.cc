@@ -666,11 +666,12 @@ class SentenceCoder {
       }
     }
     if (sources.empty() && passive) {
-      // A passive without a "by" phrase: the first other actor after the verb ("soldiers were
-      // killed in Ukraine"), as PETRARCH does.
+      // A passive without a "by" phrase: the first other actor after the verb that is not a place
+      // ("were killed by shelling from Russian positions").
       for (const uint32_t k : after) {
         if (span_at_[k] == kNone || in_other_clause(v, k) || spans_[span_at_[k]].agent) continue;
         if (target_head != kNone && sv_.dominates(target_head, k)) continue;
+        if (is_place_phrase(k)) continue;  // "finalized ... in Abu Dhabi": where, not who
         actors_at(k, sources);
         if (!sources.empty()) break;
       }
