@@ -204,6 +204,7 @@ bool is_attack(std::string_view code) {
 }
 constexpr std::string_view kAccuseCode = "112";         // accuse, not specified below
 constexpr std::string_view kClaimCode = "015";          // acknowledge or claim responsibility
+constexpr std::string_view kDisapproveRoot = "11";      // disapprove: criticize, accuse, allege, claim
 constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
 constexpr std::string_view kDiplomaticRoot = "05";      // engage in diplomatic cooperation
 
@@ -279,9 +280,10 @@ class SentenceCoder {
         r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
         consumed[u] = true;
       };
-      // PETRARCH's transformations of a statement about an attack: "X said Y attacked Z" is X
-      // accusing Y (112); "X said it would attack Z" is X claiming the attack (015).
-      if (up.verb_code == kStatementCode && is_attack(r.code) && !up.sources.empty() && !r.sources.empty()) {
+      // PETRARCH's transformations of a statement about an attack: "X said (claimed) Y attacked Z"
+      // is X accusing Y (112); "X said it would attack Z" is X claiming the attack (015).
+      const bool statement = up.verb_code == kStatementCode || up.verb_code.starts_with(kDisapproveRoot);
+      if (statement && is_attack(r.code) && !up.sources.empty() && !r.sources.empty()) {
         if (same_actors(up.sources, r.sources)) {
           if (!r.targets.empty()) merge(std::string(kClaimCode));
         } else {
@@ -447,7 +449,7 @@ class SentenceCoder {
   // Whether token `k` (in the subtree of verb `v`) belongs to the clause of another verb below `v`;
   // with `through_xcomp`, the controlled complements of `v` ("wants to attack X") count as its own.
   [[nodiscard]] bool in_other_clause(uint32_t v, uint32_t k, bool through_xcomp = false) const {
-    for (uint32_t cur = sv_.head(k); cur != kNone && cur != v; cur = sv_.head(cur)) {
+    for (uint32_t cur = k; cur != kNone && cur != v; cur = sv_.head(cur)) {
       if (sv_.tok(cur).upos == "VERB" && !(through_xcomp && sv_.base_rel(cur) == "xcomp")) return true;
     }
     return false;
