@@ -293,9 +293,19 @@ class SentenceCoder {
         }
         continue;
       }
-      // The upper verb's pattern names this clause ("want ... * ATTACK" 138): its code is the event's.
       const bool pattern_here = std::any_of(up.pattern_tokens.begin(), up.pattern_tokens.end(),
                                             [&](uint32_t k) { return sv_.dominates(v, k); });
+      // "Congress asked Obama to help Iran": Congress appeals to Obama (020 + 070 = 023), with the
+      // upper verb's own code when its pattern only named this clause.
+      if (rel == "xcomp" && up.object_target && !up.code.empty() && !r.code.empty() && !up.sources.empty()) {
+        if (const auto c = dicts_.ontology.combine(pattern_here ? up.verb_code : up.code, r.code)) {
+          r.sources = up.sources;
+          r.targets = up.targets;
+          merge(*c);
+        }
+        continue;
+      }
+      // The upper verb's pattern names this clause ("want ... * ATTACK" 138): its code is the event's.
       if (pattern_here && !up.code.empty()) {
         if (r.sources.empty() && !up.sources.empty()) r.sources = up.sources;
         if (r.sources.empty() || r.targets.empty()) continue;
@@ -308,16 +318,10 @@ class SentenceCoder {
         continue;
       }
       if (!up.code.empty() && !dicts_.ontology.is_frame(up.code)) continue;
-      // "Congress asked Obama to help Iran": Congress appeals to Obama (020 + 070 = 023).
-      if (rel == "xcomp" && up.object_target && !up.code.empty() && !r.code.empty() && !up.sources.empty()) {
-        if (const auto c = dicts_.ontology.combine(up.code, r.code)) {
-          r.sources = up.sources;
-          r.targets = up.targets;
-          merge(*c);
-        }
-        continue;
-      }
-      if (r.sources.empty() || r.targets.empty()) continue;
+      // A clause whose conjoined subjects act with each other ("Brazil and the United States are
+      // seeking to deepen a partnership") combines too.
+      const bool paired = r.targets.empty() && r.sources.size() > 1 && is_paired_root(r.code);
+      if (r.sources.empty() || (r.targets.empty() && !paired)) continue;
       consumed[u] = true;
       if (up.code.empty() || up.code == kStatementCode || r.code.empty()) continue;
       if (const auto c = dicts_.ontology.combine(up.code, r.code)) merge(*c);
