@@ -135,9 +135,11 @@ class SentenceView {
   std::vector<std::string> words_;
 };
 
+// Whether a word is written like a name: a capital letter anywhere ("Israel", "iSrael", "U.S.") or
+// a non-ASCII letter (scripts without case).
 bool capitalised(std::string_view text) {
-  return !text.empty() &&
-         ((text.front() >= 'A' && text.front() <= 'Z') || static_cast<unsigned char>(text.front()) >= 0x80);
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
 }
 
 // Finds the actors and role nouns of a sentence, longest match first, left to right.
@@ -373,7 +375,9 @@ class SentenceCoder {
       if (r == "nmod") {
         const std::string c = sv_.case_of(k);
         const bool party = parties && (c == "between" || c == "with");
-        if (c != "of" && c != "from" && !party) continue;
+        // A role takes the country it is in ("a court in Guyana" GUYJUD).
+        const bool where = own_agent && c == "in";
+        if (c != "of" && c != "from" && !party && !where) continue;
       }
       if (span_at_[k] != kNone && span_at_[k] == span_at_[h]) continue;  // part of the same name
       if (modifiers.empty()) actors_of(k, depth + 1, modifiers, parties);
@@ -514,8 +518,11 @@ class SentenceCoder {
       }
       bool ok = false;
       for (; pos < positions.size(); ++pos) {
-        // Pattern words are matched on consecutive sentence words from here (phrases).
+        // Pattern words are matched on consecutive sentence words from here (phrases); the "to"
+        // of an infinitive is not the preposition of a pattern ("agreed to lift sanctions" is not
+        // "* (TO SANCTIONS)").
         const uint32_t w = positions[pos];
+        if (sv_.rel(w) == "mark") continue;
         const size_t n = dicts_.verbs.match(it, sv_.words_from(w));
         if (n > 0) {
           for (size_t k = 0; k < n; ++k) matched.push_back(static_cast<uint32_t>(w + k));
