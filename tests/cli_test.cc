@@ -131,6 +131,50 @@ TEST_F(CliTest, AnalyzeShowsEventsAndUsersActorsOverrideTheBuiltIn) {
   EXPECT_NE(bad.out.find("bad.txt:1"), std::string::npos) << bad.out;
 }
 
+TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
+  const std::string a =
+      write("a.txt",
+            "The Agreement on the Establishment of Peace and Interstate Relations between Azerbaijan "
+            "and Armenia was finalized on July 10 in Abu Dhabi.\n");
+  const std::string b =
+      write("b.txt",
+            "Officials in Baku welcomed the news.\nThe peace agreement between Azerbaijan and "
+            "Armenia was finalized on July 10 in Abu Dhabi, diplomats said.\n");
+  ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-07-12 --source one.example " + a).exit_code, 0);
+  ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-07-13 --source two.example " + b).exit_code, 0);
+  auto tsv = run("events --db " + db_ + " --code 057 --actor AZE");
+  ASSERT_EQ(tsv.exit_code, 0) << tsv.out;
+  std::istringstream lines(tsv.out);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_TRUE(header.starts_with("date\tdate_granularity\tsource")) << header;
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 2U) << tsv.out;  // AZE -> ARM and ARM -> AZE, each reported twice
+  EXPECT_NE(rows[0].find("2025-07-10\tday\t"), std::string::npos) << rows[0];
+  EXPECT_NE(rows[0].find("\t2\t2\t2\t"), std::string::npos) << rows[0];  // mentions, outlets, articles
+  auto gdelt = run("events --db " + db_ + " --format gdelt --code 057");
+  ASSERT_EQ(gdelt.exit_code, 0) << gdelt.out;
+  std::istringstream grows(gdelt.out);
+  int n = 0;
+  for (std::string line; std::getline(grows, line); ++n) {
+    std::vector<std::string> cols;
+    std::istringstream fields(line);
+    for (std::string c; std::getline(fields, c, '\t');) cols.push_back(c);
+    if (line.ends_with('\t')) cols.emplace_back();
+    ASSERT_EQ(cols.size(), 61U) << line;
+    EXPECT_EQ(cols[1], "20250710");  // SQLDATE
+    EXPECT_EQ(cols[26], "057");      // EventCode
+    EXPECT_EQ(cols[29], "1");        // QuadClass: verbal cooperation
+    EXPECT_EQ(cols[31], "2");        // NumMentions
+    EXPECT_EQ(cols[53], "AE");       // ActionGeo_CountryCode (FIPS)
+    EXPECT_EQ(cols[58], "292968");   // ActionGeo_FeatureID: Abu Dhabi's GeoNames id
+  }
+  EXPECT_EQ(n, 2);
+  EXPECT_EQ(run("events --db " + db_ + " --since 2026-01-01").out.find("057"), std::string::npos);
+  EXPECT_EQ(run("events --db " + db_ + " --format xml").exit_code, 2);
+}
+
 TEST_F(CliTest, IngestTwiceStoresNothingNew) {
   const std::string corpus =
       write("c.jsonl",

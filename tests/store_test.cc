@@ -193,6 +193,57 @@ TEST_F(StoreTest, RefusesNewerSchemaAndForeignDatabases) {
   EXPECT_EQ(foreign.status().code(), ErrorCode::kCorrupt);
 }
 
+TEST_F(StoreTest, EventsAreStoredAndFilteredByActorCodeAndDate) {
+  Document d = article("Talks", "Kazakhstan offered to host talks in Almaty. Russia attacked Ukraine.",
+                       "https://a.example/talks", "2025-08-20");
+  const auto ev = [&](std::string src, std::string tgt, std::string code, std::string date,
+                      uint32_t sentence) {
+    Event e;
+    e.sentence = sentence;
+    e.source.code = std::move(src);
+    e.target.code = std::move(tgt);
+    e.code = code;
+    e.base_code = code.substr(0, 3);
+    e.root_code = code.substr(0, 2);
+    e.date = std::move(date);
+    e.method = "dictionary";
+    return e;
+  };
+  d.sentences.push_back({{0, 5}, 0, 0});  // "Talks", the headline
+  d.events.push_back(ev("KAZGOV", "ARM", "036", "2024", 0));
+  d.events.back().location_id = "geonames:1526384";
+  d.events.push_back(ev("RUS", "UKR", "190", "2025-08-19", 1));
+  d.events.push_back(ev("A%B", "---MIL", "0421", "2025-07", 1));
+  auto store = open();
+  ASSERT_TRUE(store->put(d).ok());
+  const auto query = [&](EventQuery q) {
+    auto r = store->events(q);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    std::vector<std::string> codes;
+    for (const StoredEvent& e : *r) codes.push_back(e.record.event.code);
+    return codes;
+  };
+  EXPECT_EQ(query({}), (std::vector<std::string>{"036", "0421", "190"}));  // by date
+  EXPECT_EQ(query({{"KAZ"}, "", {}, {}, 0}), std::vector<std::string>{"036"});
+  EXPECT_EQ(query({{"UKR", "ARM"}, "", {}, {}, 0}), (std::vector<std::string>{"036", "190"}));
+  EXPECT_EQ(query({{}, "04", {}, {}, 0}), std::vector<std::string>{"0421"});
+  EXPECT_TRUE(query({{"A%"}, "", {}, {}, 0}).size() == 1);  // LIKE wildcards are literal
+  EXPECT_TRUE(query({{"A_B"}, "", {}, {}, 0}).empty());
+  // A month or a year counts when it overlaps the range.
+  EXPECT_EQ(query({{}, "", *parse_iso_date("2025-07-31"), *parse_iso_date("2025-08-18"), 0}),
+            std::vector<std::string>{"0421"});
+  EXPECT_EQ(query({{}, "", *parse_iso_date("2024-12-31"), {}, 0}).size(), 3U);
+  EXPECT_EQ(query({{}, "", {}, {}, 1}).size(), 1U);
+  auto all = store->events({});
+  ASSERT_TRUE(all.ok());
+  const StoredEvent& talks = all->front();
+  EXPECT_EQ(talks.url, "https://a.example/talks");
+  ASSERT_TRUE(talks.location.has_value());
+  EXPECT_EQ(talks.location->name, "Almaty");
+  EXPECT_EQ(talks.record.sentence_text, "Talks");
+  EXPECT_EQ(store->stats()->events, 3);
+}
+
 TEST_F(StoreTest, ReopenKeepsData) {
   {
     auto s = open();

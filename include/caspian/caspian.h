@@ -4,6 +4,7 @@
 #include "caspian/conllu.h"
 #include "caspian/document.h"
 #include "caspian/eval.h"
+#include "caspian/event_export.h"
 #include "caspian/extract.h"
 #include "caspian/fetch.h"
 #include "caspian/ingest.h"

@@ -16,6 +16,18 @@ std::string to_json(const Document& doc, int indent = 2);
 // kUnsupportedVersion, malformed input with kParseError.
 Result<Document> from_json(std::string_view json);
 
+// One event with the words it was read from, as the store keeps it (events.record): the event's
+// object of the analysis JSON plus "sentence_text".
+struct EventRecord {
+  Event event;
+  std::string source_text;
+  std::string target_text;
+  std::string sentence_text;
+};
+std::string event_to_json(const Document& doc, const Event& e);
+// Parses what event_to_json wrote (spans are not checked against a text): kParseError otherwise.
+Result<EventRecord> event_from_json(std::string_view json);
+
 // Parses "YYYY-MM-DD" (optionally followed by "T..."): kInvalidArgument otherwise.
 Result<std::chrono::year_month_day> parse_iso_date(std::string_view s);
 std::string format_date(std::chrono::year_month_day d);

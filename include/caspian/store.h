@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "caspian/document.h"
+#include "caspian/json.h"
 #include "caspian/result.h"
 
 namespace caspian {
@@ -72,11 +73,36 @@ struct EntityCount {
   int64_t articles = 0;
 };
 
+// Which stored events to export (`caspian events`).
+struct EventQuery {
+  // CAMEO actor code prefixes ("KAZ" matches KAZGOV): an event matches when its source or target
+  // starts with one of them. Empty: any actor.
+  std::vector<std::string> actors;
+  std::string code;  // CAMEO event code prefix ("04", "0421"); empty: any
+  // Inclusive, on the event's date; a month or a year counts when it overlaps the range.
+  std::optional<std::chrono::year_month_day> since, until;
+  int limit = 0;  // 0: all
+};
+
+// A stored event with its article.
+struct StoredEvent {
+  int64_t event_id = 0;
+  int64_t article_id = 0;
+  std::string url;
+  std::string source;
+  std::string title;
+  std::optional<std::chrono::year_month_day> published;
+  std::string ingested_at;         // ISO 8601 UTC
+  EventRecord record;              // the event and the words it was read from
+  std::optional<Entity> location;  // the entity of record.event.location_id, when known
+};
+
 struct StoreStats {
   int64_t articles = 0;
   int64_t mentions = 0;
   int64_t entities = 0;
   int64_t time_expressions = 0;
+  int64_t events = 0;
   int schema_version = 0;
 };
 
@@ -98,6 +124,8 @@ class Store {
   // Most mentioned entities of `kind`, by number of articles then mentions.
   virtual Result<std::vector<EntityCount>> top_entities(EntityKind kind, int limit) = 0;
   virtual Result<StoreStats> stats() = 0;
+  // Stored events matching `q`, by event date then article and position.
+  virtual Result<std::vector<StoredEvent>> events(const EventQuery& q) = 0;
   // The other URLs an article was seen at, oldest first.
   virtual Result<std::vector<ArticleCopy>> copies(int64_t article_id) = 0;
   // Conditional-GET state of a URL (as requested), if it was fetched before.

@@ -46,6 +46,43 @@ std::string str_or_empty(const json& j, const char* key) {
   return (it == j.end() || it->is_null()) ? std::string() : it->get<std::string>();
 }
 
+// Reads an event written by write_event(); `checked` validates its spans. Throws on malformed input.
+template <class Checked>
+Event event_from(const json& o, Checked checked) {
+  Event e;
+  e.sentence = o.value("sentence", 0U);
+  const auto actor = [&](const char* key) {
+    EventActor a;
+    if (const auto it = o.find(key); it != o.end() && it->is_object()) {
+      a.span = checked(span_from(*it));
+      a.code = str_or_empty(*it, "code");
+      a.entity_id = str_or_empty(*it, "entity_id");
+    }
+    return a;
+  };
+  e.source = actor("source");
+  e.target = actor("target");
+  e.code = str_or_empty(o, "code");
+  e.base_code = str_or_empty(o, "base_code");
+  e.root_code = str_or_empty(o, "root_code");
+  e.plover_type = str_or_empty(o, "plover_type");
+  e.plover_mode = str_or_empty(o, "plover_mode");
+  e.quad_class = o.value("quad_class", 0);
+  e.goldstein = o.value("goldstein", 0.0);
+  e.negated = o.value("negated", false);
+  e.modality = enum_from(kModalities, o.value("modality", std::string("asserted")), "event modality");
+  e.date = str_or_empty(o, "date");
+  e.date_granularity =
+      enum_from(kGranularities, o.value("date_granularity", std::string("unknown")), "granularity");
+  e.date_from_text = o.value("date_from_text", false);
+  e.location_id = str_or_empty(o, "location_id");
+  for (const json& s : o.value("evidence", json::array())) e.evidence.push_back(checked(span_from(s)));
+  e.pattern = str_or_empty(o, "pattern");
+  e.confidence = o.value("confidence", 0.0);
+  e.method = str_or_empty(o, "method");
+  return e;
+}
+
 }  // namespace
 
 Result<std::chrono::year_month_day> parse_iso_date(std::string_view s) {
@@ -235,6 +272,44 @@ void write_span(JsonWriter& w, const Document& doc, Span s) {
   w.member("text", doc.slice(s));
 }
 
+void write_event(JsonWriter& w, const Document& doc, const Event& e) {
+  w.member("sentence", e.sentence);
+  const auto actor = [&](const char* key, const EventActor& a) {
+    w.key(key);
+    w.begin_object();
+    write_span(w, doc, a.span);
+    w.member("code", a.code);
+    w.member("entity_id", a.entity_id);
+    w.end_object();
+  };
+  actor("source", e.source);
+  actor("target", e.target);
+  w.member("code", e.code);
+  w.member("base_code", e.base_code);
+  w.member("root_code", e.root_code);
+  w.member("plover_type", e.plover_type);
+  w.member("plover_mode", e.plover_mode);
+  w.member("quad_class", e.quad_class);
+  w.member("goldstein", e.goldstein);
+  w.member("negated", e.negated);
+  w.member("modality", to_string(e.modality));
+  w.member("date", e.date);
+  w.member("date_granularity", to_string(e.date_granularity));
+  w.member("date_from_text", e.date_from_text);
+  w.member("location_id", e.location_id);
+  w.key("evidence");
+  w.begin_array();
+  for (const Span& s : e.evidence) {
+    w.begin_object();
+    write_span(w, doc, s);
+    w.end_object();
+  }
+  w.end_array();
+  w.member("pattern", e.pattern);
+  w.member("confidence", e.confidence);
+  w.member("method", e.method);
+}
+
 }  // namespace
 
 std::string to_json(const Document& doc, int indent) {
@@ -339,41 +414,7 @@ std::string to_json(const Document& doc, int indent) {
   w.begin_array();
   for (const Event& e : doc.events) {
     w.begin_object();
-    w.member("sentence", e.sentence);
-    const auto actor = [&](const char* key, const EventActor& a) {
-      w.key(key);
-      w.begin_object();
-      write_span(w, doc, a.span);
-      w.member("code", a.code);
-      w.member("entity_id", a.entity_id);
-      w.end_object();
-    };
-    actor("source", e.source);
-    actor("target", e.target);
-    w.member("code", e.code);
-    w.member("base_code", e.base_code);
-    w.member("root_code", e.root_code);
-    w.member("plover_type", e.plover_type);
-    w.member("plover_mode", e.plover_mode);
-    w.member("quad_class", e.quad_class);
-    w.member("goldstein", e.goldstein);
-    w.member("negated", e.negated);
-    w.member("modality", to_string(e.modality));
-    w.member("date", e.date);
-    w.member("date_granularity", to_string(e.date_granularity));
-    w.member("date_from_text", e.date_from_text);
-    w.member("location_id", e.location_id);
-    w.key("evidence");
-    w.begin_array();
-    for (const Span& s : e.evidence) {
-      w.begin_object();
-      write_span(w, doc, s);
-      w.end_object();
-    }
-    w.end_array();
-    w.member("pattern", e.pattern);
-    w.member("confidence", e.confidence);
-    w.member("method", e.method);
+    write_event(w, doc, e);
     w.end_object();
   }
   w.end_array();
@@ -470,40 +511,7 @@ Result<Document> from_json(std::string_view text) {
       t.anchored = o.value("anchored", false);
       doc.times.push_back(std::move(t));
     }
-    for (const json& o : j.value("events", json::array())) {
-      Event e;
-      e.sentence = o.value("sentence", 0U);
-      const auto actor = [&](const char* key) {
-        EventActor a;
-        if (const auto it = o.find(key); it != o.end() && it->is_object()) {
-          a.span = checked(span_from(*it));
-          a.code = str_or_empty(*it, "code");
-          a.entity_id = str_or_empty(*it, "entity_id");
-        }
-        return a;
-      };
-      e.source = actor("source");
-      e.target = actor("target");
-      e.code = str_or_empty(o, "code");
-      e.base_code = str_or_empty(o, "base_code");
-      e.root_code = str_or_empty(o, "root_code");
-      e.plover_type = str_or_empty(o, "plover_type");
-      e.plover_mode = str_or_empty(o, "plover_mode");
-      e.quad_class = o.value("quad_class", 0);
-      e.goldstein = o.value("goldstein", 0.0);
-      e.negated = o.value("negated", false);
-      e.modality = enum_from(kModalities, o.value("modality", std::string("asserted")), "event modality");
-      e.date = str_or_empty(o, "date");
-      e.date_granularity =
-          enum_from(kGranularities, o.value("date_granularity", std::string("unknown")), "granularity");
-      e.date_from_text = o.value("date_from_text", false);
-      e.location_id = str_or_empty(o, "location_id");
-      for (const json& s : o.value("evidence", json::array())) e.evidence.push_back(checked(span_from(s)));
-      e.pattern = str_or_empty(o, "pattern");
-      e.confidence = o.value("confidence", 0.0);
-      e.method = str_or_empty(o, "method");
-      doc.events.push_back(std::move(e));
-    }
+    for (const json& o : j.value("events", json::array())) doc.events.push_back(event_from(o, checked));
     for (const json& o : j.value("issues", json::array())) {
       doc.issues.push_back({str_or_empty(o, "stage"), str_or_empty(o, "message")});
     }
@@ -511,6 +519,39 @@ Result<Document> from_json(std::string_view text) {
   } catch (const std::exception& e) {
     // nlohmann reports malformed input by exception; turn it into a value here,
     // at the boundary, so callers see a Status.
+    return Status(ErrorCode::kParseError, e.what());
+  }
+}
+
+std::string event_to_json(const Document& doc, const Event& e) {
+  std::string out;
+  JsonWriter w(out, false);
+  w.begin_object();
+  write_event(w, doc, e);
+  w.member("sentence_text", e.sentence < doc.sentences.size() ? doc.slice(doc.sentences[e.sentence].span)
+                                                              : std::string_view());
+  w.end_object();
+  return out;
+}
+
+Result<EventRecord> event_from_json(std::string_view text) {
+  try {
+    const json o = json::parse(text);
+    if (!o.is_object()) return Status(ErrorCode::kParseError, "event JSON must be an object");
+    EventRecord r;
+    r.event = event_from(o, [](Span s) {
+      if (s.begin > s.end) throw std::out_of_range("span with begin after end");
+      return s;
+    });
+    const auto text_of = [&](const char* key) {
+      const auto it = o.find(key);
+      return it != o.end() && it->is_object() ? str_or_empty(*it, "text") : std::string();
+    };
+    r.source_text = text_of("source");
+    r.target_text = text_of("target");
+    r.sentence_text = str_or_empty(o, "sentence_text");
+    return r;
+  } catch (const std::exception& e) {
     return Status(ErrorCode::kParseError, e.what());
   }
 }

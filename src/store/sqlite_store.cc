@@ -168,6 +168,33 @@ constexpr int kNearDupSchemaVersion = 2;
 
 constexpr int kSchemaVersionLatest = static_cast<int>(kMigrations.size());
 
+// Whether an event date (TIMEX3: "2025-07-10", "2025-07", "2025"; "" unknown) overlaps
+// [since, until]: a partial date covers its whole month or year.
+bool date_overlaps(std::string_view date, const std::optional<std::chrono::year_month_day>& since,
+                   const std::optional<std::chrono::year_month_day>& until) {
+  if (!since && !until) return true;
+  constexpr size_t kYear = 4;
+  constexpr size_t kMonth = 7;
+  constexpr size_t kDay = 10;
+  if (date.size() < kYear) return false;
+  const std::string_view y = date.substr(0, kYear);
+  const std::string_view m = date.size() >= kMonth ? date.substr(kYear + 1, 2) : std::string_view();
+  const std::string_view d = date.size() >= kDay ? date.substr(kMonth + 1, 2) : std::string_view();
+  const std::string first = fmt::format("{}-{}-{}", y, m.empty() ? "01" : m, d.empty() ? "01" : d);
+  const std::string last = fmt::format("{}-{}-{}", y, m.empty() ? "12" : m, d.empty() ? "31" : d);
+  if (since && last < format_date(*since)) return false;
+  if (until && first > format_date(*until)) return false;
+  return true;
+}
+
+EntityKind entity_kind_from(std::string_view name) {
+  for (const EntityKind k : {EntityKind::kCountry, EntityKind::kPlace, EntityKind::kFeature,
+                             EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kMisc}) {
+    if (to_string(k) == name) return k;
+  }
+  return EntityKind::kMisc;
+}
+
 std::string content_hash(std::string_view text) {
   const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
@@ -470,9 +497,79 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::vector<StoredEvent>> events(const EventQuery& q) override {
+    std::string sql =
+        "SELECT e.id, e.article_id, a.url, a.source, a.title, a.published, a.ingested_at, e.record, "
+        "l.id, l.kind, l.name, l.country, l.lat, l.lon, l.population, l.feature_code "
+        "FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN entities l ON l.id = e.location_id "
+        "WHERE e.cameo_code LIKE ?1 ESCAPE '\\'";
+    // Actor prefixes are bound as ?2, ?3, ...
+    if (!q.actors.empty()) {
+      sql += " AND (";
+      for (size_t i = 0; i < q.actors.size(); ++i) {
+        if (i > 0) sql += " OR ";
+        sql += fmt::format("e.source_actor LIKE ?{0} ESCAPE '\\' OR e.target_actor LIKE ?{0} ESCAPE '\\'",
+                           i + 2);
+      }
+      sql += ")";
+    }
+    sql += " ORDER BY e.event_date, e.article_id, e.id";
+    auto s = db_->prepare(sql);
+    if (!s.ok()) return s.status();
+    const auto like_prefix = [](std::string_view prefix) {
+      std::string p;
+      for (const char c : prefix) {
+        if (c == '%' || c == '_' || c == '\\') p += '\\';
+        p += c;
+      }
+      return p + "%";
+    };
+    s->bind(1, like_prefix(q.code));
+    for (size_t i = 0; i < q.actors.size(); ++i) s->bind(static_cast<int>(i + 2), like_prefix(q.actors[i]));
+    std::vector<StoredEvent> out;
+    for (;;) {
+      auto row = s->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      auto record = event_from_json(s->col_text(7));
+      if (!record.ok()) {
+        return Status(ErrorCode::kCorrupt,
+                      fmt::format("event {}: {}", s->col_int(0), record.status().message()));
+      }
+      if (!date_overlaps(record->event.date, q.since, q.until)) continue;
+      StoredEvent e;
+      e.event_id = s->col_int(0);
+      e.article_id = s->col_int(1);
+      e.url = s->col_text(2);
+      e.source = s->col_text(3);
+      e.title = s->col_text(4);
+      if (!s->col_null(5)) {
+        if (auto d = parse_iso_date(s->col_text(5)); d.ok()) e.published = *d;
+      }
+      e.ingested_at = s->col_text(6);
+      e.record = std::move(record).value();
+      if (!s->col_null(8)) {
+        Entity l;
+        l.id = s->col_text(8);
+        l.kind = entity_kind_from(s->col_text(9));
+        l.name = s->col_text(10);
+        l.country = s->col_text(11);
+        if (!s->col_null(12)) l.lat = s->col_double(12);
+        if (!s->col_null(13)) l.lon = s->col_double(13);
+        l.population = s->col_int(14);
+        l.feature_code = s->col_text(15);
+        e.location = std::move(l);
+      }
+      out.push_back(std::move(e));
+      if (q.limit > 0 && out.size() >= static_cast<size_t>(q.limit)) break;
+    }
+    return out;
+  }
+
   Result<StoreStats> stats() override {
     StoreStats st;
     for (auto [sql, out] : {std::pair{"SELECT count(*) FROM articles", &st.articles},
+                            std::pair{"SELECT count(*) FROM events", &st.events},
                             std::pair{"SELECT count(*) FROM mentions", &st.mentions},
                             std::pair{"SELECT count(*) FROM entities", &st.entities},
                             std::pair{"SELECT count(*) FROM time_expressions", &st.time_expressions}}) {
@@ -696,6 +793,24 @@ class SqliteStore final : public Store {
       tx.bind(9, int64_t{t.anchored ? 1 : 0});
       tx.bind(10, doc.slice(t.span));
       CASPIAN_RETURN_IF_ERROR(tx.run());
+    }
+    auto ev_stmt = cached(
+        "INSERT INTO events(article_id, sentence, source_actor, target_actor, cameo_code, plover_type, "
+        "event_date, location_id, confidence, record) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+    if (!ev_stmt.ok()) return ev_stmt.status();
+    Statement& ev = **ev_stmt;
+    for (const Event& e : doc.events) {
+      ev.bind(1, id);
+      ev.bind(2, int64_t{e.sentence});
+      ev.bind(3, e.source.code);
+      ev.bind(4, e.target.code);
+      ev.bind(5, e.code);
+      ev.bind(6, e.plover_type);
+      ev.bind(7, e.date);
+      ev.bind(8, e.location_id);
+      ev.bind(9, e.confidence);
+      ev.bind(10, event_to_json(doc, e));
+      CASPIAN_RETURN_IF_ERROR(ev.run());
     }
     return id;
   }

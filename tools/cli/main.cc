@@ -23,6 +23,7 @@
 
 #include "caspian/caspian.h"
 #include "caspian/conllu.h"
+#include "caspian/event_export.h"
 #include "caspian/fetch.h"
 #include "caspian/watch.h"
 #include "format.h"
@@ -340,6 +341,43 @@ int cmd_ingest(const std::vector<std::string>& inputs, const CommonReadFlags& fl
   return counts.failed > 0 ? kExitPartial : kExitOk;
 }
 
+// ---- events --------------------------------------------------------------
+struct EventsFlags {
+  std::vector<std::string> actors;
+  std::string code;
+  std::string since, until;
+  std::string format = "tsv";
+  int limit = 0;
+};
+
+int cmd_events(const EventsFlags& f, const std::string& db, const std::filesystem::path& data_dir) {
+  caspian::EventQuery q;
+  q.actors = f.actors;
+  q.code = f.code;
+  q.since = date_flag(f.since, "--since");
+  q.until = date_flag(f.until, "--until");
+  q.limit = f.limit;
+  auto format = caspian::parse_event_format(f.format);
+  if (!format.ok()) {
+    error_line("events", format.status());
+    return kExitUsage;
+  }
+  auto store = open_or_exit(db);
+  auto events = store->events(q);
+  if (!events.ok()) {
+    error_line("events", events.status());
+    return kExitFatal;
+  }
+  auto text = caspian::format_events(caspian::group_events(*events), *format,
+                                     data_dir.empty() ? caspian::default_data_dir() : data_dir);
+  if (!text.ok()) {
+    error_line("events", text.status());
+    return kExitFatal;
+  }
+  std::cout << *text;
+  return kExitOk;
+}
+
 // ---- search --------------------------------------------------------------
 struct SearchFlags {
   std::string query;
@@ -422,8 +460,8 @@ int cmd_summary(const std::string& db, const std::string& query, int top) {
     return kExitFatal;
   }
   fmt::print("caspian summary of {}\n", db);
-  fmt::print("  {} articles, {} entity mentions of {} distinct entities, {} time expressions\n", st->articles,
-             st->mentions, st->entities, st->time_expressions);
+  fmt::print("  {} articles, {} entity mentions of {} distinct entities, {} time expressions, {} events\n",
+             st->articles, st->mentions, st->entities, st->time_expressions, st->events);
   for (auto [kind, label] : {std::pair{caspian::EntityKind::kCountry, "Most mentioned countries"},
                              std::pair{caspian::EntityKind::kPlace, "Most mentioned places"},
                              std::pair{caspian::EntityKind::kPerson, "Most mentioned people"},
@@ -761,6 +799,27 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   search->add_option("--db", db, "Database file")->capture_default_str();
 
+  // events
+  auto* events = app.add_subcommand(
+      "events",
+      "Export stored events (CAMEO/PLOVER), identical reports counted: TSV, CSV, JSON lines or GDELT");
+  EventsFlags ef;
+  events
+      ->add_option("--actor", ef.actors,
+                   "Source or target actor code starts with this (KAZ, ARMGOV); repeatable")
+      ->allow_extra_args(false);
+  events->add_option("--code", ef.code, "CAMEO event code starts with this (04, 0421)");
+  events->add_option("--since", ef.since, "Event date on or after this date (YYYY-MM-DD)");
+  events->add_option("--until", ef.until, "Event date on or before this date (YYYY-MM-DD)");
+  events
+      ->add_option("--format", ef.format,
+                   "tsv and csv (with a header), jsonl, or gdelt (GDELT 2.0 event table)")
+      ->check(CLI::IsMember({"tsv", "csv", "jsonl", "gdelt"}))
+      ->capture_default_str();
+  events->add_option("--limit", ef.limit, "At most this many reports (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  events->add_option("--db", db, "Database file")->capture_default_str();
+
   // show
   auto* show = app.add_subcommand("show", "Print a stored article with its analysis");
   int64_t show_id = 0;
@@ -879,6 +938,7 @@ int main(int argc, char** argv) {
   if (*analyze) return cmd_analyze(analyze_inputs, analyze_flags, analyze_format, pipeline_options);
   if (*ingest) return cmd_ingest(ingest_inputs, ingest_flags, db, pipeline_options, quiet);
   if (*watch) return cmd_watch(wf, db, pipeline_options);
+  if (*events) return cmd_events(ef, db, pipeline_options.data_dir);
   if (*search) return cmd_search(sf, db);
   if (*show) return cmd_show(show_id, show_format, db);
   if (*summary) return cmd_summary(db, summary_query, summary_top);

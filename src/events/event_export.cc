@@ -1,0 +1,367 @@
+#include "caspian/event_export.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "caspian/json.h"
+
+namespace caspian {
+
+namespace {
+
+constexpr size_t kCodeLength = 3;  // CAMEO actor codes are built of three-letter parts
+constexpr std::string_view kUnknown = "---";
+
+// The outlet of an article: its source, else its URL's host, else the article itself.
+std::string outlet(const StoredEvent& e) {
+  if (!e.source.empty()) return e.source;
+  const auto scheme = e.url.find("://");
+  if (scheme != std::string::npos) {
+    const auto host_end = e.url.find('/', scheme + 3);
+    return e.url.substr(scheme + 3,
+                        host_end == std::string::npos ? std::string::npos : host_end - scheme - 3);
+  }
+  return fmt::format("article:{}", e.article_id);
+}
+
+// Text for a TSV field: tabs and line breaks become spaces.
+std::string tsv_field(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+// Text for a CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double v) {
+  return fmt::format("{:g}", v);
+}
+
+// The columns of the tsv/csv/jsonl export, in order.
+constexpr std::string_view kColumns[] = {"date",        "date_granularity",
+                                         "source",      "source_text",
+                                         "target",      "target_text",
+                                         "code",        "base_code",
+                                         "root_code",   "plover_type",
+                                         "plover_mode", "quad_class",
+                                         "goldstein",   "modality",
+                                         "negated",     "location_id",
+                                         "location",    "lat",
+                                         "lon",         "confidence",
+                                         "method",      "num_mentions",
+                                         "num_sources", "num_articles",
+                                         "article_id",  "url",
+                                         "published",   "sentence",
+                                         "pattern"};
+
+// Columns written as JSON numbers in "jsonl" (null when empty).
+const std::set<std::string_view> kNumericColumns = {"quad_class",  "goldstein",    "lat",
+                                                    "lon",         "confidence",   "num_mentions",
+                                                    "num_sources", "num_articles", "article_id"};
+
+std::vector<std::string> row_of(const EventGroup& g) {
+  const StoredEvent& s = *g.first;
+  const Event& e = s.record.event;
+  const auto coord = [](const std::optional<double>& v) {
+    return v ? fmt::format("{:.5f}", *v) : std::string();
+  };
+  return {e.date,
+          std::string(to_string(e.date_granularity)),
+          e.source.code,
+          s.record.source_text,
+          e.target.code,
+          s.record.target_text,
+          e.code,
+          e.base_code,
+          e.root_code,
+          e.plover_type,
+          e.plover_mode,
+          std::to_string(e.quad_class),
+          number(e.goldstein),
+          std::string(to_string(e.modality)),
+          e.negated ? "true" : "false",
+          e.location_id,
+          s.location ? s.location->name : std::string(),
+          s.location ? coord(s.location->lat) : std::string(),
+          s.location ? coord(s.location->lon) : std::string(),
+          fmt::format("{:.2f}", e.confidence),
+          e.method,
+          std::to_string(g.mentions),
+          std::to_string(g.sources),
+          std::to_string(g.articles),
+          std::to_string(s.article_id),
+          s.url,
+          s.published ? format_date(*s.published) : std::string(),
+          s.record.sentence_text,
+          e.pattern};
+}
+
+// ISO 3166-1 alpha-2 -> FIPS 10-4, and the ISO alpha-3 codes that are countries.
+struct CountryCodes {
+  std::unordered_map<std::string, std::string> fips_of_iso2;
+  std::set<std::string, std::less<>> iso3;
+};
+
+Result<CountryCodes> load_country_codes(const std::filesystem::path& data_dir) {
+  const auto path = data_dir / "events" / "fips_countries.tsv";
+  std::ifstream in(path);
+  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path.string()));
+  CountryCodes c;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    if (++line_no == 1 || line.empty()) continue;  // header
+    const auto t1 = line.find('\t');
+    const auto t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    const auto t3 = t2 == std::string::npos ? t2 : line.find('\t', t2 + 1);
+    if (t3 == std::string::npos) {
+      return Status(ErrorCode::kParseError, fmt::format("{}:{}: expected 4 columns", path.string(), line_no));
+    }
+    c.fips_of_iso2[line.substr(0, t1)] = line.substr(t1 + 1, t2 - t1 - 1);
+    c.iso3.insert(line.substr(t2 + 1, t3 - t2 - 1));
+  }
+  return c;
+}
+
+// GDELT's actor fields from a CAMEO actor code: code, country, known group, three role types.
+struct GdeltActor {
+  std::string code;
+  std::string country;
+  std::string known_group;
+  std::vector<std::string> types;
+};
+
+GdeltActor gdelt_actor(std::string_view code, const CountryCodes& cc) {
+  GdeltActor a;
+  if (code.starts_with(kUnknown)) code.remove_prefix(kUnknown.size());  // role of unknown country
+  a.code = std::string(code);
+  size_t pos = 0;
+  if (code.size() >= kCodeLength && cc.iso3.contains(code.substr(0, kCodeLength))) {
+    a.country = std::string(code.substr(0, kCodeLength));
+    pos = kCodeLength;
+  }
+  // International and non-governmental organisations: the part after IGO/NGO/NGM/MNC names them.
+  static const std::set<std::string_view> kGroupPrefixes = {"IGO", "NGO", "NGM", "MNC"};
+  if (code.size() >= pos + 2 * kCodeLength && kGroupPrefixes.contains(code.substr(pos, kCodeLength))) {
+    a.known_group = std::string(code.substr(pos + kCodeLength, kCodeLength));
+    a.types.emplace_back(code.substr(pos, kCodeLength));
+    pos += 2 * kCodeLength;
+  }
+  constexpr size_t kTypes = 3;
+  for (; pos + kCodeLength <= code.size() && a.types.size() < kTypes; pos += kCodeLength) {
+    a.types.emplace_back(code.substr(pos, kCodeLength));
+  }
+  a.types.resize(kTypes);
+  return a;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+// The event's day as YYYYMMDD: its own when it names one, else the publication date when that
+// falls in the event's month or year, else the first day of that period.
+std::string gdelt_day(const StoredEvent& s) {
+  const std::string& d = s.record.event.date;
+  constexpr size_t kYear = 4;
+  constexpr size_t kMonth = 7;
+  constexpr size_t kDay = 10;
+  const bool digits =
+      std::all_of(d.begin(), d.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  if (!digits) return "";  // an unanchored date ("XXXX-07-10")
+  if (d.size() >= kDay && d[kYear] == '-' && d[kMonth] == '-') {
+    return d.substr(0, kYear) + d.substr(kYear + 1, 2) + d.substr(kMonth + 1, 2);
+  }
+  if (s.published) {
+    const std::string p = format_date(*s.published);
+    if (d.empty() || p.starts_with(d))
+      return p.substr(0, kYear) + p.substr(kYear + 1, 2) + p.substr(kMonth + 1, 2);
+  }
+  if (d.size() >= kMonth && d[kYear] == '-') return d.substr(0, kYear) + d.substr(kYear + 1, 2) + "01";
+  if (d.size() >= kYear) return d.substr(0, kYear) + "0101";
+  return "";
+}
+
+// "2025-08-20T10:11:12Z" -> "20250820101112".
+std::string gdelt_timestamp(std::string_view iso) {
+  std::string out;
+  for (const char c : iso) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  constexpr size_t kDigits = 14;
+  out.resize(kDigits, '0');
+  return out;
+}
+
+std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
+  const StoredEvent& s = *g.first;
+  const Event& e = s.record.event;
+  std::vector<std::string> f;
+  f.push_back(std::to_string(s.event_id));
+  const std::string day = gdelt_day(s);
+  constexpr size_t kDayDigits = 8;
+  if (day.size() == kDayDigits) {
+    const int year = std::stoi(day.substr(0, 4));
+    const int month = std::stoi(day.substr(4, 2));
+    const int dom = std::stoi(day.substr(6, 2));
+    // GDELT's FractionDate: YYYY + (MONTH * 30 + DAY) / 365.
+    constexpr double kDaysPerMonth = 30.0;
+    constexpr double kDaysPerYear = 365.0;
+    f.insert(f.end(), {day, day.substr(0, 6), day.substr(0, 4),
+                       fmt::format("{:.4f}", year + (month * kDaysPerMonth + dom) / kDaysPerYear)});
+  } else {
+    f.insert(f.end(), {"", "", "", ""});
+  }
+  for (const auto& [code, text] :
+       {std::pair{e.source.code, s.record.source_text}, std::pair{e.target.code, s.record.target_text}}) {
+    const GdeltActor a = gdelt_actor(code, cc);
+    f.insert(f.end(),
+             {a.code, upper(text), a.country, a.known_group, "", "", "", a.types[0], a.types[1], a.types[2]});
+  }
+  // Events of the headline or the lead sentence stand for the article's main event.
+  constexpr uint32_t kRootSentences = 2;
+  f.push_back(e.sentence < kRootSentences ? "1" : "0");
+  f.insert(f.end(), {e.code, e.base_code, e.root_code, std::to_string(e.quad_class), number(e.goldstein),
+                     std::to_string(g.mentions), std::to_string(g.sources), std::to_string(g.articles),
+                     "0"});  // AvgTone: caspian does not score tone
+  // Actor geography is not resolved: type 0 and blanks, as GDELT writes for an unlocated actor.
+  for (int actor = 0; actor < 2; ++actor) f.insert(f.end(), {"0", "", "", "", "", "", "", ""});
+  if (s.location) {
+    const Entity& l = *s.location;
+    // GDELT geography types: 1 country, 4 world city.
+    const std::string type = l.kind == EntityKind::kCountry ? "1" : "4";
+    const auto fips = cc.fips_of_iso2.find(l.country);
+    const std::string country = fips == cc.fips_of_iso2.end() ? std::string() : fips->second;
+    std::string feature = l.id;
+    if (const auto colon = feature.find(':'); colon != std::string::npos) feature = feature.substr(colon + 1);
+    f.insert(f.end(), {type, l.name, country, country, "", l.lat ? fmt::format("{:.4f}", *l.lat) : "",
+                       l.lon ? fmt::format("{:.4f}", *l.lon) : "", feature});
+  } else {
+    f.insert(f.end(), {"0", "", "", "", "", "", "", ""});
+  }
+  f.push_back(gdelt_timestamp(s.ingested_at));
+  f.push_back(s.url.empty() ? fmt::format("caspian:article/{}", s.article_id) : s.url);
+  std::string line;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (i > 0) line += '\t';
+    line += tsv_field(f[i]);
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+Result<EventFormat> parse_event_format(std::string_view name) {
+  if (name == "tsv") return EventFormat::kTsv;
+  if (name == "csv") return EventFormat::kCsv;
+  if (name == "jsonl") return EventFormat::kJsonl;
+  if (name == "gdelt") return EventFormat::kGdelt;
+  return Status(ErrorCode::kInvalidArgument,
+                fmt::format("unknown event format '{}' (tsv, csv, jsonl, gdelt)", name));
+}
+
+std::vector<EventGroup> group_events(const std::vector<StoredEvent>& events) {
+  using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  std::map<Key, size_t> index;
+  std::vector<EventGroup> groups;
+  std::vector<std::set<std::string>> outlets;
+  std::vector<std::set<int64_t>> articles;
+  for (const StoredEvent& s : events) {
+    const Event& e = s.record.event;
+    const Key key{e.date, e.source.code, e.target.code, e.code, e.location_id};
+    auto [it, fresh] = index.try_emplace(key, groups.size());
+    if (fresh) {
+      groups.push_back({&s, 0, 0, 0});
+      outlets.emplace_back();
+      articles.emplace_back();
+    }
+    EventGroup& g = groups[it->second];
+    if (s.event_id < g.first->event_id) g.first = &s;
+    ++g.mentions;
+    outlets[it->second].insert(outlet(s));
+    articles[it->second].insert(s.article_id);
+  }
+  for (size_t i = 0; i < groups.size(); ++i) {
+    groups[i].sources = static_cast<int64_t>(outlets[i].size());
+    groups[i].articles = static_cast<int64_t>(articles[i].size());
+  }
+  return groups;
+}
+
+Result<std::string> format_events(const std::vector<EventGroup>& groups, EventFormat format,
+                                  const std::filesystem::path& data_dir) {
+  std::string out;
+  switch (format) {
+    case EventFormat::kTsv:
+    case EventFormat::kCsv: {
+      const char sep = format == EventFormat::kTsv ? '\t' : ',';
+      const auto field = [&](std::string_view v) {
+        return format == EventFormat::kTsv ? tsv_field(v) : csv_field(v);
+      };
+      for (size_t i = 0; i < std::size(kColumns); ++i) {
+        if (i > 0) out += sep;
+        out += kColumns[i];
+      }
+      out += '\n';
+      for (const EventGroup& g : groups) {
+        const std::vector<std::string> row = row_of(g);
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (i > 0) out += sep;
+          out += field(row[i]);
+        }
+        out += '\n';
+      }
+      return out;
+    }
+    case EventFormat::kJsonl:
+      for (const EventGroup& g : groups) {
+        const std::vector<std::string> row = row_of(g);
+        out += '{';
+        for (size_t i = 0; i < row.size(); ++i) {
+          if (i > 0) out += ',';
+          out += json_string(kColumns[i]);
+          out += ':';
+          const std::string_view column = kColumns[i];
+          if (column == "negated") {
+            out += row[i];  // true or false
+          } else if (kNumericColumns.contains(column)) {
+            out += row[i].empty() ? "null" : row[i];
+          } else {
+            out += json_string(row[i]);
+          }
+        }
+        out += "}\n";
+      }
+      return out;
+    case EventFormat::kGdelt: {
+      auto cc = load_country_codes(data_dir);
+      if (!cc.ok()) return cc.status();
+      for (const EventGroup& g : groups) out += gdelt_row(g, *cc);
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace caspian
