@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
   uint64_t tokens = 0;
   uint64_t mentions = 0;
   uint64_t times = 0;
+  uint64_t events = 0;
+  uint64_t flagged = 0;  // articles with at least one flag of the "checks" stage
+  std::map<std::string, uint64_t> flags_by_kind;
   const auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < repeat; ++r) {
     for (const caspian::Document& original : docs) {
@@ -83,6 +87,9 @@ int main(int argc, char** argv) {
       tokens += d.tokens.size();
       mentions += d.mentions.size();
       times += d.times.size();
+      events += d.events.size();
+      flagged += d.flags.empty() ? 0 : 1;
+      for (const caspian::Flag& f : d.flags) ++flags_by_kind[f.kind];
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -101,6 +108,11 @@ int main(int argc, char** argv) {
   fmt::print("MB/s:        {:.2f}\n", static_cast<double>(bytes) * repeat / kBytesPerMB / secs);
   fmt::print("mentions:    {} ({:.1f}/article), time expressions: {} ({:.1f}/article)\n", mentions / repeat,
              static_cast<double>(mentions) / n, times / repeat, static_cast<double>(times) / n);
+  fmt::print("events:      {} ({:.2f}/article)\n", events / repeat, static_cast<double>(events) / n);
+  fmt::print("flagged:     {} articles ({:.2f}%)", flagged / repeat,
+             100.0 * static_cast<double>(flagged) / n);
+  for (const auto& [kind, count] : flags_by_kind) fmt::print(", {} {}", count / repeat, kind);
+  fmt::print("\n");
   fmt::print("peak RSS:    {:.1f} MiB\n", peak_rss_mib());
   return 0;
 }

@@ -135,6 +135,16 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
+// Something the "checks" stage found wrong in the article: a headline the body does not support
+// or contradicts, or a statement that contradicts the gazetteer.
+struct Flag {
+  std::string kind;            // "headline-unsupported", "headline-contradicted", "gazetteer-contradiction"
+  std::string message;         // human-readable: what is claimed and what the evidence says
+  std::vector<Span> evidence;  // the claim first, then the words that contradict or fail to support it
+  double confidence = 0.0;     // in [0, 1]
+  bool operator==(const Flag&) const = default;
+};
+
 // A failure inside one stage, recorded against the article.
 struct StageIssue {
   std::string stage;
@@ -165,6 +175,7 @@ struct Document {
   std::vector<Entity> entities;  // unique by id
   std::vector<TimeExpression> times;
   std::vector<Event> events;
+  std::vector<Flag> flags;
   std::vector<StageIssue> issues;
 
   std::string_view slice(Span s) const { return std::string_view(text).substr(s.begin, s.size()); }

@@ -419,6 +419,25 @@ std::string to_json(const Document& doc, int indent) {
   }
   w.end_array();
 
+  w.key("flags");
+  w.begin_array();
+  for (const Flag& f : doc.flags) {
+    w.begin_object();
+    w.member("kind", f.kind);
+    w.member("message", f.message);
+    w.key("evidence");
+    w.begin_array();
+    for (const Span& s : f.evidence) {
+      w.begin_object();
+      write_span(w, doc, s);
+      w.end_object();
+    }
+    w.end_array();
+    w.member("confidence", f.confidence);
+    w.end_object();
+  }
+  w.end_array();
+
   w.key("issues");
   w.begin_array();
   for (const StageIssue& i : doc.issues) {
@@ -512,6 +531,14 @@ Result<Document> from_json(std::string_view text) {
       doc.times.push_back(std::move(t));
     }
     for (const json& o : j.value("events", json::array())) doc.events.push_back(event_from(o, checked));
+    for (const json& o : j.value("flags", json::array())) {
+      Flag f;
+      f.kind = str_or_empty(o, "kind");
+      f.message = str_or_empty(o, "message");
+      for (const json& s : o.value("evidence", json::array())) f.evidence.push_back(checked(span_from(s)));
+      f.confidence = o.value("confidence", 0.0);
+      doc.flags.push_back(std::move(f));
+    }
     for (const json& o : j.value("issues", json::array())) {
       doc.issues.push_back({str_or_empty(o, "stage"), str_or_empty(o, "message")});
     }

@@ -29,12 +29,13 @@ struct StageEntry {
 };
 
 // The registry, in default pipeline order: the life of an article through
-// nlp (tokens, part of speech, then time), kb (places, then people and organisations) and events.
+// nlp (tokens, part of speech, then time), kb (places, then people and organisations), events and
+// the checks that judge them.
 constexpr StageEntry kStages[] = {
     {"tokenize", &stages::make_tokenizer},     {"pos", &stages::make_pos_tagger},
     {"parse", &stages::make_parser},           {"timex", &stages::make_timex},
     {"gazetteer", &stages::make_place_linker}, {"ner", &stages::make_entity_linker},
-    {"events", &stages::make_event_coder},
+    {"events", &stages::make_event_coder},     {"checks", &stages::make_checks},
 };
 
 }  // namespace

@@ -22,5 +22,8 @@ Result<std::unique_ptr<Stage>> make_place_linker(Resources& res);
 Result<std::unique_ptr<Stage>> make_entity_linker(Resources& res);
 // "events": CAMEO/PLOVER events from the parsed, linked sentences (src/events/events_stage.cc).
 Result<std::unique_ptr<Stage>> make_event_coder(Resources& res);
+// "checks": headlines the body does not support, statements that contradict the gazetteer
+// (src/checks/checks_stage.cc).
+Result<std::unique_ptr<Stage>> make_checks(Resources& res);
 
 }  // namespace caspian::stages

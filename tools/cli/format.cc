@@ -79,6 +79,13 @@ std::string format_text(const Document& doc) {
                          doc.slice(e.target.span), e.pattern, e.negated ? " (negated)" : "");
     }
   }
+  if (!doc.flags.empty()) {
+    out += "\nFlags:\n";
+    for (const Flag& f : doc.flags) {
+      out += fmt::format("  [{}] {} (confidence {:.2f})\n", f.kind, f.message, f.confidence);
+      for (const Span& s : f.evidence) out += fmt::format("        \"{}\"\n", doc.slice(s));
+    }
+  }
   if (!doc.issues.empty()) {
     out += "\nIssues:\n";
     for (const StageIssue& i : doc.issues) out += fmt::format("  [{}] {}\n", i.stage, i.message);

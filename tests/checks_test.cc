@@ -1,0 +1,109 @@
+// The "checks" stage: capital claims against the gazetteer, and headlines against the body's events.
+// Sentences here are written for these tests; the seed article is data/corpus/almaty.txt.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "caspian/json.h"
+#include "caspian/pipeline.h"
+
+namespace caspian {
+namespace {
+
+class ChecksTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    PipelineOptions options;
+    options.data_dir = CASPIAN_SOURCE_DIR "/data";
+    auto p = Pipeline::create(options);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    pipeline_ = new Pipeline(std::move(p).value());
+  }
+  static void TearDownTestSuite() {
+    delete pipeline_;
+    pipeline_ = nullptr;
+  }
+  static Document analyse(const std::string& title, const std::string& body) {
+    Document doc = make_document(title, body);
+    doc.published = *parse_iso_date("2025-08-20");
+    pipeline_->run(doc);
+    return doc;
+  }
+  static size_t count(const Document& doc, const std::string& kind) {
+    size_t n = 0;
+    for (const Flag& f : doc.flags) n += f.kind == kind ? 1 : 0;
+    return n;
+  }
+  static Pipeline* pipeline_;
+};
+Pipeline* ChecksTest::pipeline_ = nullptr;
+
+TEST_F(ChecksTest, CapitalClaimsAreCheckedAgainstTheGazetteer) {
+  for (const char* wrong :
+       {"Almaty, the capital of Kazakhstan, hosted the talks.", "Almaty is the capital of Kazakhstan.",
+        "The Kazakh capital Almaty hosted the talks.", "Delegates met in the capital city Almaty."}) {
+    const Document doc = analyse("", wrong);
+    ASSERT_EQ(count(doc, "gazetteer-contradiction"), 1U) << wrong;
+    const Flag& f = doc.flags.front();
+    EXPECT_NE(f.message.find("Astana"), std::string::npos) << f.message;
+    ASSERT_FALSE(f.evidence.empty());
+    EXPECT_NE(doc.slice(f.evidence.front()).find("Almaty"), std::string::npos);
+  }
+  for (const char* right : {"Astana, the capital of Kazakhstan, hosted the talks.",
+                            "Almaty, the former capital of Kazakhstan, hosted the talks.",
+                            "Almaty, the country's financial capital, hosted the talks.",
+                            "Hohhot, the capital of Inner Mongolia, is cold in winter.",
+                            "Goma, the capital of the DRC's North Kivu province, fell.",
+                            "Raqqa, the self-proclaimed capital of the group, was retaken."}) {
+    EXPECT_EQ(count(analyse("", right), "gazetteer-contradiction"), 0U) << right;
+  }
+}
+
+TEST_F(ChecksTest, SeedArticleRaisesBothFlagsWithEvidence) {
+  std::ifstream in(CASPIAN_SOURCE_DIR "/data/corpus/almaty.txt", std::ios::binary);
+  std::string title;
+  std::getline(in, title);
+  std::ostringstream body;
+  body << in.rdbuf();
+  const Document doc = analyse(title, body.str());
+  ASSERT_EQ(count(doc, "gazetteer-contradiction"), 1U);
+  ASSERT_EQ(count(doc, "headline-contradicted"), 1U);
+  for (const Flag& f : doc.flags) {
+    ASSERT_FALSE(f.evidence.empty());
+    if (f.kind == "gazetteer-contradiction") {
+      EXPECT_EQ(doc.slice(f.evidence.front()), "Capital City Almaty");
+      EXPECT_LT(f.evidence.front().end, doc.body_offset);  // in the headline
+    } else {
+      EXPECT_LT(f.evidence.front().end, doc.body_offset);  // the claim, in the headline
+      bool denial = false;
+      bool abu_dhabi = false;
+      for (const Span& s : f.evidence) {
+        denial = denial || doc.slice(s).find("has not been the primary host") != std::string_view::npos;
+        abu_dhabi = abu_dhabi || doc.slice(s).find("Abu Dhabi") != std::string_view::npos;
+      }
+      EXPECT_TRUE(denial) << f.message;
+      EXPECT_TRUE(abu_dhabi) << f.message;
+    }
+  }
+  // The flags survive the JSON round trip.
+  auto back = from_json(to_json(doc));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->flags, doc.flags);
+}
+
+TEST_F(ChecksTest, SupportedHeadlineAndNoHeadlineRaiseNothing) {
+  const Document supported = analyse(
+      "Russian troops attack Ukrainian soldiers",
+      "Russian troops attacked Ukrainian soldiers near the border on Monday. Ukraine accused Russia of "
+      "shelling. Poland condemned Russia. Germany criticized Russia.");
+  EXPECT_EQ(count(supported, "headline-unsupported") + count(supported, "headline-contradicted"), 0U);
+  EXPECT_TRUE(analyse("", "Russia attacked Ukraine. Poland condemned Russia.").flags.empty());
+  const Document unsupported = analyse(
+      "Russia attacks Ukraine", "Poland condemned Germany. France criticized Spain. Italy accused Greece.");
+  EXPECT_EQ(count(unsupported, "headline-unsupported"), 1U);
+}
+
+}  // namespace
+}  // namespace caspian
