@@ -167,6 +167,7 @@ class Checks final : public Stage {
       const size_t first = token_at(doc, m.span.begin);
       const size_t last = token_ending(doc, m.span.end);
       if (first == std::string::npos || last == std::string::npos) continue;
+      if (m.sentence >= doc.sentences.size()) continue;
       const uint32_t sentence = m.sentence;
       const Sentence& s = doc.sentences[sentence];
       const size_t s_begin = s.first_token;
