@@ -347,6 +347,21 @@ TEST_F(CoderTest, SeedArticleEvents) {
   }
 }
 
+TEST_F(CoderTest, PronounsAndTitlesReferToEarlierActors) {
+  const Document title = analyse(
+      "President Kassym-Jomart Tokayev arrived in Baku. The president met Ilham Aliyev.", "2025-08-20");
+  const Event* met = find(title, "KAZGOV", "AZEGOV");
+  ASSERT_NE(met, nullptr) << list(title);
+  EXPECT_EQ(met->sentence, 1U);
+  const Document it = analyse("Armenia signed the deal. It criticized Russia a day later.", "2025-08-20");
+  ASSERT_NE(find(it, "ARM", "RUS"), nullptr) << list(it);
+  // "he" wants a person: the country named last does not do.
+  const Document he =
+      analyse("Nikol Pashinyan flew to Moscow. In Kazakhstan, he criticized Russia.", "2025-08-20");
+  EXPECT_NE(find(he, "ARMGOV", "RUS"), nullptr) << list(he);
+  EXPECT_EQ(find(he, "KAZ", "RUS"), nullptr) << list(he);
+}
+
 TEST_F(CoderTest, NothingToCodeAndBadInputNeverFail) {
   EXPECT_TRUE(analyse("The weather was pleasant on Sunday.", "2024-01-01").events.empty());
   EXPECT_TRUE(analyse("", "2024-01-01").events.empty());

@@ -238,10 +238,24 @@ struct VerbResult {
   [[nodiscard]] bool coded() const { return known && (!code.empty() || !reverse_code.empty()); }
 };
 
+// An actor named earlier in the article, for pronouns and titles to refer to.
+struct Antecedent {
+  Actor actor;
+  uint32_t sentence = 0;
+  bool person = false;  // named by a person mention (he, she) rather than a country or group (it)
+};
+// How many sentences back a pronoun or title may refer.
+constexpr uint32_t kCorefSentences = 3;
+
 class SentenceCoder {
  public:
-  SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day)
-      : dicts_(dicts), doc_(doc), sentence_(sentence_index), sv_(doc, doc.sentences[sentence_index]) {
+  SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day,
+                const std::vector<Antecedent>& earlier)
+      : dicts_(dicts),
+        doc_(doc),
+        sentence_(sentence_index),
+        sv_(doc, doc.sentences[sentence_index]),
+        earlier_(earlier) {
     spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
     span_at_.assign(sv_.size(), kNone);
     for (uint32_t s = 0; s < spans_.size(); ++s) {
@@ -345,7 +359,68 @@ class SentenceCoder {
     }
   }
 
+  // Appends the actors this sentence names (not bare roles) to `memory`, in text order.
+  void remember(std::vector<Antecedent>& memory) const {
+    for (const ActorSpan& a : spans_) {
+      if (a.agent) continue;
+      const Span span = sv_.span(a.begin, a.end);
+      bool person = false;
+      for (const Mention& m : doc_.mentions) {
+        person =
+            person || (m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end);
+      }
+      memory.push_back({{a.code, span, entity_in(span)}, sentence_, person});
+    }
+  }
+
  private:
+  // The actor a personal pronoun at token `k` refers to: the nearest earlier actor of the right
+  // kind (he, she: a person; it: a country or group; they: any) in this sentence or the few
+  // before. Empty code when none.
+  [[nodiscard]] Actor antecedent_of(uint32_t k) const {
+    const std::string& w = sv_.word(k);
+    const bool he = w == "he" || w == "she" || w == "him" || w == "her";
+    const bool it = w == "it";
+    const bool they = w == "they" || w == "them";
+    if (!he && !it && !they) return {};
+    const auto fits = [&](bool person) { return they || (he && person) || (it && !person); };
+    for (uint32_t j = k; j-- > 0;) {
+      if (span_at_[j] == kNone || spans_[span_at_[j]].agent) continue;
+      const ActorSpan& a = spans_[span_at_[j]];
+      const Span span = sv_.span(a.begin, a.end);
+      bool person = false;
+      for (const Mention& m : doc_.mentions) {
+        person =
+            person || (m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end);
+      }
+      if (fits(person)) return {a.code, span, entity_in(span)};
+    }
+    for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
+      if (it_e->sentence + kCorefSentences < sentence_) break;
+      if (fits(it_e->person)) return it_e->actor;
+    }
+    return {};
+  }
+
+  // A bare role ("the president" ---GOV) stands for the latest actor named earlier with that role
+  // (KAZGOV for "Kassym-Jomart Tokayev"); unchanged when there is none.
+  void resolve_titles(std::vector<Actor>& actors) const {
+    for (Actor& a : actors) {
+      if (!is_role_only(a.code)) continue;
+      const std::string_view role = std::string_view(a.code).substr(kUnknownCountry.size());
+      if (role.empty()) continue;
+      for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
+        if (it_e->sentence + kCorefSentences < sentence_) break;
+        const std::string& c = it_e->actor.code;
+        if (c.size() > role.size() && c.ends_with(role) && !is_role_only(c)) {
+          a.code = c;
+          if (a.entity_id.empty()) a.entity_id = it_e->actor.entity_id;
+          break;
+        }
+      }
+    }
+  }
+
   // The actors of the noun phrase headed by `h`: its own name, or a role qualified by a country
   // among its modifiers, or the country of a modifier ("the US leader"); and those of its conjuncts.
   void actors_of(uint32_t h, int depth, std::vector<Actor>& out, bool parties = false) const {
@@ -689,15 +764,23 @@ class SentenceCoder {
         if (!sources.empty()) break;
       }
     }
+    if (sources.empty() && !passive && source_head != kNone && sv_.tok(source_head).xpos == "PRP") {
+      // "it has played a crucial role": the pronoun's antecedent.
+      if (Actor a = antecedent_of(source_head); !a.code.empty()) sources.push_back(std::move(a));
+    }
     if (sources.empty() && !passive && (source_head == kNone || sv_.tok(source_head).upos == "PRON")) {
-      // The nearest actor named before a verb without a subject (or with a pronoun for one); a
-      // subject that names no actor ("the conflict took a turn") leaves the event without source.
+      // The nearest actor named before a verb without a subject (or with a pronoun that refers to
+      // nothing found); a subject that names no actor ("the conflict took a turn") leaves the event
+      // without source.
       for (uint32_t k = v; k-- > 0;) {
         if (span_at_[k] == kNone || spans_[span_at_[k]].agent) continue;
         actors_at(k, sources);
         if (!sources.empty()) break;
       }
     }
+
+    resolve_titles(sources);
+    resolve_titles(targets);
 
     // Negation: the code becomes its negation where CAMEO has one ("not provide" 060 -> 121).
     for (const uint32_t k : sv_.kids(v)) {
@@ -878,6 +961,7 @@ class SentenceCoder {
   const Document& doc_;
   uint32_t sentence_;
   SentenceView sv_;
+  const std::vector<Antecedent>& earlier_;
   std::vector<ActorSpan> spans_;
   std::vector<uint32_t> span_at_;
 };
@@ -926,11 +1010,14 @@ void place_event(const Document& doc, Event& e) {
 void EventCoder::code(Document& doc) const {
   const Day day = day_of_document(doc);
   std::vector<Event> events;
+  std::vector<Antecedent> memory;  // actors named so far, for pronouns and titles
   for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
     const Sentence& sent = doc.sentences[s];
     if (sent.first_token + sent.token_count > doc.tokens.size()) continue;
     const size_t before = events.size();
-    SentenceCoder(dicts_, doc, s, day).code(events);
+    const SentenceCoder coder(dicts_, doc, s, day, memory);
+    coder.code(events);
+    coder.remember(memory);
     for (size_t i = before; i < events.size(); ++i) {
       date_event(doc, events[i]);
       place_event(doc, events[i]);
