@@ -107,7 +107,7 @@ TEST_F(CliTest, EvalEventsScoresRecordsFromRawText) {
   auto r = run("eval events --verbose " + records);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   // T_ATTACK is found, T_NONE rightly codes nothing, T_MISS is missed, T_SKIP is not scored.
-  EXPECT_NE(r.out.find("records 3 (skipped 1), gold answers 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("records 3 (skipped 1, coded exactly 2), gold answers 3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("T_ATTACK (1 of 1)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("T_NONE (1 of 1)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("T_MISS (0 of 1)"), std::string::npos) << r.out;

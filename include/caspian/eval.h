@@ -24,8 +24,13 @@ struct EvalOptions {
   float beam_margin = -1.0F;
   // "events": list every record's gold and coded events in the report.
   bool verbose = false;
-  // "events": users' actor dictionaries read after the built-in ones (PETRARCH format).
+  // "events": users' actor dictionaries read after the built-in ones (PETRARCH format), and
+  // replacements of the built-in verb and agent dictionaries (empty: built-in); with
+  // only_given_actors the actor files replace the built-in ones (PETRARCH's validation set).
   std::vector<std::string> actor_files;
+  std::string verb_dictionary;
+  std::string agent_dictionary;
+  bool only_given_actors = false;
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the

@@ -16,14 +16,25 @@ namespace kb {
 class Gazetteer;
 }
 
+// The dictionaries of the "events" stage (docs/events.md).
+struct EventDictionaryOptions {
+  // Actor dictionaries (PETRARCH format) read after the built-in ones; their names override.
+  std::vector<std::filesystem::path> actors;
+  // Replacements of built-in dictionaries, to code with another set (such as PETRARCH's
+  // validation dictionaries); empty keeps the built-in one.
+  std::filesystem::path verbs;     // a PETRARCH-2 verb-pattern dictionary
+  std::filesystem::path agents;    // an agent dictionary
+  bool only_given_actors = false;  // `actors` replace the built-in actor dictionaries
+};
+
 // Read-only resources that stages share. Owned by the Pipeline, which
 // outlives its stages. Immutable after loading, hence safe to read from
 // several threads.
 struct Resources {
-  std::filesystem::path data_dir;     // root of data/ (gazetteer, ...)
-  std::filesystem::path parse_model;  // the parser model (empty: the default, see PipelineOptions)
-  std::vector<std::filesystem::path> actor_files;  // users' actor dictionaries (see PipelineOptions)
-  std::unique_ptr<kb::Gazetteer> gazetteer;        // loaded on demand by stages that need it
+  std::filesystem::path data_dir;             // root of data/ (gazetteer, ...)
+  std::filesystem::path parse_model;          // the parser model (empty: the default, see PipelineOptions)
+  EventDictionaryOptions event_dictionaries;  // see PipelineOptions
+  std::unique_ptr<kb::Gazetteer> gazetteer;   // loaded on demand by stages that need it
 
   Resources();
   ~Resources();
@@ -57,9 +68,8 @@ struct PipelineOptions {
   // The "parse" stage's model. Empty: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ud.bin
   // (greedy, fast); models/parse-en-ud-beam8.bin is more accurate and several times slower.
   std::filesystem::path parse_model;
-  // Actor dictionaries (PETRARCH format, docs/events.md) read by the "events" stage after the
-  // built-in ones; their names override the built-in entries.
-  std::vector<std::filesystem::path> actor_files;
+  // The "events" stage's dictionaries: users' actor files, or replacements (docs/events.md).
+  EventDictionaryOptions event_dictionaries;
 };
 
 // The directory holding caspian's data files: $CASPIAN_DATA if set, else the

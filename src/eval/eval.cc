@@ -123,7 +123,10 @@ Result<std::string> eval_extract(const std::vector<std::string>& inputs, const E
 Result<std::string> eval_events(const std::vector<std::string>& inputs, const EvalOptions& options) {
   PipelineOptions po;
   po.parse_model = options.model;
-  po.actor_files.assign(options.actor_files.begin(), options.actor_files.end());
+  po.event_dictionaries.actors.assign(options.actor_files.begin(), options.actor_files.end());
+  po.event_dictionaries.verbs = options.verb_dictionary;
+  po.event_dictionaries.agents = options.agent_dictionary;
+  po.event_dictionaries.only_given_actors = options.only_given_actors;
   auto pipeline = Pipeline::create(po);
   if (!pipeline.ok()) return pipeline.status();
   std::string out;

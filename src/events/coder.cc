@@ -13,20 +13,25 @@
 
 namespace caspian::events {
 
-Result<std::unique_ptr<Dictionaries>> Dictionaries::load(
-    const std::filesystem::path& data_dir, const std::vector<std::filesystem::path>& extra_actor_files) {
+Result<std::unique_ptr<Dictionaries>> Dictionaries::load(const std::filesystem::path& data_dir,
+                                                         const EventDictionaryOptions& options) {
   auto d = std::make_unique<Dictionaries>();
   const std::filesystem::path dir = data_dir / "events";
-  auto verbs = VerbDictionary::load(dir / "petrarch2" / "CAMEO.2.0.txt");
+  auto verbs =
+      VerbDictionary::load(options.verbs.empty() ? dir / "petrarch2" / "CAMEO.2.0.txt" : options.verbs);
   if (!verbs.ok()) return verbs.status();
   d->verbs = std::move(verbs).value();
-  for (const char* f : {"Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
-                        "Phoenix.MilNonState.actors.txt"}) {
-    if (Status s = d->actors.add_actor_file(dir / "petrarch2" / f); !s.ok()) return s;
+  if (!options.only_given_actors) {
+    for (const char* f : {"Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+                          "Phoenix.MilNonState.actors.txt"}) {
+      if (Status s = d->actors.add_actor_file(dir / "petrarch2" / f); !s.ok()) return s;
+    }
+    if (Status s = d->actors.add_actor_file(dir / "actors.caspian.txt"); !s.ok()) return s;
   }
-  if (Status s = d->actors.add_agent_file(dir / "petrarch2" / "Phoenix.agents.txt"); !s.ok()) return s;
-  if (Status s = d->actors.add_actor_file(dir / "actors.caspian.txt"); !s.ok()) return s;
-  for (const auto& f : extra_actor_files) {
+  const std::filesystem::path agents =
+      options.agents.empty() ? dir / "petrarch2" / "Phoenix.agents.txt" : options.agents;
+  if (Status s = d->actors.add_agent_file(agents); !s.ok()) return s;
+  for (const auto& f : options.actors) {
     if (Status s = d->actors.add_actor_file(f); !s.ok()) return s;
   }
   auto ontology = CodeOntology::load(dir / "petrarch2" / "PETR.Internal.Coding.Ontology.txt");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "caspian/document.h"
+#include "caspian/pipeline.h"
 #include "caspian/result.h"
 #include "events/actor_dictionary.h"
 #include "events/cameo.h"
@@ -31,11 +32,11 @@ struct Dictionaries {
   CameoTable cameo;
   CodeOntology ontology;
 
-  // Loads data_dir/events: the PETRARCH-2 verb, actor and agent dictionaries, caspian's actor
-  // updates, then each of `extra_actor_files` (later files override earlier names).
-  [[nodiscard]] static Result<std::unique_ptr<Dictionaries>> load(
-      const std::filesystem::path& data_dir,
-      const std::vector<std::filesystem::path>& extra_actor_files = {});
+  // Loads data_dir/events: the PETRARCH-2 verb, actor and agent dictionaries and caspian's actor
+  // updates, then each of options.actors (later files override earlier names); options.verbs,
+  // options.agents and options.only_given_actors replace built-in dictionaries.
+  [[nodiscard]] static Result<std::unique_ptr<Dictionaries>> load(const std::filesystem::path& data_dir,
+                                                                  const EventDictionaryOptions& options = {});
 };
 
 class EventCoder {

@@ -210,6 +210,8 @@ Result<EventsReport> evaluate_events(const Pipeline& pipeline, const std::filesy
         r.extra_root += hit_root ? 0 : 1;
       }
     }
+    const size_t extra_here = coded.empty() ? 0 : coded.size() - found;
+    r.exact += found == gold_answers && extra_here == 0 ? 1 : 0;
     r.correct += found;
     r.correct_root += found_root;
     if (verbose) {
@@ -239,8 +241,9 @@ std::string format_report(const EventsReport& r) {
   };
   std::string out = fmt::format("{}\n", r.file);
   for (const std::string& d : r.details) out += d + "\n";
-  out += fmt::format("records {} (skipped {}), gold answers {}, coded events {}, stage failures {}\n",
-                     r.records, r.skipped, r.gold, r.coded, r.crashed);
+  out += fmt::format(
+      "records {} (skipped {}, coded exactly {}), gold answers {}, coded events {}, stage failures {}\n",
+      r.records, r.skipped, r.exact, r.gold, r.coded, r.crashed);
   out += fmt::format("triples (code, source, target):    correct {:4}  extra {:4}  {}\n", r.correct, r.extra,
                      prf(r.correct, r.extra, r.gold));
   out += fmt::format("root code (2 digits), same actors: correct {:4}  extra {:4}  {}\n", r.correct_root,

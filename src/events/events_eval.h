@@ -52,6 +52,7 @@ struct EventsReport {
   size_t extra = 0;         // coded events not in the gold
   size_t correct_root = 0;  // ... with the root code (two digits) in place of the code
   size_t extra_root = 0;
+  size_t exact = 0;                  // records coded exactly: every gold answer and nothing else
   size_t crashed = 0;                // records whose analysis reported a stage failure
   double seconds = 0.0;              // wall time of the pipeline over the records
   size_t sentences = 0;              // sentences the pipeline found in the records

@@ -31,7 +31,7 @@ class EventsStage final : public Stage {
 namespace stages {
 
 Result<std::unique_ptr<Stage>> make_event_coder(Resources& res) {
-  auto dicts = events::Dictionaries::load(res.data_dir, res.actor_files);
+  auto dicts = events::Dictionaries::load(res.data_dir, res.event_dictionaries);
   if (!dicts.ok()) return dicts.status();
   return std::unique_ptr<Stage>(std::make_unique<EventsStage>(std::move(dicts).value()));
 }

@@ -19,6 +19,17 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
+// Cuts a "#" comment; a "#" inside brackets is part of a code ("[###]" in PETRARCH's test files).
+std::string_view strip_comment(std::string_view line) {
+  bool in_code = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '[') in_code = true;
+    if (line[i] == ']') in_code = false;
+    if (line[i] == '#' && !in_code) return line.substr(0, i);
+  }
+  return line;
+}
+
 bool is_vowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
@@ -104,7 +115,7 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
     ++line_no;
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
-    if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    line = strip_comment(line);
     line = trim(line);
     if (line.empty()) continue;
     const auto bad = [&](std::string_view what) {

@@ -73,7 +73,7 @@ Result<Pipeline> Pipeline::create(PipelineOptions options) {
   Pipeline p;
   p.resources_->data_dir = options.data_dir.empty() ? default_data_dir() : options.data_dir;
   p.resources_->parse_model = options.parse_model;
-  p.resources_->actor_files = options.actor_files;
+  p.resources_->event_dictionaries = options.event_dictionaries;
   const std::vector<std::string> names = options.stages.empty() ? stage_names() : options.stages;
   for (const std::string& name : names) {
     auto stage = make_stage(name, *p.resources_);

@@ -752,7 +752,7 @@ int main(int argc, char** argv) {
   app.add_option("--parse-model", pipeline_options.parse_model,
                  "Parser model of analyze, ingest and watch (default: $CASPIAN_PARSE_MODEL or "
                  "models/parse-en-ud.bin; models/parse-en-ud-beam8.bin is more accurate and slower)");
-  app.add_option("--actors", pipeline_options.actor_files,
+  app.add_option("--actors", pipeline_options.event_dictionaries.actors,
                  "Actor dictionary (PETRARCH format, docs/events.md) read after the built-in ones by "
                  "the events stage of analyze, ingest and watch; repeatable")
       ->check(CLI::ExistingFile);
@@ -875,6 +875,14 @@ int main(int argc, char** argv) {
   eval->add_option("--actors", eval_options.actor_files,
                    "events: actor dictionaries (PETRARCH format) read after the built-in ones")
       ->check(CLI::ExistingFile);
+  eval->add_option("--verbs", eval_options.verb_dictionary,
+                   "events: a PETRARCH-2 verb dictionary instead of the built-in CAMEO.2.0.txt")
+      ->check(CLI::ExistingFile);
+  eval->add_option("--agents", eval_options.agent_dictionary,
+                   "events: an agent dictionary instead of the built-in")
+      ->check(CLI::ExistingFile);
+  eval->add_flag("--only-actors", eval_options.only_given_actors,
+                 "events: the --actors files replace the built-in actor dictionaries");
 
   // extract
   auto* extract = app.add_subcommand(
