@@ -341,6 +341,12 @@ TEST_F(CoderTest, SeedArticleEvents) {
   EXPECT_EQ(accord->method, "rules");
   // Armenia and the United States prepare the route's framework.
   EXPECT_NE(find(doc, "ARM", "USA"), nullptr) << list(doc);
+  // The United States' role: the negotiations "occurred primarily under U.S. auspices", between
+  // Armenia and Azerbaijan (named in the sentence before).
+  const Event* mediation = find(doc, "USA", "ARM");
+  ASSERT_NE(mediation, nullptr) << list(doc);
+  EXPECT_EQ(mediation->code, "045");
+  EXPECT_NE(find(doc, "USA", "AZE"), nullptr) << list(doc);
   // Nothing puts the Washington accord in Almaty.
   for (const Event& e : doc.events) {
     EXPECT_FALSE(e.sentence == 0 && e.location_id == "geonames:1526384") << list(doc);
@@ -366,7 +372,10 @@ TEST_F(CoderTest, NothingToCodeAndBadInputNeverFail) {
   EXPECT_TRUE(analyse("The weather was pleasant on Sunday.", "2024-01-01").events.empty());
   EXPECT_TRUE(analyse("", "2024-01-01").events.empty());
   const std::string junk(5000, '(');
-  EXPECT_TRUE(analyse(junk + " attacked " + junk, "2024-01-01").issues.empty());
+  const Document long_one = analyse("Russia attacked Ukraine. " + junk + " attacked " + junk, "2024-01-01");
+  ASSERT_EQ(long_one.issues.size(), 1U);  // the run-on sentence is reported and skipped
+  EXPECT_EQ(long_one.issues.front().stage, "events");
+  EXPECT_NE(find(long_one, "RUS", "UKR"), nullptr) << list(long_one);  // the others are coded
 }
 
 TEST_F(CoderTest, EventsSurviveTheJsonRoundTrip) {

@@ -46,8 +46,12 @@ class EventCoder {
 
   // Appends to doc.events the events of every sentence (replacing none). Requires tokens with
   // part-of-speech tags and a dependency parse; uses mentions, entities and times when present.
-  // The actors' dated roles are resolved on `doc.published` (today's date when unknown).
+  // The actors' dated roles are resolved on `doc.published` (today's date when unknown). A
+  // sentence longer than kMaxSentenceTokens (a run-on table or list, not prose) is not coded and is
+  // reported in doc.issues; the other sentences are coded.
   void code(Document& doc) const;
+
+  static constexpr uint32_t kMaxSentenceTokens = 300;
 
  private:
   const Dictionaries& dicts_;
