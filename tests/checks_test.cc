@@ -8,37 +8,22 @@
 
 #include "caspian/json.h"
 #include "caspian/pipeline.h"
+#include "shared_pipeline.h"
 
 namespace caspian {
 namespace {
 
-class ChecksTest : public ::testing::Test {
+class ChecksTest : public SharedPipelineTest {
  protected:
-  static void SetUpTestSuite() {
-    PipelineOptions options;
-    options.data_dir = CASPIAN_SOURCE_DIR "/data";
-    auto p = Pipeline::create(options);
-    ASSERT_TRUE(p.ok()) << p.status().message();
-    pipeline_ = new Pipeline(std::move(p).value());
-  }
-  static void TearDownTestSuite() {
-    delete pipeline_;
-    pipeline_ = nullptr;
-  }
   static Document analyse(const std::string& title, const std::string& body) {
-    Document doc = make_document(title, body);
-    doc.published = *parse_iso_date("2025-08-20");
-    pipeline_->run(doc);
-    return doc;
+    return SharedPipelineTest::analyse(title, body, "2025-08-20");
   }
   static size_t count(const Document& doc, const std::string& kind) {
     size_t n = 0;
     for (const Flag& f : doc.flags) n += f.kind == kind ? 1 : 0;
     return n;
   }
-  static Pipeline* pipeline_;
 };
-Pipeline* ChecksTest::pipeline_ = nullptr;
 
 TEST_F(ChecksTest, CapitalClaimsAreCheckedAgainstTheGazetteer) {
   for (const char* wrong :

@@ -18,6 +18,7 @@
 #include "events/events_eval.h"
 #include "events/ontology.h"
 #include "events/verb_dictionary.h"
+#include "shared_pipeline.h"
 
 namespace caspian::events {
 namespace {
@@ -219,24 +220,10 @@ TEST(ValidationRecordsTest, ReadsRecordsLineByLine) {
 }
 
 // Coding through the whole default pipeline.
-class CoderTest : public ::testing::Test {
+class CoderTest : public SharedPipelineTest {
  protected:
-  static void SetUpTestSuite() {
-    PipelineOptions options;
-    options.data_dir = kDataDir;
-    auto p = Pipeline::create(options);
-    ASSERT_TRUE(p.ok()) << p.status().message();
-    pipeline_ = new Pipeline(std::move(p).value());
-  }
-  static void TearDownTestSuite() {
-    delete pipeline_;
-    pipeline_ = nullptr;
-  }
   static Document analyse(const std::string& text, const std::string& date) {
-    Document doc = make_document("", text);
-    doc.published = *parse_iso_date(date);
-    pipeline_->run(doc);
-    return doc;
+    return SharedPipelineTest::analyse("", text, date);
   }
   static const Event* find(const Document& doc, const std::string& source, const std::string& target) {
     for (const Event& e : doc.events) {
@@ -249,9 +236,7 @@ class CoderTest : public ::testing::Test {
     for (const Event& e : doc.events) s += e.code + " " + e.source.code + " " + e.target.code + "; ";
     return s;
   }
-  static Pipeline* pipeline_;
 };
-Pipeline* CoderTest::pipeline_ = nullptr;
 
 TEST_F(CoderTest, CodesSourceTargetAndCodeFromTheDictionaries) {
   const Document doc = analyse("Russian troops attacked Ukrainian soldiers near the border.", "2024-03-01");
@@ -316,9 +301,7 @@ TEST_F(CoderTest, SeedArticleEvents) {
   std::getline(in, title);
   std::ostringstream body;
   body << in.rdbuf();
-  Document doc = make_document(title, body.str());
-  doc.published = *parse_iso_date("2025-08-20");
-  pipeline_->run(doc);
+  const Document doc = SharedPipelineTest::analyse(title, body.str(), "2025-08-20");
   // Tokayev offers to host talks between Azerbaijan and Armenia in Almaty, late 2024.
   const Event* offer = find(doc, "KAZGOV", "ARM");
   ASSERT_NE(offer, nullptr) << list(doc);

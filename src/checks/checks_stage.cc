@@ -343,12 +343,9 @@ class Checks final : public Stage {
 namespace stages {
 
 Result<std::unique_ptr<Stage>> make_checks(Resources& res) {
-  if (res.gazetteer == nullptr) {
-    auto loaded = kb::Gazetteer::load(res.data_dir / "gazetteer");
-    if (!loaded.ok()) return loaded.status();
-    res.gazetteer = std::move(loaded).value();
-  }
-  return std::unique_ptr<Stage>(std::make_unique<Checks>(*res.gazetteer));
+  auto gazetteer = shared_gazetteer(res);
+  if (!gazetteer.ok()) return gazetteer.status();
+  return std::unique_ptr<Stage>(std::make_unique<Checks>(**gazetteer));
 }
 
 }  // namespace stages

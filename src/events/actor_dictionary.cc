@@ -5,48 +5,17 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "caspian/utf8.h"
+#include "events/dictionary_text.h"
 
 namespace caspian::events {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
-
 std::string_view strip_comment(std::string_view line) {
   const auto hash = line.find('#');
   return hash == std::string_view::npos ? line : line.substr(0, hash);
-}
-
-Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open dictionary {}", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Calls f(line_number, line) for each line of `text`.
-template <class F>
-Status for_each_line(std::string_view text, F&& f) {
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    if (Status s = f(line_no, text.substr(start, end - start)); !s.ok()) return s;
-    start = end + 1;
-  }
-  return Status();
 }
 
 bool is_vowel(char c) {
@@ -152,7 +121,7 @@ std::pair<size_t, uint32_t> ActorDictionary::PhraseIndex::longest(std::span<cons
 }
 
 Status ActorDictionary::add_actor_file(const std::filesystem::path& path) {
-  auto text = read_file(path);
+  auto text = read_text_file(path, "actor dictionary");
   if (!text.ok()) return text.status();
   return add_actors(*text, path.string());
 }
@@ -249,7 +218,7 @@ Status ActorDictionary::add_actors(std::string_view text, std::string_view origi
 }
 
 Status ActorDictionary::add_agent_file(const std::filesystem::path& path) {
-  auto text = read_file(path);
+  auto text = read_text_file(path, "agent dictionary");
   if (!text.ok()) return text.status();
   return add_agents(*text, path.string());
 }

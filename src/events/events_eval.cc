@@ -4,21 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "caspian/json.h"
+#include "events/dictionary_text.h"
 
 namespace caspian::events {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 // The value of attribute `name` in a tag line (`name="v"`, spaces allowed around '='), or "".
 std::string attribute(std::string_view tag, std::string_view name) {
@@ -77,25 +69,19 @@ Result<std::vector<ValidationRecord>> read_validation_records(std::string_view t
   std::vector<ValidationRecord> records;
   bool in_text = false;
   bool in_sentences = false;
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    const std::string_view line = trim(text.substr(start, end - start));
-    start = end + 1;
+  const Status read = for_each_line(text, [&](size_t line_no, std::string_view raw) -> Status {
+    const std::string_view line = trim(raw);
     if (line.starts_with("<Sentences>")) in_sentences = true;
-    if (!in_sentences) continue;  // the header may quote tags in its comments
+    if (!in_sentences) return Status();  // the header may quote tags in its comments
     if (in_text) {
       if (line.starts_with("</Text>")) {
         in_text = false;
-        continue;
+        return Status();
       }
       std::string& t = records.back().text;
       if (!t.empty() && !line.empty()) t += ' ';
       t += decode_entities(line);
-      continue;
+      return Status();
     }
     if (line.starts_with("<Sentence ")) {
       ValidationRecord r;
@@ -107,7 +93,7 @@ Result<std::vector<ValidationRecord>> read_validation_records(std::string_view t
       r.evaluate = evaluate != "false" && sentence != "false";
       r.line = line_no;
       records.push_back(std::move(r));
-      continue;
+      return Status();
     }
     const auto bad = [&](std::string_view what) {
       return Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", origin, line_no, what));
@@ -125,7 +111,7 @@ Result<std::vector<ValidationRecord>> read_validation_records(std::string_view t
         r.gold.push_back(
             {code, actor_code(attribute(line, "sourcecode")), actor_code(attribute(line, "targetcode"))});
       }
-      continue;
+      return Status();
     }
     if (line.starts_with("<Text>")) {
       if (records.empty()) return bad("<Text> before any <Sentence>");
@@ -138,7 +124,9 @@ Result<std::vector<ValidationRecord>> read_validation_records(std::string_view t
         records.back().text = decode_entities(rest);
       }
     }
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   if (in_text) return Status(ErrorCode::kParseError, fmt::format("{}: <Text> not closed at the end", origin));
   if (records.empty())
     return Status(ErrorCode::kParseError, fmt::format("{}: no <Sentence> records", origin));
@@ -147,11 +135,9 @@ Result<std::vector<ValidationRecord>> read_validation_records(std::string_view t
 
 Result<EventsReport> evaluate_events(const Pipeline& pipeline, const std::filesystem::path& file,
                                      bool verbose) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", file.string()));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  auto records = read_validation_records(buf.str(), file.string());
+  auto text = read_text_file(file, "validation records");
+  if (!text.ok()) return text.status();
+  auto records = read_validation_records(*text, file.string());
   if (!records.ok()) return records.status();
   EventsReport r;
   r.file = file.string();

@@ -3,19 +3,12 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+
+#include "events/dictionary_text.h"
 
 namespace caspian::events {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 // Evaluates "0x3000+0x70-0xFFFF".
 std::optional<int64_t> evaluate(std::string_view expr) {
@@ -51,26 +44,17 @@ constexpr int64_t kNegation = 0xFFFF;
 }  // namespace
 
 Result<CodeOntology> CodeOntology::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open code ontology {}", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse(s.str(), path.string());
+  auto text = read_text_file(path, "code ontology");
+  if (!text.ok()) return text.status();
+  return parse(*text, path.string());
 }
 
 Result<CodeOntology> CodeOntology::parse(std::string_view text, std::string_view origin) {
   CodeOntology o;
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  const Status read = for_each_line(text, [&](size_t line_no, std::string_view line) -> Status {
     if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     line = trim(line);
-    if (line.empty()) continue;
+    if (line.empty()) return Status();
     const auto colon = line.find(':');
     const auto bad = [&](std::string_view what) {
       return Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", origin, line_no, what));
@@ -79,7 +63,7 @@ Result<CodeOntology> CodeOntology::parse(std::string_view text, std::string_view
     const std::string code(trim(line.substr(0, colon)));
     const auto v = evaluate(trim(line.substr(colon + 1)));
     if (!v) return bad(fmt::format("malformed value '{}'", trim(line.substr(colon + 1))));
-    if (code == "---") continue;
+    if (code == "---") return Status();
     o.values_[code] = *v;
     // Several codes may share a value ("08" and "080"): the three-digit base code wins, then the
     // four-digit one, then the root.
@@ -90,7 +74,9 @@ Result<CodeOntology> CodeOntology::parse(std::string_view text, std::string_view
     };
     const auto it = o.codes_.find(*v);
     if (it == o.codes_.end() || rank(code) < rank(it->second)) o.codes_[*v] = code;
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   if (o.values_.empty()) return Status(ErrorCode::kParseError, fmt::format("{}: no codes", origin));
   // PETRARCH adds one composition the file lacks: intend (0x3000) + fight (0xA0) is 138, threaten
   // to use military force.

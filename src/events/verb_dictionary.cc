@@ -2,22 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "caspian/utf8.h"
 #include "events/actor_dictionary.h"
+#include "events/dictionary_text.h"
 
 namespace caspian::events {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r");
-  return s.substr(first, last - first + 1);
-}
 
 // Cuts a "#" comment; a "#" inside brackets is part of a code ("[###]" in PETRARCH's test files).
 std::string_view strip_comment(std::string_view line) {
@@ -86,11 +77,9 @@ std::pair<std::string, std::string> split_code(std::string_view inside) {
 }  // namespace
 
 Result<VerbDictionary> VerbDictionary::load(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open verb dictionary {}", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse(s.str(), path.string());
+  auto text = read_text_file(path, "verb dictionary");
+  if (!text.ok()) return text.status();
+  return parse(*text, path.string());
 }
 
 Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_view origin) {
@@ -107,17 +96,11 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
     size_t line;
   };
   std::vector<PendingSynset> pending;
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  const Status read = for_each_line(text, [&](size_t line_no, std::string_view raw) -> Status {
+    std::string_view line = raw;
     line = strip_comment(line);
     line = trim(line);
-    if (line.empty()) continue;
+    if (line.empty()) return Status();
     const auto bad = [&](std::string_view what) {
       return Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", origin, line_no, what));
     };
@@ -132,14 +115,14 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
       std::tie(b.code, b.reverse_code) = split_code(line.substr(open + 1, close - open - 1));
       d.blocks_.push_back(std::move(b));
       section = Section::kBlock;
-      continue;
+      return Status();
     }
     if (line.front() == '&' && section != Section::kBlock) {
       const std::string name(trim(line));
       d.synset_ids_[name] = static_cast<uint32_t>(d.synsets_.size());
       d.synsets_.emplace_back();
       section = Section::kSynset;
-      continue;
+      return Status();
     }
     if (section == Section::kSynset) {
       if (line.front() != '+') return bad("a synonym-set member must start with '+'");
@@ -148,7 +131,7 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
       m.exact = word.ends_with('_');
       m.words = dictionary_words(word);
       if (!m.words.empty()) d.synsets_.back().push_back(std::move(m));
-      continue;
+      return Status();
     }
     if (section != Section::kBlock) return bad("text before the first synonym set or verb block");
     const auto block_id = static_cast<uint32_t>(d.blocks_.size() - 1);
@@ -204,7 +187,7 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
         items.push_back(std::move(it));
       }
       block.patterns.push_back(std::move(p));
-      continue;
+      return Status();
     }
     // A verb line: "WORD {FORMS} [code]" or "+MULTI_WORD {+FORMS_X} [code]".
     std::string_view rest = line;
@@ -244,7 +227,9 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
     };
     add(rest, !has_list);
     for (const std::string& f : listed) add(f, false);
-  }
+    return Status();
+  });
+  if (!read.ok()) return read;
   for (const PendingSynset& ps : pending) {
     const auto it = d.synset_ids_.find(ps.name);
     PatternItem& item = (ps.after ? d.blocks_[ps.block].patterns[ps.pattern].after

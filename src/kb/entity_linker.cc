@@ -337,12 +337,9 @@ namespace stages {
 Result<std::unique_ptr<Stage>> make_entity_linker(Resources& res) {
   auto tagger = nlp::NerTagger::load(ner_model_path(res));
   if (!tagger.ok()) return tagger.status();
-  if (res.gazetteer == nullptr) {
-    auto loaded = kb::Gazetteer::load(res.data_dir / "gazetteer");
-    if (!loaded.ok()) return loaded.status();
-    res.gazetteer = std::move(loaded).value();
-  }
-  return std::unique_ptr<Stage>(std::make_unique<EntityLinker>(std::move(tagger).value(), *res.gazetteer));
+  auto gazetteer = shared_gazetteer(res);
+  if (!gazetteer.ok()) return gazetteer.status();
+  return std::unique_ptr<Stage>(std::make_unique<EntityLinker>(std::move(tagger).value(), **gazetteer));
 }
 
 }  // namespace stages

@@ -623,12 +623,9 @@ Status PlaceLinker::process(Document& doc) const {
 }  // namespace
 
 Result<std::unique_ptr<Stage>> make_place_linker(Resources& res) {
-  if (res.gazetteer == nullptr) {
-    auto loaded = kb::Gazetteer::load(res.data_dir / "gazetteer");
-    if (!loaded.ok()) return loaded.status();
-    res.gazetteer = std::move(loaded).value();
-  }
-  return std::unique_ptr<Stage>(std::make_unique<PlaceLinker>(*res.gazetteer));
+  auto gazetteer = shared_gazetteer(res);
+  if (!gazetteer.ok()) return gazetteer.status();
+  return std::unique_ptr<Stage>(std::make_unique<PlaceLinker>(**gazetteer));
 }
 
 }  // namespace caspian::stages

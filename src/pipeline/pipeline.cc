@@ -59,6 +59,19 @@ Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res)
                 "unknown stage '" + std::string(name) + "' (known: " + known + ")");
 }
 
+namespace stages {
+
+Result<const kb::Gazetteer*> shared_gazetteer(Resources& res) {
+  if (res.gazetteer == nullptr) {
+    auto loaded = kb::Gazetteer::load(res.data_dir / "gazetteer");
+    if (!loaded.ok()) return loaded.status();
+    res.gazetteer = std::move(loaded).value();
+  }
+  return static_cast<const kb::Gazetteer*>(res.gazetteer.get());
+}
+
+}  // namespace stages
+
 std::filesystem::path default_data_dir() {
   if (const char* env = std::getenv("CASPIAN_DATA"); env != nullptr && *env != '\0') return env;
   return CASPIAN_SOURCE_DATA_DIR;

@@ -5,7 +5,15 @@
 
 #include "caspian/pipeline.h"
 
+namespace caspian::kb {
+class Gazetteer;
+}
+
 namespace caspian::stages {
+
+// The gazetteer shared by the stages that read it, loaded from res.data_dir/gazetteer by the
+// first of them (src/pipeline/pipeline.cc).
+Result<const kb::Gazetteer*> shared_gazetteer(Resources& res);
 
 // "tokenize": sentences and tokens with byte offsets (src/nlp/tokenizer.cc).
 Result<std::unique_ptr<Stage>> make_tokenizer(Resources& res);
