@@ -4,7 +4,6 @@
 //
 //   build/release/bench/corpus_runner [--repeat N] [--stages a,b,...] PATH...
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstring>
@@ -12,18 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "caspian/caspian.h"
 
 namespace {
 
 constexpr double kBytesPerMB = 1e6;
-constexpr double kKiBPerMiB = 1024.0;
-
-double peak_rss_mib() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / kKiBPerMiB;  // ru_maxrss is in KiB on Linux
-}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -113,6 +106,6 @@ int main(int argc, char** argv) {
              100.0 * static_cast<double>(flagged) / n);
   for (const auto& [kind, count] : flags_by_kind) fmt::print(", {} {}", count / repeat, kind);
   fmt::print("\n");
-  fmt::print("peak RSS:    {:.1f} MiB\n", peak_rss_mib());
+  fmt::print("peak RSS:    {:.1f} MiB\n", caspian::bench::peak_rss_mib());
   return 0;
 }

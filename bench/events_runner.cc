@@ -5,7 +5,6 @@
 //
 //   build/release/bench/events_runner [--repeat N] FILE...
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -15,18 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "caspian/document.h"
 #include "caspian/pipeline.h"
 #include "events/events_eval.h"
 
 namespace {
-
-double peak_rss_mib() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  constexpr double kKiBPerMiB = 1024.0;
-  return static_cast<double>(ru.ru_maxrss) / kKiBPerMiB;  // ru_maxrss is in KiB on Linux
-}
 
 struct Run {
   double seconds = 0;
@@ -90,7 +83,7 @@ int main(int argc, char** argv) {
   }
   run(*full, texts, 1);  // warm-up: caches, page faults
   const Run f = run(*full, texts, repeat);
-  const double rss = peak_rss_mib();  // one pipeline loaded so far
+  const double rss = caspian::bench::peak_rss_mib();  // one pipeline loaded so far
   caspian::PipelineOptions without;
   without.stages = caspian::stage_names();
   std::erase(without.stages, std::string("events"));

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 
+#include "bench_util.h"
 #include "caspian/ingest.h"
 #include "ingest/chunk_source.h"
 #include "ingest/warc.h"
@@ -27,20 +28,15 @@
 namespace {
 
 constexpr double kBytesPerMB = 1e6;
-constexpr double kKiBPerMiB = 1024.0;
-
-double peak_rss_mib() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_maxrss) / kKiBPerMiB;  // KiB on Linux
-}
 
 // CPU seconds (user + system) of this process: the single-core cost, apart
 // from time spent waiting for a core on a busy machine.
 double cpu_seconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  auto secs = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; };
+  auto secs = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
   return secs(ru.ru_utime) + secs(ru.ru_stime);
 }
 
@@ -81,14 +77,15 @@ int bench_warc(const std::string& path, const std::string& level) {
     options.format = caspian::InputFormat::kWarc;
     caspian::ReadStats stats;
     options.stats = &stats;
-    (void)caspian::read_inputs({path}, options, [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
-      if (d.ok()) {
-        ++articles;
-      } else {
-        ++errors;
-      }
-      return true;
-    });
+    (void)caspian::read_inputs({path}, options,
+                               [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
+                                 if (d.ok()) {
+                                   ++articles;
+                                 } else {
+                                   ++errors;
+                                 }
+                                 return true;
+                               });
     records = stats.warc_records;
   } else {
     auto source = caspian::ingest::open_chunk_source(path);
@@ -116,11 +113,13 @@ int bench_warc(const std::string& path, const std::string& level) {
   }
   const double secs = seconds_since(start);
   const double cpu = cpu_seconds() - cpu_start;
-  fmt::print("warc {} ({}): {:.1f} MB in {:.2f} s wall, {:.2f} s CPU = {:.1f} MB/s of input per CPU second "
-             "({:.1f} MB/s wall); {} records ({:.1f} MB of blocks), {} HTTP responses, {} articles, {} errors; "
-             "peak RSS {:.1f} MiB\n",
-             path, level, mb, secs, cpu, mb / cpu, mb / secs, records, static_cast<double>(block_bytes) / kBytesPerMB,
-             responses, articles, errors, peak_rss_mib());
+  fmt::print(
+      "warc {} ({}): {:.1f} MB in {:.2f} s wall, {:.2f} s CPU = {:.1f} MB/s of input per CPU second "
+      "({:.1f} MB/s wall); {} records ({:.1f} MB of blocks), {} HTTP responses, {} articles, {} errors; "
+      "peak RSS {:.1f} MiB\n",
+      path, level, mb, secs, cpu, mb / cpu, mb / secs, records,
+      static_cast<double>(block_bytes) / kBytesPerMB, responses, articles, errors,
+      caspian::bench::peak_rss_mib());
   return 0;
 }
 
@@ -146,10 +145,11 @@ int bench_feed(const std::string& path, int repeat) {
   }
   const double secs = seconds_since(start);
   const double cpu = cpu_seconds() - cpu_start;
-  fmt::print("feed {}: {} items in {:.3f} s wall, {:.3f} s CPU = {:.0f} items/s per CPU second ({:.0f} wall, "
-             "{:.1f} MB/s); peak RSS {:.1f} MiB\n",
-             path, items, secs, cpu, static_cast<double>(items) / cpu, static_cast<double>(items) / secs,
-             static_cast<double>(bytes.size()) * repeat / kBytesPerMB / cpu, peak_rss_mib());
+  fmt::print(
+      "feed {}: {} items in {:.3f} s wall, {:.3f} s CPU = {:.0f} items/s per CPU second ({:.0f} wall, "
+      "{:.1f} MB/s); peak RSS {:.1f} MiB\n",
+      path, items, secs, cpu, static_cast<double>(items) / cpu, static_cast<double>(items) / secs,
+      static_cast<double>(bytes.size()) * repeat / kBytesPerMB / cpu, caspian::bench::peak_rss_mib());
   return 0;
 }
 

@@ -55,14 +55,15 @@ std::vector<std::string> files_under(const std::vector<std::string>& paths) {
   uint64_t items = 0;
   uint64_t errors = 0;
   std::string message;
-  (void)caspian::read_inputs({file}, options, [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
-    if (d.ok()) {
-      ++items;
-    } else {
-      if (errors++ == 0) message = d.status().to_string();
-    }
-    return true;
-  });
+  (void)caspian::read_inputs({file}, options,
+                             [&](const caspian::RecordOrigin&, caspian::Result<caspian::Document> d) {
+                               if (d.ok()) {
+                                 ++items;
+                               } else {
+                                 if (errors++ == 0) message = d.status().to_string();
+                               }
+                               return true;
+                             });
   message = message.substr(0, kMaxMessage);
   std::replace(message.begin(), message.end(), '\n', ' ');
   const std::string line = fmt::format("{} {} {}", items, errors, message);
@@ -118,7 +119,8 @@ int main(int argc, char** argv) {
     ::close(pipe_fds[1]);
     std::string report;
     char buf[512];
-    for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) report.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;)
+      report.append(buf, static_cast<size_t>(n));
     ::close(pipe_fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);

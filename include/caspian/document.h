@@ -196,6 +196,8 @@ struct Document {
 Document make_document(std::string title, std::string_view body);
 
 std::string_view to_string(EntityKind k) noexcept;
+// The kind named by to_string(), or nullopt.
+std::optional<EntityKind> entity_kind_from(std::string_view name) noexcept;
 std::string_view to_string(TokenKind k) noexcept;
 std::string_view to_string(TimeGranularity g) noexcept;
 std::string_view to_string(TimeType t) noexcept;

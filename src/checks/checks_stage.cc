@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "caspian/utf8.h"
+#include "events/actor_code.h"
 #include "kb/gazetteer.h"
 #include "pipeline/stages.h"
 
@@ -34,10 +35,8 @@ constexpr double kUnsupportedConfidence = 0.6;
 constexpr double kContradictedConfidence = 0.8;
 // How many words around a place a capital claim may span.
 constexpr uint32_t kCapitalWindow = 6;
-constexpr size_t kCountryCodeLength = 3;
 // The body must have this many events before it can fail to support the headline.
 constexpr size_t kMinBodyEvents = 3;
-constexpr std::string_view kUnknownCountry = "---";
 constexpr std::string_view kGeonamesPrefix = "geonames:";
 
 // Words that make "capital" something else than the seat of a national government.
@@ -105,8 +104,9 @@ class Checks final : public Stage {
   std::string_view name() const noexcept override { return "checks"; }
 
   Status process(Document& doc) const override {
-    check_capitals(doc);
-    check_headline(doc);
+    const std::vector<std::string> words = words_of(doc);
+    check_capitals(doc, words);
+    check_headline(doc, words);
     return Status();
   }
 
@@ -126,11 +126,12 @@ class Checks final : public Stage {
     return it != doc.tokens.end() && it->span.begin == begin ? static_cast<size_t>(it - doc.tokens.begin())
                                                              : std::string::npos;
   }
+  // The token index whose span ends at `end`, or npos (tokens are in text order).
   static size_t token_ending(const Document& doc, uint32_t end) {
-    for (size_t i = 0; i < doc.tokens.size(); ++i) {
-      if (doc.tokens[i].span.end == end) return i;
-    }
-    return std::string::npos;
+    const auto it = std::lower_bound(doc.tokens.begin(), doc.tokens.end(), end,
+                                     [](const Token& t, uint32_t e) { return t.span.end < e; });
+    return it != doc.tokens.end() && it->span.end == end ? static_cast<size_t>(it - doc.tokens.begin())
+                                                         : std::string::npos;
   }
 
   // The country a mention in [first, last] tokens names, if any (a country mention inside it).
@@ -154,9 +155,9 @@ class Checks final : public Stage {
     return std::string::npos;
   }
 
-  void check_capitals(Document& doc) const {
+  // `words` are the folded tokens (words_of).
+  void check_capitals(Document& doc, const std::vector<std::string>& words) const {
     if (doc.tokens.empty()) return;
-    const std::vector<std::string> words = words_of(doc);
     for (const Mention& m : doc.mentions) {
       if (m.kind != EntityKind::kPlace || !m.entity_id.starts_with(kGeonamesPrefix)) continue;
       constexpr int kDecimal = 10;
@@ -250,12 +251,7 @@ class Checks final : public Stage {
     }
   }
 
-  static std::string country_of(std::string_view code) {
-    if (code.size() < kCountryCodeLength || code.starts_with(kUnknownCountry)) return {};
-    return std::string(code.substr(0, kCountryCodeLength));
-  }
-
-  void check_headline(Document& doc) const {
+  void check_headline(Document& doc, const std::vector<std::string>& words) const {
     if (doc.body_offset == 0) return;  // no headline
     std::vector<const Event*> head;
     std::vector<const Event*> body;
@@ -265,14 +261,13 @@ class Checks final : public Stage {
     }
     // Nothing claimed, or too little in the body to judge by (a list of topics, a short note).
     if (head.empty() || body.size() < kMinBodyEvents) return;
-    const std::vector<std::string> words = words_of(doc);
     for (const Event* h : head) {
-      const std::string hs = country_of(h->source.code);
-      const std::string ht = country_of(h->target.code);
+      const std::string hs = events::actor_country(h->source.code);
+      const std::string ht = events::actor_country(h->target.code);
       if (hs.empty() || ht.empty()) continue;
       const bool supported = std::any_of(body.begin(), body.end(), [&](const Event* b) {
-        const std::string bs = country_of(b->source.code);
-        const std::string bt = country_of(b->target.code);
+        const std::string bs = events::actor_country(b->source.code);
+        const std::string bt = events::actor_country(b->target.code);
         return !b->negated && b->modality != EventModality::kDenied &&
                ((bs == hs && bt == ht) || (bs == ht && bt == hs));
       });
@@ -319,7 +314,8 @@ class Checks final : public Stage {
       for (const Mention& m : doc.mentions) {
         if (m.span.begin >= s.span.begin && m.span.end <= s.span.end && !m.entity_id.empty() &&
             (m.entity_id == actor.entity_id ||
-             (m.kind == EntityKind::kCountry && m.entity_id == "iso3166:" + country_of(actor.code)))) {
+             (m.kind == EntityKind::kCountry &&
+              m.entity_id == "iso3166:" + events::actor_country(actor.code)))) {
           names = true;
         }
       }

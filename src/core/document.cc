@@ -131,4 +131,12 @@ std::string_view to_string(EventModality m) noexcept {
   return "asserted";
 }
 
+std::optional<EntityKind> entity_kind_from(std::string_view name) noexcept {
+  for (const EntityKind k : {EntityKind::kCountry, EntityKind::kPlace, EntityKind::kFeature,
+                             EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kMisc}) {
+    if (to_string(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace caspian

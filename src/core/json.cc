@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array kEntityKinds = {EntityKind::kCountry, EntityKind::kPlace,        EntityKind::kFeature,
-                                     EntityKind::kPerson,  EntityKind::kOrganization, EntityKind::kMisc};
 constexpr std::array kTokenKinds = {TokenKind::kWord,   TokenKind::kNumber, TokenKind::kPunct,
                                     TokenKind::kSymbol, TokenKind::kUrl,    TokenKind::kEmail,
                                     TokenKind::kOther};
@@ -35,6 +33,13 @@ E enum_from(const std::array<E, N>& all, std::string_view name, const char* what
     if (to_string(e) == name) return e;
   }
   throw std::invalid_argument(fmt::format("unknown {} '{}'", what, name));
+}
+
+EntityKind entity_kind(const json& o) {
+  const auto name = o.at("kind").get<std::string>();
+  const auto kind = entity_kind_from(name);
+  if (!kind) throw std::invalid_argument(fmt::format("unknown entity kind '{}'", name));
+  return *kind;
 }
 
 Span span_from(const json& j) {
@@ -499,7 +504,7 @@ Result<Document> from_json(std::string_view text) {
     for (const json& o : j.value("entities", json::array())) {
       Entity e;
       e.id = o.at("id").get<std::string>();
-      e.kind = enum_from(kEntityKinds, o.at("kind").get<std::string>(), "entity kind");
+      e.kind = entity_kind(o);
       e.name = str_or_empty(o, "name");
       e.country = str_or_empty(o, "country");
       if (o.contains("lat") && !o["lat"].is_null()) e.lat = o["lat"].get<double>();
@@ -512,7 +517,7 @@ Result<Document> from_json(std::string_view text) {
       Mention m;
       m.span = checked(span_from(o));
       m.sentence = o.value("sentence", 0U);
-      m.kind = enum_from(kEntityKinds, o.at("kind").get<std::string>(), "entity kind");
+      m.kind = entity_kind(o);
       m.entity_id = str_or_empty(o, "entity_id");
       m.method = str_or_empty(o, "method");
       m.evidence = str_or_empty(o, "evidence");

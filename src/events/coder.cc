@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "caspian/utf8.h"
+#include "events/actor_code.h"
 
 namespace caspian::events {
 
@@ -55,8 +56,6 @@ constexpr double kRuleConfidence = 0.5;
 constexpr double kRoleOnlyFactor = 0.8;
 // How far the coder looks through nested noun phrases for an actor ("the leaders of Azerbaijan").
 constexpr int kMaxNounDepth = 3;
-constexpr std::string_view kUnknownCountry = "---";
-constexpr size_t kCountryCodeLength = 3;  // "KAZ": an actor code that names only a country
 
 // An actor found in a sentence: the tokens [begin, end) (sentence-relative) and its code.
 struct ActorSpan {
@@ -163,7 +162,7 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
       const std::string code = a.actor->code_on(day);
       const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
       const bool inside_name =
-          code.size() > kCountryCodeLength &&
+          code.size() > kActorPartLength &&
           std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
             return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
                    m.span.begin <= where.begin && m.span.end >= where.end && m.span.size() > where.size();
@@ -183,10 +182,6 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
     ++i;
   }
   return spans;
-}
-
-bool is_role_only(std::string_view code) {
-  return code.starts_with(kUnknownCountry);
 }
 
 // CAMEO 010, "make statement": a verb of saying, which only frames the event of its clause.
@@ -407,13 +402,16 @@ class SentenceCoder {
     for (const ActorSpan& a : spans_) {
       if (a.agent) continue;
       const Span span = sv_.span(a.begin, a.end);
-      bool person = false;
-      for (const Mention& m : doc_.mentions) {
-        person =
-            person || (m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end);
-      }
+      const bool person = names_person(span);
       memory.push_back({{a.code, span, entity_in(span)}, sentence_, person, is_party(a.begin)});
     }
+  }
+
+  // Whether a person mention overlaps `span` (for "he" and "she" rather than "it").
+  [[nodiscard]] bool names_person(Span span) const {
+    return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+      return m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end;
+    });
   }
 
   // Whether token `k` is (in) the object of "between": a party of talks or of a conflict.
@@ -442,11 +440,7 @@ class SentenceCoder {
       if (span_at_[j] == kNone || spans_[span_at_[j]].agent) continue;
       const ActorSpan& a = spans_[span_at_[j]];
       const Span span = sv_.span(a.begin, a.end);
-      bool person = false;
-      for (const Mention& m : doc_.mentions) {
-        person =
-            person || (m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end);
-      }
+      const bool person = names_person(span);
       if (fits(person)) return {a.code, span, entity_in(span)};
     }
     for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
@@ -704,19 +698,18 @@ class SentenceCoder {
     std::vector<uint32_t> after;
     // In a passive the subject is the object the patterns describe ("evidence against Russia was
     // presented" matches "* EVIDENCE"): its words come first after the verb.
-    bool passive_subject = false;
-    const uint32_t subject = subject_of(v, passive_subject);
-    const bool passive_window =
-        passive_subject && subject != kNone && subject < v && sv_.dominates(v, subject);
+    bool passive = false;
+    const uint32_t subj = subject_of(v, passive);
+    const bool passive_window = passive && subj != kNone && subj < v && sv_.dominates(v, subj);
     for (uint32_t k = 0; k < sv_.size(); ++k) {
       if (k == v || !sv_.dominates(v, k) || in_other_clause(v, k, true)) continue;
-      if (passive_window && sv_.dominates(subject, k)) continue;
+      if (passive_window && sv_.dominates(subj, k)) continue;
       (k < v ? before : after).push_back(k);
     }
     if (passive_window) {
       std::vector<uint32_t> object;
       for (uint32_t k = 0; k < v; ++k) {
-        if (sv_.dominates(subject, k)) object.push_back(k);
+        if (sv_.dominates(subj, k)) object.push_back(k);
       }
       after.insert(after.begin(), object.begin(), object.end());
     }
@@ -742,8 +735,6 @@ class SentenceCoder {
     std::string reverse_code = best != nullptr ? best->target_code : form->reverse_code;
 
     // Source and target.
-    bool passive = false;
-    const uint32_t subj = subject_of(v, passive);
     uint32_t source_head = passive ? kNone : subj;
     uint32_t target_head = passive ? subj : kNone;
     if (passive) {

@@ -10,13 +10,11 @@
 #include <unordered_map>
 
 #include "caspian/json.h"
+#include "events/actor_code.h"
 
 namespace caspian {
 
 namespace {
-
-constexpr size_t kCodeLength = 3;  // CAMEO actor codes are built of three-letter parts
-constexpr std::string_view kUnknown = "---";
 
 // The outlet of an article: its source, else its URL's host, else the article itself.
 std::string outlet(const StoredEvent& e) {
@@ -150,23 +148,25 @@ struct GdeltActor {
 
 GdeltActor gdelt_actor(std::string_view code, const CountryCodes& cc) {
   GdeltActor a;
-  if (code.starts_with(kUnknown)) code.remove_prefix(kUnknown.size());  // role of unknown country
+  if (events::is_role_only(code)) code.remove_prefix(events::kUnknownCountry.size());
   a.code = std::string(code);
   size_t pos = 0;
-  if (code.size() >= kCodeLength && cc.iso3.contains(code.substr(0, kCodeLength))) {
-    a.country = std::string(code.substr(0, kCodeLength));
-    pos = kCodeLength;
+  if (code.size() >= events::kActorPartLength && cc.iso3.contains(code.substr(0, events::kActorPartLength))) {
+    a.country = std::string(code.substr(0, events::kActorPartLength));
+    pos = events::kActorPartLength;
   }
   // International and non-governmental organisations: the part after IGO/NGO/NGM/MNC names them.
   static const std::set<std::string_view> kGroupPrefixes = {"IGO", "NGO", "NGM", "MNC"};
-  if (code.size() >= pos + 2 * kCodeLength && kGroupPrefixes.contains(code.substr(pos, kCodeLength))) {
-    a.known_group = std::string(code.substr(pos + kCodeLength, kCodeLength));
-    a.types.emplace_back(code.substr(pos, kCodeLength));
-    pos += 2 * kCodeLength;
+  if (code.size() >= pos + 2 * events::kActorPartLength &&
+      kGroupPrefixes.contains(code.substr(pos, events::kActorPartLength))) {
+    a.known_group = std::string(code.substr(pos + events::kActorPartLength, events::kActorPartLength));
+    a.types.emplace_back(code.substr(pos, events::kActorPartLength));
+    pos += 2 * events::kActorPartLength;
   }
   constexpr size_t kTypes = 3;
-  for (; pos + kCodeLength <= code.size() && a.types.size() < kTypes; pos += kCodeLength) {
-    a.types.emplace_back(code.substr(pos, kCodeLength));
+  for (; pos + events::kActorPartLength <= code.size() && a.types.size() < kTypes;
+       pos += events::kActorPartLength) {
+    a.types.emplace_back(code.substr(pos, events::kActorPartLength));
   }
   a.types.resize(kTypes);
   return a;

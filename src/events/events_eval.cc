@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
 
-#include "caspian/json.h"
+#include "events/actor_dictionary.h"
 #include "events/dictionary_text.h"
 
 namespace caspian::events {
@@ -150,17 +149,9 @@ Result<EventsReport> evaluate_events(const Pipeline& pipeline, const std::filesy
     ++r.records;
     Document doc = make_document("", rec.text);
     doc.id = rec.id;
-    constexpr size_t kLongDate = 8;
-    constexpr size_t kShortDate = 6;
-    std::string date = rec.date;
-    const bool digits = std::all_of(date.begin(), date.end(), [](char c) { return c >= '0' && c <= '9'; });
-    constexpr int kPivot = 30;  // two-digit years as in the actor dictionaries
-    if (digits && date.size() == kShortDate)
-      date = ((date[0] - '0') * 10 + (date[1] - '0') <= kPivot ? "20" : "19") + date;
-    if (digits && date.size() == kLongDate) {
-      auto d =
-          parse_iso_date(fmt::format("{}-{}-{}", date.substr(0, 4), date.substr(4, 2), date.substr(6, 2)));
-      if (d.ok()) doc.published = *d;
+    // YYYYMMDD, or YYMMDD with the two-digit years of the actor dictionaries.
+    if (const auto day = ActorDictionary::parse_day(rec.date)) {
+      doc.published = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{*day}}};
     }
     const auto t0 = std::chrono::steady_clock::now();
     pipeline.run(doc);

@@ -187,14 +187,6 @@ bool date_overlaps(std::string_view date, const std::optional<std::chrono::year_
   return true;
 }
 
-EntityKind entity_kind_from(std::string_view name) {
-  for (const EntityKind k : {EntityKind::kCountry, EntityKind::kPlace, EntityKind::kFeature,
-                             EntityKind::kPerson, EntityKind::kOrganization, EntityKind::kMisc}) {
-    if (to_string(k) == name) return k;
-  }
-  return EntityKind::kMisc;
-}
-
 std::string content_hash(std::string_view text) {
   const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
@@ -551,7 +543,7 @@ class SqliteStore final : public Store {
       if (!s->col_null(8)) {
         Entity l;
         l.id = s->col_text(8);
-        l.kind = entity_kind_from(s->col_text(9));
+        l.kind = entity_kind_from(s->col_text(9)).value_or(EntityKind::kMisc);
         l.name = s->col_text(10);
         l.country = s->col_text(11);
         if (!s->col_null(12)) l.lat = s->col_double(12);
