@@ -83,6 +83,13 @@ class SentenceView {
       words_.push_back(utf8::fold(doc.slice(t.span)));
       if (t.head > 0 && t.head <= n_) kids_[t.head - 1].push_back(i);
     }
+    verb_.resize(n_);
+    for (uint32_t i = 0; i < n_; ++i) {
+      // A word tagged adjective or noun that has a direct object is a verb the tagger missed
+      // ("it would free over 150 prisoners"): UD attaches objects to verbs only.
+      const std::string_view upos = tok(i).upos;
+      verb_[i] = upos == "VERB" || ((upos == "ADJ" || upos == "NOUN") && kid(i, "obj") != kNone);
+    }
   }
   [[nodiscard]] uint32_t size() const { return n_; }
   [[nodiscard]] const Token& tok(uint32_t i) const { return doc_.tokens[first_ + i]; }
@@ -91,6 +98,8 @@ class SentenceView {
     return std::span<const std::string>(words_).subspan(i);
   }
   [[nodiscard]] const std::vector<uint32_t>& kids(uint32_t i) const { return kids_[i]; }
+  // Whether word `i` is a verb: tagged so, or heading a direct object.
+  [[nodiscard]] bool is_verb(uint32_t i) const { return verb_[i]; }
   [[nodiscard]] uint32_t head(uint32_t i) const {
     const uint32_t h = tok(i).head;
     return h == 0 || h > n_ ? kNone : h - 1;
@@ -137,6 +146,7 @@ class SentenceView {
   uint32_t n_;
   std::vector<std::vector<uint32_t>> kids_;
   std::vector<std::string> words_;
+  std::vector<bool> verb_;
 };
 
 // Whether a word is written like a name: a capital letter anywhere ("Israel", "iSrael", "U.S.") or
@@ -149,34 +159,48 @@ bool capitalised(std::string_view text) {
 // Finds the actors and role nouns of a sentence, longest match first, left to right.
 std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
                                         const ActorDictionary& dict, Day day) {
+  // The actor named from word `i`: its length and code, or length 0.
+  const auto actor_at = [&](uint32_t i) -> std::pair<size_t, std::string> {
+    const NameMatch a = dict.match_actor(sv.words_from(i), day);
+    if (a.length == 0) return {0, {}};
+    // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
+    bool proper = false;
+    for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
+    // A person or group inside a longer organisation or other name is part of that name
+    // ("Trump" in "Trump Route for International Peace"); countries stay ("Kazakh" in "Kazakh
+    // Foreign Ministry" makes it Kazakh).
+    std::string code = a.actor->code_on(day);
+    const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
+    const bool inside_name = code.size() > kActorPartLength &&
+                             std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
+                               return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
+                                      m.span.begin <= where.begin && m.span.end >= where.end &&
+                                      m.span.size() > where.size();
+                             });
+    if (!proper || inside_name) return {0, {}};
+    return {a.length, std::move(code)};
+  };
   std::vector<ActorSpan> spans;
   for (uint32_t i = 0; i < sv.size();) {
-    const NameMatch a = dict.match_actor(sv.words_from(i), day);
-    if (a.length > 0) {
-      // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
-      bool proper = false;
-      for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
-      // A person or group inside a longer organisation or other name is part of that name
-      // ("Trump" in "Trump Route for International Peace"); countries stay ("Kazakh" in "Kazakh
-      // Foreign Ministry" makes it Kazakh).
-      const std::string code = a.actor->code_on(day);
-      const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
-      const bool inside_name =
-          code.size() > kActorPartLength &&
-          std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
-            return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
-                   m.span.begin <= where.begin && m.span.end >= where.end && m.span.size() > where.size();
-          });
-      if (proper && !inside_name) {
-        spans.push_back({i, static_cast<uint32_t>(i + a.length), code, false, false});
-        i += static_cast<uint32_t>(a.length);
-        continue;
-      }
+    if (auto [length, code] = actor_at(i); length > 0) {
+      spans.push_back({i, static_cast<uint32_t>(i + length), std::move(code), false, false});
+      i += static_cast<uint32_t>(length);
+      continue;
     }
     const NameMatch g = dict.match_agent(sv.words_from(i));
     if (g.length > 0) {
-      spans.push_back({i, static_cast<uint32_t>(i + g.length), g.agent->code, true, g.agent->prefix});
-      i += static_cast<uint32_t>(g.length);
+      const auto after = static_cast<uint32_t>(i + g.length);
+      // A title before the name of someone the dictionaries know is part of that name: "President
+      // Michel Suleiman" is LBNGOV on the day, not a president of unknown country.
+      if (after < sv.size()) {
+        if (auto [length, code] = actor_at(after); length > 0 && code.size() > kActorPartLength) {
+          spans.push_back({i, static_cast<uint32_t>(after + length), std::move(code), false, false});
+          i = static_cast<uint32_t>(after + length);
+          continue;
+        }
+      }
+      spans.push_back({i, after, g.agent->code, true, g.agent->prefix});
+      i = after;
       continue;
     }
     ++i;
@@ -206,6 +230,7 @@ bool is_attack(std::string_view code) {
 }
 constexpr std::string_view kAccuseCode = "112";         // accuse, not specified below
 constexpr std::string_view kClaimCode = "015";          // acknowledge or claim responsibility
+constexpr std::string_view kIntendCode = "030";         // express intent to cooperate (the frame of intents)
 constexpr std::string_view kDisapproveRoot = "11";      // disapprove: criticize, accuse, allege, claim
 constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
 constexpr std::string_view kMediateCode = "045";        // mediate
@@ -268,7 +293,7 @@ class SentenceCoder {
   void code(std::vector<Event>& out) const {
     std::vector<VerbResult> verbs(sv_.size());
     for (uint32_t v = 0; v < sv_.size(); ++v) {
-      if (sv_.tok(v).upos != "VERB") continue;
+      if (!sv_.is_verb(v)) continue;
       verbs[v] = analyse_verb(v);
       const VerbResult& r = verbs[v];
       // The rule codes agreements the dictionaries miss, or code as something else than
@@ -309,6 +334,13 @@ class SentenceCoder {
           r.sources = up.sources;
           merge(std::string(kAccuseCode));
         }
+        continue;
+      }
+      // PETRARCH's future under a statement: "Israel announced it would free prisoners" is Israel
+      // expressing its intent to (03) do it: release 0841 becomes 0352.
+      if (up.verb_code == kStatementCode && r.modality == EventModality::kIntends && !is_attack(r.code) &&
+          !r.targets.empty() && same_actors(up.sources, r.sources)) {
+        if (const auto c = dicts_.ontology.combine(kIntendCode, r.code)) merge(*c);
         continue;
       }
       const bool pattern_here = std::any_of(up.pattern_tokens.begin(), up.pattern_tokens.end(),
@@ -474,7 +506,7 @@ class SentenceCoder {
   void actors_of(uint32_t h, int depth, std::vector<Actor>& out, bool parties = false) const {
     if (h == kNone || depth > kMaxNounDepth) return;
     const Token& t = sv_.tok(h);
-    if (t.upos == "VERB" || t.upos == "AUX") return;
+    if (sv_.is_verb(h) || t.upos == "AUX") return;
     std::string own;
     Span own_span;
     bool own_agent = false;
@@ -544,7 +576,7 @@ class SentenceCoder {
   // The sentence's root verb, the verbs of a verbless root ("X is ready to ...") and their
   // coordinated and paratactic verbs.
   [[nodiscard]] bool is_main_verb(uint32_t v) const {
-    if (sv_.tok(v).upos != "VERB") return false;
+    if (!sv_.is_verb(v)) return false;
     uint32_t cur = v;
     for (uint32_t steps = 0; steps < sv_.size(); ++steps) {
       const std::string_view r = sv_.base_rel(cur);
@@ -555,7 +587,7 @@ class SentenceCoder {
     }
     // A verb directly under a root that is not a verb (a nominal or adjectival predicate).
     const uint32_t h = sv_.head(v);
-    return h != kNone && sv_.base_rel(h) == "root" && sv_.tok(h).upos != "VERB" && sv_.rel(v) != "cop";
+    return h != kNone && sv_.base_rel(h) == "root" && !sv_.is_verb(h) && sv_.rel(v) != "cop";
   }
 
   // A verb of a complement or adverbial clause of a main verb (or coordinated with one).
@@ -572,7 +604,7 @@ class SentenceCoder {
     for (uint32_t cur = k; cur != kNone; cur = sv_.head(cur)) {
       const std::string c = sv_.case_of(cur);
       if (c == "in" || c == "at") return true;
-      if (sv_.tok(cur).upos == "VERB") return false;
+      if (sv_.is_verb(cur)) return false;
     }
     return false;
   }
@@ -581,7 +613,7 @@ class SentenceCoder {
   // with `through_xcomp`, the controlled complements of `v` ("wants to attack X") count as its own.
   [[nodiscard]] bool in_other_clause(uint32_t v, uint32_t k, bool through_xcomp = false) const {
     for (uint32_t cur = k; cur != kNone && cur != v; cur = sv_.head(cur)) {
-      if (sv_.tok(cur).upos == "VERB" && !(through_xcomp && sv_.base_rel(cur) == "xcomp")) return true;
+      if (sv_.is_verb(cur) && !(through_xcomp && sv_.base_rel(cur) == "xcomp")) return true;
     }
     return false;
   }
@@ -592,7 +624,9 @@ class SentenceCoder {
     for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
       const uint32_t s = sv_.kid(cur, "nsubj", true);
       if (s != kNone) {
-        passive = sv_.rel(s) == "nsubj:pass" && cur == v;
+        // A passive verb may take its subject from the verb it depends on ("the civilians
+        // imprisoned ... were released by Putin"): its auxiliary tells.
+        passive = cur == v ? sv_.rel(s) == "nsubj:pass" : sv_.kid(v, "aux:pass") != kNone;
         // A relative pronoun stands for the noun the clause modifies.
         const std::string_view x = sv_.tok(s).xpos;
         if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
@@ -700,7 +734,7 @@ class SentenceCoder {
     // presented" matches "* EVIDENCE"): its words come first after the verb.
     bool passive = false;
     const uint32_t subj = subject_of(v, passive);
-    const bool passive_window = passive && subj != kNone && subj < v && sv_.dominates(v, subj);
+    const bool passive_window = passive && subj != kNone && subj < v && !sv_.dominates(subj, v);
     for (uint32_t k = 0; k < sv_.size(); ++k) {
       if (k == v || !sv_.dominates(v, k) || in_other_clause(v, k, true)) continue;
       if (passive_window && sv_.dominates(subj, k)) continue;
@@ -758,13 +792,15 @@ class SentenceCoder {
     if (targets.empty()) {
       actors_of(target_head, 0, targets);
       // An object the pattern itself names is not the target ("conducting military exercises in
-      // Alaska": "* {&MILITARY EXERCISES}"): PETRARCH looks further.
-      std::erase_if(targets, [&](const Actor& a) {
-        return std::any_of(best_words.begin(), best_words.end(), [&](uint32_t k) {
-          const Span w = sv_.tok(k).span;
-          return w.begin < a.span.end && a.span.begin < w.end;
+      // Alaska": "* {&MILITARY EXERCISES}"): PETRARCH looks further. The subject of a passive is
+      // the patient, named or not ("civilians were released" matches "* &PEOPLE").
+      if (!passive)
+        std::erase_if(targets, [&](const Actor& a) {
+          return std::any_of(best_words.begin(), best_words.end(), [&](uint32_t k) {
+            const Span w = sv_.tok(k).span;
+            return w.begin < a.span.end && a.span.begin < w.end;
+          });
         });
-      });
       r.object_target = !targets.empty() && !passive;
     }
     if (targets.empty()) {
@@ -1068,6 +1104,30 @@ void EventCoder::code(Document& doc) const {
     const SentenceCoder coder(dicts_, doc, s, day, memory);
     coder.code(events);
     coder.remember(memory);
+    // One event per (source, code, target, negation) and sentence, as PETRARCH keys them: "will meet
+    // in Zurich to discuss" is one consultation, whichever verbs report it; the first keeps the
+    // others' evidence and the best confidence.
+    for (size_t i = before; i < events.size();) {
+      const auto same =
+          std::find_if(events.begin() + static_cast<std::ptrdiff_t>(before),
+                       events.begin() + static_cast<std::ptrdiff_t>(i), [&](const Event& e) {
+                         return e.code == events[i].code && e.source.code == events[i].source.code &&
+                                e.target.code == events[i].target.code && e.negated == events[i].negated;
+                       });
+      if (same == events.begin() + static_cast<std::ptrdiff_t>(i)) {
+        ++i;
+        continue;
+      }
+      same->confidence = std::max(same->confidence, events[i].confidence);
+      for (const Span& w : events[i].evidence) {
+        if (std::find(same->evidence.begin(), same->evidence.end(), w) == same->evidence.end()) {
+          same->evidence.push_back(w);
+        }
+      }
+      std::sort(same->evidence.begin(), same->evidence.end(),
+                [](Span a, Span b) { return a.begin < b.begin; });
+      events.erase(events.begin() + static_cast<std::ptrdiff_t>(i));
+    }
     for (size_t i = before; i < events.size(); ++i) {
       date_event(doc, events[i]);
       place_event(doc, events[i]);
