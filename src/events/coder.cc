@@ -680,6 +680,9 @@ class SentenceCoder {
         // "* (TO SANCTIONS)").
         const uint32_t w = positions[pos];
         if (sv_.rel(w) == "mark") continue;
+        // The verb of a controlled clause is an event of its own, which the upper verb's code
+        // frames ("wants to help Israel" is WANT 030 + HELP 070 = 033, not "* HELP" 023).
+        if (sv_.is_verb(w) && sv_.base_rel(w) == "xcomp") continue;
         const size_t n = dicts_.verbs.match(it, sv_.words_from(w));
         if (n > 0) {
           for (size_t k = 0; k < n; ++k) matched.push_back(static_cast<uint32_t>(w + k));
@@ -747,20 +750,38 @@ class SentenceCoder {
       }
       after.insert(after.begin(), object.begin(), object.end());
     }
-    // The best pattern: the one with most words; the earlier on ties.
+    // The best pattern: the one with most words, then with most words written as in the sentence
+    // ("lifted sanctions" is "* SANCTIONS" 085 rather than the stem "* SANCTION" 0351); the earlier
+    // of two patterns on ties.
     const VerbPattern* best = nullptr;
+    size_t best_exact = 0;
     std::vector<uint32_t> best_words;
     uint32_t pattern_source = kNone;
     uint32_t pattern_target = kNone;
     for (const VerbPattern& p : block.patterns) {
-      if (best != nullptr && p.words <= best->words) continue;
+      if (best != nullptr && p.words < best->words) continue;
       std::vector<uint32_t> matched;
       uint32_t src = kNone;
       uint32_t tgt = kNone;
       if (!match_items(p.before, before, 0, matched, src, tgt)) continue;
       if (!match_items(p.after, after, 0, matched, src, tgt)) continue;
       if (p.words == 0 && src == kNone && tgt == kNone) continue;
+      size_t exact = 0;
+      for (const auto* items : {&p.before, &p.after}) {
+        for (const PatternItem& it : *items) {
+          exact += static_cast<size_t>(it.kind == PatternItem::Kind::kWord &&
+                                       std::any_of(matched.begin(), matched.end(),
+                                                   [&](uint32_t k) { return sv_.word(k) == it.word; }));
+        }
+      }
+      // The same pattern listed twice: the later line wins, as in PETRARCH's pattern table ("ORDER
+      // * &INVESTIGATION" is 091, then 1014).
+      if (best != nullptr && p.words == best->words && exact <= best_exact &&
+          (exact < best_exact || p.text != best->text)) {
+        continue;
+      }
       best = &p;
+      best_exact = exact;
       best_words = std::move(matched);
       pattern_source = src;
       pattern_target = tgt;
