@@ -541,6 +541,7 @@ class SentenceCoder {
       a.entity_id = entity_in(a.span);
       out.push_back(std::move(a));
     };
+    const size_t own_at = out.size();
     if (!own.empty() && !own_agent) {
       add({own, own_span, {}});
     } else if (own_agent) {
@@ -558,7 +559,23 @@ class SentenceCoder {
       for (Actor& m : modifiers) out.push_back(std::move(m));
     }
     for (const uint32_t k : sv_.kids(h)) {
-      if (sv_.rel(k) == "conj") actors_of(k, depth, out, parties);
+      if (sv_.rel(k) != "conj") continue;
+      actors_of(k, depth, out, parties);
+      // A bare country coordinated with a role qualified by another shares the role: "US and
+      // British activists" are USAOPP and GBROPP.
+      const bool bare_country = own.size() == kActorPartLength && !own_agent && own_at < out.size() &&
+                                std::all_of(sv_.kids(h).begin(), sv_.kids(h).end(), [&](uint32_t c) {
+                                  const std::string_view r = sv_.base_rel(c);
+                                  return r == "conj" || r == "cc" || r == "punct" || r == "det";
+                                });
+      if (bare_country && span_at_[k] != kNone && spans_[span_at_[k]].agent &&
+          !spans_[span_at_[k]].agent_prefix) {
+        const std::string& role = spans_[span_at_[k]].code;  // an agent's code is its role ("OPP")
+        if (out.back().code.size() > role.size() && out.back().code.ends_with(role) &&
+            !is_role_only(out.back().code)) {
+          out[own_at].code = own + role;
+        }
+      }
     }
   }
 
@@ -853,6 +870,20 @@ class SentenceCoder {
         if (std::find(best_words.begin(), best_words.end(), k) != best_words.end()) continue;
         actors_at(k, targets);
         if (!targets.empty()) break;
+      }
+    }
+    if (!passive && !sources.empty() && sv_.base_rel(v) == "conj") {
+      // A verb coordinated with a noun phrase before its subject is the parser's reading of
+      // coordinated subjects ("The US, Russia, and Switzerland met" with "met" under "US"): the
+      // phrase's names, apposed and coordinated, are subjects too.
+      const uint32_t h = sv_.head(v);
+      if (h != kNone && h < subj && !sv_.is_verb(h) && span_at_[h] != kNone) {
+        std::vector<Actor> more;
+        actors_of(h, 0, more);
+        for (const uint32_t k : sv_.kids(h)) {
+          if (sv_.rel(k) == "appos") actors_of(k, 0, more);
+        }
+        sources.insert(sources.begin(), more.begin(), more.end());
       }
     }
     if (sources.empty() && passive) {
