@@ -253,6 +253,7 @@ struct VerbResult {
   std::vector<Actor> targets;
   bool negated = false;                  // negated and the negation has no code of its own
   bool pronoun_source = false;           // the subject is a personal pronoun ("he", "they")
+  bool noun_subject = false;             // the clause has a subject of its own, not a pronoun
   std::vector<uint32_t> pattern_tokens;  // the words the pattern matched
   bool object_target = false;            // the target is the verb's object
   std::string verb_code;                 // the verb's own code, before patterns
@@ -315,9 +316,15 @@ class SentenceCoder {
       if (u == kNone || (rel != "xcomp" && rel != "ccomp") || !verbs[u].known) continue;
       const VerbResult& up = verbs[u];
       // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
-      if ((r.sources.empty() || r.pronoun_source) && !up.sources.empty()) r.sources = up.sources;
+      // A subject that names no actor stays without one ("Washington said such a step enjoyed
+      // support": the step, not Washington).
+      if (((r.sources.empty() && !r.noun_subject) || r.pronoun_source) && !up.sources.empty()) {
+        r.sources = up.sources;
+      }
       const auto merge = [&](std::string code) {
-        if (code != r.code) r.reverse_code.clear();  // "prepares to host": the visit keeps its pair
+        // As PETRARCH, a combined event is one-way: "is preparing to host Pashinyan" is the host's
+        // 043, without the guest's 042.
+        r.reverse_code.clear();
         r.code = std::move(code);
         r.pattern = fmt::format("{} + {}", up.pattern, r.pattern);
         r.evidence.insert(r.evidence.end(), up.evidence.begin(), up.evidence.end());
@@ -443,6 +450,16 @@ class SentenceCoder {
   [[nodiscard]] bool names_person(Span span) const {
     return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
       return m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end;
+    });
+  }
+
+  // Whether `span` is just the name of a country or place ("Switzerland", not "the Swiss
+  // government").
+  [[nodiscard]] bool names_place_only(Span span) const {
+    return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+      return (m.kind == EntityKind::kCountry || m.kind == EntityKind::kPlace ||
+              m.kind == EntityKind::kFeature) &&
+             m.span.begin <= span.begin && m.span.end >= span.end;
     });
   }
 
@@ -940,6 +957,7 @@ class SentenceCoder {
     r.pattern_tokens = best_words;
     r.verb_code = form->code;
     r.pronoun_source = source_head != kNone && sv_.tok(source_head).xpos == "PRP";
+    r.noun_subject = !passive && subj != kNone && sv_.head(subj) == v && sv_.tok(subj).upos != "PRON";
     r.code = std::move(code);
     r.reverse_code = std::move(reverse_code);
     r.sources = std::move(sources);
@@ -1041,7 +1059,9 @@ class SentenceCoder {
     for (const Actor& s : r.sources) {
       for (const Actor& t : r.targets) {
         one(s, t, r.code);
-        one(t, s, r.reverse_code);
+        // A place visited does not host ("attend a summit in Switzerland"): the reverse event of a
+        // pair needs a target named as an actor, not a bare place name.
+        if (!names_place_only(t.span)) one(t, s, r.reverse_code);
       }
     }
     // Cooperation among conjoined actors without a target ("the US, Russia and Switzerland met"):
