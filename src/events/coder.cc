@@ -396,6 +396,13 @@ class SentenceCoder {
     for (uint32_t v = 0; v < sv_.size(); ++v) {
       if (!verbs[v].coded() || consumed[v]) continue;
       if (main_coded && !main[v] && !is_lower_verb(v, main)) continue;
+      // An infinitive under a verb that codes an event of its own is its purpose or its content,
+      // not a second event ("pressured by Congress to help Iran", "permission to Russia to help
+      // Israel"): as PETRARCH, only the upper event is coded.
+      if (const uint32_t u = sv_.head(v); u != kNone && is_infinitive(v) && verbs[u].coded() && !consumed[u] &&
+                                          !verbs[u].sources.empty() && !verbs[u].targets.empty()) {
+        continue;
+      }
       emit(verbs[v], out);
     }
     for (uint32_t k = 0; k < sv_.size(); ++k) {
@@ -631,6 +638,14 @@ class SentenceCoder {
     const std::string_view r = sv_.base_rel(cur);
     const uint32_t h = sv_.head(cur);
     return h != kNone && main[h] && (r == "advcl" || r == "ccomp" || r == "xcomp");
+  }
+
+  // Whether verb `v` heads a "to" infinitive clause of the word above it.
+  [[nodiscard]] bool is_infinitive(uint32_t v) const {
+    const std::string_view r = sv_.base_rel(v);
+    if (r != "advcl" && r != "xcomp" && r != "acl") return false;
+    const uint32_t m = sv_.kid(v, "mark");
+    return m != kNone && sv_.word(m) == "to";
   }
 
   // Whether token `k` is in a phrase introduced by "in" or "at" (a place, not a participant).
