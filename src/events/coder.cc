@@ -64,6 +64,7 @@ struct ActorSpan {
   std::string code;    // full actor code, or the agent's code for a role noun
   bool agent = false;  // a role noun ("police"), to be qualified by a country
   bool agent_prefix = false;
+  std::string role;  // for an actor whose words are also a role noun ("Senate": USAGOVLEG, or LEG)
 };
 
 struct Actor {
@@ -183,7 +184,9 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
   std::vector<ActorSpan> spans;
   for (uint32_t i = 0; i < sv.size();) {
     if (auto [length, code] = actor_at(i); length > 0) {
-      spans.push_back({i, static_cast<uint32_t>(i + length), std::move(code), false, false});
+      const NameMatch g = dict.match_agent(sv.words_from(i));
+      std::string role = g.length == length && !g.agent->prefix ? g.agent->code : std::string();
+      spans.push_back({i, static_cast<uint32_t>(i + length), std::move(code), false, false, std::move(role)});
       i += static_cast<uint32_t>(length);
       continue;
     }
@@ -542,6 +545,7 @@ class SentenceCoder {
       own_prefix = s.agent_prefix;
       own_span = sv_.span(s.begin, s.end);
     }
+    const bool has_role = span_at_[h] != kNone && !spans_[span_at_[h]].role.empty();
     // Countries and organisations among the modifiers: all the actors of the first modifier that
     // has any ("the leaders of Azerbaijan and Armenia"). With `parties`, also the parties of an
     // agreement or a conflict ("between A and B", "with C").
@@ -565,6 +569,13 @@ class SentenceCoder {
       a.entity_id = entity_in(a.span);
       out.push_back(std::move(a));
     };
+    if (has_role && !own_agent && !modifiers.empty()) {
+      // A name that is also a role takes the role when a country qualifies it: "Rwanda's Senate"
+      // is RWALEG, not the US Senate.
+      own = spans_[span_at_[h]].role;
+      own_agent = true;
+      own_prefix = false;
+    }
     const size_t own_at = out.size();
     if (!own.empty() && !own_agent) {
       add({own, own_span, {}});
