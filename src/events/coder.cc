@@ -402,8 +402,9 @@ class SentenceCoder {
       // An infinitive under a verb that codes an event of its own is its purpose or its content,
       // not a second event ("pressured by Congress to help Iran", "permission to Russia to help
       // Israel"): as PETRARCH, only the upper event is coded.
-      if (const uint32_t u = sv_.head(v); u != kNone && is_infinitive(v) && verbs[u].coded() && !consumed[u] &&
-                                          !verbs[u].sources.empty() && !verbs[u].targets.empty()) {
+      if (const uint32_t u = sv_.head(v); u != kNone && is_infinitive(v) && verbs[u].coded() &&
+                                          !consumed[u] && !verbs[u].sources.empty() &&
+                                          !verbs[u].targets.empty()) {
         continue;
       }
       emit(verbs[v], out);
@@ -810,6 +811,17 @@ class SentenceCoder {
       }
       after.insert(after.begin(), object.begin(), object.end());
     }
+    if (passive) {
+      // The agent of a passive is the subject the patterns describe ("was demolished by a
+      // protestor" matches "PROTESTOR *").
+      for (const uint32_t k : sv_.kids(v)) {
+        if (sv_.base_rel(k) != "obl" || sv_.case_of(k) != "by") continue;
+        std::erase_if(after, [&](uint32_t w) { return sv_.dominates(k, w); });
+        for (uint32_t w = 0; w < sv_.size(); ++w) {
+          if (sv_.dominates(k, w) && sv_.rel(w) != "case") before.push_back(w);
+        }
+      }
+    }
     // The best pattern: the one with most words, then with most words written as in the sentence
     // ("lifted sanctions" is "* SANCTIONS" 085 rather than the stem "* SANCTION" 0351); the earlier
     // of two patterns on ties.
@@ -869,6 +881,14 @@ class SentenceCoder {
     };
     if (pattern_source != kNone) actors_at(pattern_source, sources);
     if (sources.empty()) actors_of(source_head, 0, sources);
+    if (sources.empty() && passive && source_head != kNone) {
+      // The agent of a passive names its actor deeper down ("blown up by a missile believed to be
+      // fired by pro-Russia rebels"): the first actor within the phrase.
+      for (uint32_t k = source_head + 1; k < sv_.size() && sources.empty(); ++k) {
+        if (span_at_[k] != kNone && sv_.dominates(source_head, k) && !is_place_phrase(k))
+          actors_at(k, sources);
+      }
+    }
     if (pattern_target != kNone) actors_at(pattern_target, targets);
     if (targets.empty()) {
       actors_of(target_head, 0, targets);
