@@ -295,6 +295,18 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   EXPECT_EQ(find(met, "ARM", "ARE"), nullptr) << list(met);
 }
 
+// The golden records (tests/data/events/golden.xml): each sentence must yield exactly its events.
+TEST_F(CoderTest, GoldenRecords) {
+  const auto report =
+      evaluate_events(pipeline(), std::string(CASPIAN_SOURCE_DIR) + "/tests/data/events/golden.xml", true);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  std::string details;
+  for (const std::string& d : report->details) details += d + "\n";
+  EXPECT_GT(report->records, 0U);
+  EXPECT_EQ(report->exact, report->records) << details;
+  EXPECT_EQ(report->crashed, 0U);
+}
+
 TEST_F(CoderTest, SeedArticleEvents) {
   std::ifstream in(std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt", std::ios::binary);
   std::string title;

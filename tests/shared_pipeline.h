@@ -23,6 +23,8 @@ class SharedPipelineTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { pipeline_.reset(); }
 
+  static const Pipeline& pipeline() { return *pipeline_; }
+
   // Runs the default pipeline over `title` and `body` published on `date` (YYYY-MM-DD).
   static Document analyse(const std::string& title, const std::string& body, const std::string& date) {
     Document doc = make_document(title, body);

@@ -652,6 +652,17 @@ class SentenceCoder {
     return h != kNone && main[h] && (r == "advcl" || r == "ccomp" || r == "xcomp");
   }
 
+  // Whether token `k` is the object of a preposition, or conjoined with one ("between A and B").
+  [[nodiscard]] bool in_prepositional_phrase(uint32_t k) const {
+    for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
+      const std::string c = sv_.case_of(cur);
+      if (!c.empty() && c != "'s" && c != "'") return true;
+      const std::string_view r = sv_.base_rel(cur);
+      if (r != "conj" && r != "flat" && r != "compound") return false;
+    }
+    return false;
+  }
+
   // Whether verb `v` heads a "to" infinitive clause of the word above it.
   [[nodiscard]] bool is_infinitive(uint32_t v) const {
     const std::string_view r = sv_.base_rel(v);
@@ -885,8 +896,14 @@ class SentenceCoder {
       // The agent of a passive names its actor deeper down ("blown up by a missile believed to be
       // fired by pro-Russia rebels"): the first actor within the phrase.
       for (uint32_t k = source_head + 1; k < sv_.size() && sources.empty(); ++k) {
-        if (span_at_[k] != kNone && sv_.dominates(source_head, k) && !is_place_phrase(k))
-          actors_at(k, sources);
+        if (span_at_[k] == kNone || !sv_.dominates(source_head, k) || is_place_phrase(k)) continue;
+        // The whole noun phrase: "Ukrainian soldiers", not "Ukrainian".
+        uint32_t h = k;
+        while (sv_.head(h) != kNone && (sv_.base_rel(h) == "amod" || sv_.base_rel(h) == "compound" ||
+                                        sv_.rel(h) == "nmod:poss" || sv_.base_rel(h) == "flat")) {
+          h = sv_.head(h);
+        }
+        actors_of(h, 0, sources);
       }
     }
     if (pattern_target != kNone) actors_at(pattern_target, targets);
@@ -967,9 +984,10 @@ class SentenceCoder {
     if (sources.empty() && !passive && (source_head == kNone || sv_.tok(source_head).upos == "PRON")) {
       // The nearest actor named before a verb without a subject (or with a pronoun that refers to
       // nothing found); a subject that names no actor ("the conflict took a turn") leaves the event
-      // without source.
+      // without source. Not a name inside a prepositional phrase: the parties of "the conflict
+      // between Azerbaijan and Armenia, which spanned three decades, took a turn" took nothing.
       for (uint32_t k = v; k-- > 0;) {
-        if (span_at_[k] == kNone || spans_[span_at_[k]].agent) continue;
+        if (span_at_[k] == kNone || spans_[span_at_[k]].agent || in_prepositional_phrase(k)) continue;
         actors_at(k, sources);
         if (!sources.empty()) break;
       }
