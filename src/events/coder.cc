@@ -652,6 +652,21 @@ class SentenceCoder {
     return h != kNone && main[h] && (r == "advcl" || r == "ccomp" || r == "xcomp");
   }
 
+  // The "by" phrase of passive verb `v`, or kNone: its own, or that of its instrument ("were killed
+  // in an air strike by government forces").
+  [[nodiscard]] uint32_t passive_agent(uint32_t v) const {
+    for (const uint32_t k : sv_.kids(v)) {
+      if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") return k;
+    }
+    for (const uint32_t k : sv_.kids(v)) {
+      if (sv_.base_rel(k) != "obl") continue;
+      for (const uint32_t n : sv_.kids(k)) {
+        if (sv_.base_rel(n) == "nmod" && sv_.case_of(n) == "by") return n;
+      }
+    }
+    return kNone;
+  }
+
   // Whether token `k` is the object of a preposition, or conjoined with one ("between A and B").
   [[nodiscard]] bool in_prepositional_phrase(uint32_t k) const {
     for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
@@ -825,8 +840,7 @@ class SentenceCoder {
     if (passive) {
       // The agent of a passive is the subject the patterns describe ("was demolished by a
       // protestor" matches "PROTESTOR *").
-      for (const uint32_t k : sv_.kids(v)) {
-        if (sv_.base_rel(k) != "obl" || sv_.case_of(k) != "by") continue;
+      if (const uint32_t k = passive_agent(v); k != kNone) {
         std::erase_if(after, [&](uint32_t w) { return sv_.dominates(k, w); });
         for (uint32_t w = 0; w < sv_.size(); ++w) {
           if (sv_.dominates(k, w) && sv_.rel(w) != "case") before.push_back(w);
@@ -875,11 +889,7 @@ class SentenceCoder {
     // Source and target.
     uint32_t source_head = passive ? kNone : subj;
     uint32_t target_head = passive ? subj : kNone;
-    if (passive) {
-      for (const uint32_t k : sv_.kids(v)) {
-        if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") source_head = k;
-      }
-    }
+    if (passive) source_head = passive_agent(v);
     if (target_head == kNone) target_head = sv_.kid(v, "obj");
     if (target_head == kNone) target_head = sv_.kid(v, "iobj");
     std::vector<Actor> sources;
@@ -1067,9 +1077,7 @@ class SentenceCoder {
       }
     }
     if (passive) {
-      for (const uint32_t k : sv_.kids(v)) {
-        if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") actors_of(k, 0, r.sources);
-      }
+      actors_of(passive_agent(v), 0, r.sources);
     } else {
       actors_of(subj, 0, r.sources);
     }
