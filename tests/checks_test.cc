@@ -90,5 +90,25 @@ TEST_F(ChecksTest, SupportedHeadlineAndNoHeadlineRaiseNothing) {
   EXPECT_EQ(count(unsupported, "headline-unsupported"), 1U);
 }
 
+TEST_F(ChecksTest, HeadlineEventAndPlaceMustMatchTheBody) {
+  // The same countries, but the body has them cooperating, not fighting.
+  const Document side =
+      analyse("Russia attacks Ukraine",
+              "Russia met Ukraine in Geneva on Monday. Poland praised Russia. France praised "
+              "Ukraine. Germany thanked Poland.");
+  EXPECT_EQ(count(side, "headline-unsupported"), 1U);
+  // The same cooperation, placed elsewhere by the body.
+  const Document place =
+      analyse("Armenia and Azerbaijan met in Almaty",
+              "Armenia and Azerbaijan met in Geneva on Monday. Poland praised Armenia. France "
+              "praised Azerbaijan. Germany thanked Poland.");
+  EXPECT_EQ(count(place, "headline-unsupported"), 1U);
+  const Document right =
+      analyse("Armenia and Azerbaijan met in Geneva",
+              "Armenia and Azerbaijan met in Geneva on Monday. Poland praised Armenia. France "
+              "praised Azerbaijan. Germany thanked Poland.");
+  EXPECT_EQ(count(right, "headline-unsupported"), 0U);
+}
+
 }  // namespace
 }  // namespace caspian

@@ -5,8 +5,9 @@
 //    is "capital [city] PLACE" or "PLACE, [the] [COUNTRY's | ADJ] capital [of COUNTRY]" / "PLACE is
 //    the capital of COUNTRY"; a capital qualified as former, cultural, financial, regional, ... or
 //    of a subdivision is no such claim.
-//  * headline-unsupported / headline-contradicted: an event of the headline (its source and target
-//    countries) that no event of the body supports, when the body has events to compare with. It is
+//  * headline-unsupported / headline-contradicted: an event of the headline that no event of the
+//    body supports (the same source and target countries, the same side of CAMEO, cooperation or
+//    conflict, and the same place when both are placed), when the body has events to compare with. It is
 //    contradicted when a body sentence denies the headline source's role ("Kazakhstan has not been
 //    the primary host or mediator"); body events about an agreement placed elsewhere than the
 //    headline's place are added as evidence.
@@ -265,11 +266,21 @@ class Checks final : public Stage {
       const std::string hs = events::actor_country(h->source.code);
       const std::string ht = events::actor_country(h->target.code);
       if (hs.empty() || ht.empty()) continue;
+      // A body event supports the claim when it has the same actors (either way round), the same
+      // side of CAMEO (cooperation, QuadClass 1-2, or conflict, 3-4: "met" does not support
+      // "attacked") and, when both are placed, the same place.
+      bool same_actors_elsewhere = false;
       const bool supported = std::any_of(body.begin(), body.end(), [&](const Event* b) {
         const std::string bs = events::actor_country(b->source.code);
         const std::string bt = events::actor_country(b->target.code);
-        return !b->negated && b->modality != EventModality::kDenied &&
-               ((bs == hs && bt == ht) || (bs == ht && bt == hs));
+        if (b->negated || b->modality == EventModality::kDenied) return false;
+        if (!((bs == hs && bt == ht) || (bs == ht && bt == hs))) return false;
+        if (!same_side(*h, *b)) return false;
+        if (!h->location_id.empty() && !b->location_id.empty() && h->location_id != b->location_id) {
+          same_actors_elsewhere = true;
+          return false;
+        }
+        return true;
       });
       if (supported) continue;
       Flag f;
@@ -285,6 +296,11 @@ class Checks final : public Stage {
                       doc.slice({h->source.span.begin, h->target.span.end}), h->source.code, h->target.code,
                       h->code, denial.size() > 0 ? "contradicted" : "not supported", body.size());
       if (denial.size() > 0) f.evidence.push_back(denial);
+      if (same_actors_elsewhere) {
+        const Entity* where = doc.find_entity(h->location_id);
+        f.message += fmt::format("; the body places it elsewhere than {}",
+                                 where != nullptr ? where->name : h->location_id);
+      }
       // Agreements the body places elsewhere.
       for (const Event* b : body) {
         if (!b->location_id.empty() && b->base_code == "057") {
@@ -298,6 +314,14 @@ class Checks final : public Stage {
       doc.flags.push_back(std::move(f));
       return;  // one flag for the headline's claim
     }
+  }
+
+  // Whether two events are on the same side of CAMEO: cooperation (QuadClass 1-2) or conflict
+  // (3-4); an event without a QuadClass is on either.
+  static bool same_side(const Event& a, const Event& b) {
+    constexpr int kFirstConflict = 3;
+    if (a.quad_class == 0 || b.quad_class == 0) return true;
+    return (a.quad_class >= kFirstConflict) == (b.quad_class >= kFirstConflict);
   }
 
   // The first body sentence that mentions the actor's country (by the same words or its linked
