@@ -114,6 +114,8 @@ TEST(ActorDictionaryTest, AgentsWithPluralsAndSubstitutionSets) {
 
 TEST(VerbDictionaryTest, BlocksFormsPatternsAndSynsets) {
   auto d = VerbDictionary::parse(
+      "<!-- PETRARCH-2's validation dictionaries open with XML comments -->\n"
+      "<!-- one\n   over two lines -->\n"
       "&MILITARY\n+ARMY\n+ARMED_FORCES\n\n"
       "####### VERB PATTERNS #######\n"
       "---  HOST   [043:042]  ---\n"

@@ -96,11 +96,17 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
     size_t line;
   };
   std::vector<PendingSynset> pending;
+  bool in_xml_comment = false;
   const Status read = for_each_line(text, [&](size_t line_no, std::string_view raw) -> Status {
     std::string_view line = raw;
     line = strip_comment(line);
     line = trim(line);
     if (line.empty()) return Status();
+    // PETRARCH-2's validation dictionaries open with XML comment lines ("<!-- VERSION: 0.1 -->").
+    if (in_xml_comment || line.starts_with("<!--")) {
+      in_xml_comment = line.find("-->") == std::string_view::npos;
+      return Status();
+    }
     const auto bad = [&](std::string_view what) {
       return Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", origin, line_no, what));
     };
