@@ -568,7 +568,16 @@ class SentenceCoder {
     }
     const auto add = [&](Actor a) {
       a.entity_id = entity_in(a.span);
-      out.push_back(std::move(a));
+      // A dictionary entry may name several actors at once ("[FRO/BIL/SAM]"): one each.
+      const std::string code = a.code;
+      for (size_t from = 0; from <= code.size();) {
+        const size_t slash = std::min(code.find('/', from), code.size());
+        if (slash > from) {
+          a.code = code.substr(from, slash - from);
+          out.push_back(a);
+        }
+        from = slash + 1;
+      }
     };
     if (has_role && !own_agent && !modifiers.empty()) {
       // A name that is also a role takes the role when a country qualifies it: "Rwanda's Senate"
@@ -898,6 +907,13 @@ class SentenceCoder {
       // The phrase that an actor found by a pattern belongs to: climb to the nominal head.
       uint32_t h = tok;
       while (h != kNone && sv_.head(h) != kNone && span_at_[sv_.head(h)] == span_at_[tok]) h = sv_.head(h);
+      // A name that qualifies a role is that role's country ("an attack by Osgiliath soldiers":
+      // OSGMIL, not OSG).
+      if (const uint32_t up = sv_.head(h);
+          up != kNone && span_at_[up] != kNone && spans_[span_at_[up]].agent) {
+        const std::string_view r = sv_.base_rel(h);
+        if (r == "compound" || r == "amod" || sv_.rel(h) == "nmod:poss") h = up;
+      }
       actors_of(h, 0, into);
     };
     if (pattern_source != kNone) actors_at(pattern_source, sources);
