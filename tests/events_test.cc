@@ -84,6 +84,12 @@ TEST(ActorDictionaryTest, MalformedInputNamesTheLineAndMistypedDatesAreSkipped) 
   ASSERT_TRUE(dict.add_actors("ARMENIA_\n\t[ARMUNR 9008223-911221]\n\t[ARM >911221]\n", "d.txt").ok());
   EXPECT_EQ(dict.skipped_codes(), 1U);
   EXPECT_EQ(dict.match_actor(words({"armenia"}), day(1991, 1, 1)).length, 0U);
+  // Spaces inside a range, as in PETRARCH-2's validation actors.
+  ASSERT_TRUE(dict.add_actors("SMEAGOL\n\t[HOB < 950601]\n\t[HOBGOV 19950601 - 19990815]\n", "e.txt").ok());
+  const NameMatch smeagol = dict.match_actor(words({"smeagol"}), day(1996, 1, 1));
+  ASSERT_EQ(smeagol.length, 1U);
+  EXPECT_EQ(smeagol.actor->code_on(day(1996, 1, 1)), "HOBGOV");
+  EXPECT_EQ(smeagol.actor->code_on(day(1994, 1, 1)), "HOB");
   EXPECT_EQ(ActorDictionary::parse_day("20250230"), std::nullopt);
   EXPECT_EQ(ActorDictionary::parse_day("2025"), std::nullopt);
   EXPECT_EQ(ActorDictionary::parse_day("x50101"), std::nullopt);

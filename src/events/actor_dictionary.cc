@@ -159,19 +159,21 @@ Status ActorDictionary::add_actors(std::string_view text, std::string_view origi
         const std::string_view range = trim(inside.substr(space));
         c.dated = true;
         bool ok = true;
+        // Spaces inside a range are tolerated ("[HOB < 950601]", "[HOBGOV 19950601 - 19990815]").
         if (range.front() == '>') {
-          const auto d = parse_day(range.substr(1));
+          const auto d = parse_day(trim(range.substr(1)));
           ok = d.has_value();
           if (ok) c.from = *d;
         } else if (range.front() == '<') {
-          const auto d = parse_day(range.substr(1));
+          const auto d = parse_day(trim(range.substr(1)));
           ok = d.has_value();
           if (ok) c.until = *d;
         } else {
           const auto dash = range.find('-');
-          const auto from = dash == std::string_view::npos ? std::nullopt : parse_day(range.substr(0, dash));
+          const auto from =
+              dash == std::string_view::npos ? std::nullopt : parse_day(trim(range.substr(0, dash)));
           const auto until =
-              dash == std::string_view::npos ? std::nullopt : parse_day(range.substr(dash + 1));
+              dash == std::string_view::npos ? std::nullopt : parse_day(trim(range.substr(dash + 1)));
           ok = from.has_value() && until.has_value();
           if (ok) {
             c.from = *from;
