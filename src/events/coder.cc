@@ -11,6 +11,8 @@
 
 #include "caspian/utf8.h"
 #include "events/actor_code.h"
+#include "events/actor_spans.h"
+#include "events/sentence_view.h"
 
 namespace caspian::events {
 
@@ -46,7 +48,6 @@ Result<std::unique_ptr<Dictionaries>> Dictionaries::load(const std::filesystem::
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
 // Confidence of an event whose code a dictionary pattern gave, and of one that only the verb gave.
 constexpr double kPatternConfidence = 0.8;
 constexpr double kVerbConfidence = 0.65;
@@ -57,159 +58,12 @@ constexpr double kRoleOnlyFactor = 0.8;
 // How far the coder looks through nested noun phrases for an actor ("the leaders of Azerbaijan").
 constexpr int kMaxNounDepth = 3;
 
-// An actor found in a sentence: the tokens [begin, end) (sentence-relative) and its code.
-struct ActorSpan {
-  uint32_t begin = 0;
-  uint32_t end = 0;
-  std::string code;    // full actor code, or the agent's code for a role noun
-  bool agent = false;  // a role noun ("police"), to be qualified by a country
-  bool agent_prefix = false;
-  std::string role;  // for an actor whose words are also a role noun ("Senate": USAGOVLEG, or LEG)
-};
-
+// An actor of an event: its code, the words that name it and their linked entity.
 struct Actor {
   std::string code;
   Span span;
   std::string entity_id;
 };
-
-// The parse of one sentence with helpers to walk it.
-class SentenceView {
- public:
-  SentenceView(const Document& doc, const Sentence& s) : doc_(doc), first_(s.first_token), n_(s.token_count) {
-    kids_.resize(n_);
-    words_.reserve(n_);
-    for (uint32_t i = 0; i < n_; ++i) {
-      const Token& t = tok(i);
-      words_.push_back(utf8::fold(doc.slice(t.span)));
-      if (t.head > 0 && t.head <= n_) kids_[t.head - 1].push_back(i);
-    }
-    verb_.resize(n_);
-    for (uint32_t i = 0; i < n_; ++i) {
-      // A word tagged adjective or noun that has a direct object is a verb the tagger missed
-      // ("it would free over 150 prisoners"): UD attaches objects to verbs only.
-      const std::string_view upos = tok(i).upos;
-      verb_[i] = upos == "VERB" || ((upos == "ADJ" || upos == "NOUN") && kid(i, "obj") != kNone);
-    }
-  }
-  [[nodiscard]] uint32_t size() const { return n_; }
-  [[nodiscard]] const Token& tok(uint32_t i) const { return doc_.tokens[first_ + i]; }
-  [[nodiscard]] const std::string& word(uint32_t i) const { return words_[i]; }
-  [[nodiscard]] std::span<const std::string> words_from(uint32_t i) const {
-    return std::span<const std::string>(words_).subspan(i);
-  }
-  [[nodiscard]] const std::vector<uint32_t>& kids(uint32_t i) const { return kids_[i]; }
-  // Whether word `i` is a verb: tagged so, or heading a direct object.
-  [[nodiscard]] bool is_verb(uint32_t i) const { return verb_[i]; }
-  [[nodiscard]] uint32_t head(uint32_t i) const {
-    const uint32_t h = tok(i).head;
-    return h == 0 || h > n_ ? kNone : h - 1;
-  }
-  [[nodiscard]] std::string_view rel(uint32_t i) const { return tok(i).deprel; }
-  [[nodiscard]] std::string_view base_rel(uint32_t i) const {
-    const std::string_view r = rel(i);
-    return r.substr(0, r.find(':'));
-  }
-  // The first child of `i` with relation `r` (exact, or by base relation when `base`), or kNone.
-  [[nodiscard]] uint32_t kid(uint32_t i, std::string_view r, bool base = false) const {
-    for (const uint32_t k : kids_[i]) {
-      if ((base ? base_rel(k) : rel(k)) == r) return k;
-    }
-    return kNone;
-  }
-  // The case marker (preposition) of a nominal, folded, or "".
-  [[nodiscard]] std::string case_of(uint32_t i) const {
-    std::string c;
-    for (const uint32_t k : kids_[i]) {
-      if (rel(k) == "case") {
-        if (!c.empty()) c += ' ';
-        c += words_[k];
-      }
-    }
-    return c;
-  }
-  // Whether `a` is in the subtree of `root`.
-  [[nodiscard]] bool dominates(uint32_t root, uint32_t a) const {
-    for (uint32_t steps = 0; a != kNone && steps <= n_; ++steps) {
-      if (a == root) return true;
-      a = head(a);
-    }
-    return false;
-  }
-  [[nodiscard]] Span span(uint32_t begin, uint32_t end) const {
-    return {tok(begin).span.begin, tok(end - 1).span.end};
-  }
-  [[nodiscard]] uint32_t global(uint32_t i) const { return first_ + i; }
-
- private:
-  const Document& doc_;
-  uint32_t first_;
-  uint32_t n_;
-  std::vector<std::vector<uint32_t>> kids_;
-  std::vector<std::string> words_;
-  std::vector<bool> verb_;
-};
-
-// Whether a word is written like a name: a capital letter anywhere ("Israel", "iSrael", "U.S.") or
-// a non-ASCII letter (scripts without case).
-bool capitalised(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
-}
-
-// Finds the actors and role nouns of a sentence, longest match first, left to right.
-std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
-                                        const ActorDictionary& dict, Day day) {
-  // The actor named from word `i`: its length and code, or length 0.
-  const auto actor_at = [&](uint32_t i) -> std::pair<size_t, std::string> {
-    const NameMatch a = dict.match_actor(sv.words_from(i), day);
-    if (a.length == 0) return {0, {}};
-    // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
-    bool proper = false;
-    for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
-    // A person or group inside a longer organisation or other name is part of that name
-    // ("Trump" in "Trump Route for International Peace"); countries stay ("Kazakh" in "Kazakh
-    // Foreign Ministry" makes it Kazakh).
-    std::string code = a.actor->code_on(day);
-    const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
-    const bool inside_name = code.size() > kActorPartLength &&
-                             std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
-                               return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
-                                      m.span.begin <= where.begin && m.span.end >= where.end &&
-                                      m.span.size() > where.size();
-                             });
-    if (!proper || inside_name) return {0, {}};
-    return {a.length, std::move(code)};
-  };
-  std::vector<ActorSpan> spans;
-  for (uint32_t i = 0; i < sv.size();) {
-    if (auto [length, code] = actor_at(i); length > 0) {
-      const NameMatch g = dict.match_agent(sv.words_from(i));
-      std::string role = g.length == length && !g.agent->prefix ? g.agent->code : std::string();
-      spans.push_back({i, static_cast<uint32_t>(i + length), std::move(code), false, false, std::move(role)});
-      i += static_cast<uint32_t>(length);
-      continue;
-    }
-    const NameMatch g = dict.match_agent(sv.words_from(i));
-    if (g.length > 0) {
-      const auto after = static_cast<uint32_t>(i + g.length);
-      // A title before the name of someone the dictionaries know is part of that name: "President
-      // Michel Suleiman" is LBNGOV on the day, not a president of unknown country.
-      if (after < sv.size()) {
-        if (auto [length, code] = actor_at(after); length > 0 && code.size() > kActorPartLength) {
-          spans.push_back({i, static_cast<uint32_t>(after + length), std::move(code), false, false});
-          i = static_cast<uint32_t>(after + length);
-          continue;
-        }
-      }
-      spans.push_back({i, after, g.agent->code, true, g.agent->prefix});
-      i = after;
-      continue;
-    }
-    ++i;
-  }
-  return spans;
-}
 
 // CAMEO 010, "make statement": a verb of saying, which only frames the event of its clause.
 constexpr std::string_view kStatementCode = "010";

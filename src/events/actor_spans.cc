@@ -1,0 +1,68 @@
+#include "events/actor_spans.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "events/actor_code.h"
+
+namespace caspian::events {
+
+bool capitalised(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80; });
+}
+
+std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
+                                        const ActorDictionary& dict, Day day) {
+  // The actor named from word `i`: its length and code, or length 0.
+  const auto actor_at = [&](uint32_t i) -> std::pair<size_t, std::string> {
+    const NameMatch a = dict.match_actor(sv.words_from(i), day);
+    if (a.length == 0) return {0, {}};
+    // Actor names are proper nouns: one of the words must be capitalised ("Turkey", not "turkey").
+    bool proper = false;
+    for (uint32_t k = i; k < i + a.length; ++k) proper = proper || capitalised(doc.slice(sv.tok(k).span));
+    // A person or group inside a longer organisation or other name is part of that name
+    // ("Trump" in "Trump Route for International Peace"); countries stay ("Kazakh" in "Kazakh
+    // Foreign Ministry" makes it Kazakh).
+    std::string code = a.actor->code_on(day);
+    const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
+    const bool inside_name = code.size() > kActorPartLength &&
+                             std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
+                               return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
+                                      m.span.begin <= where.begin && m.span.end >= where.end &&
+                                      m.span.size() > where.size();
+                             });
+    if (!proper || inside_name) return {0, {}};
+    return {a.length, std::move(code)};
+  };
+  std::vector<ActorSpan> spans;
+  for (uint32_t i = 0; i < sv.size();) {
+    if (auto [length, code] = actor_at(i); length > 0) {
+      const NameMatch g = dict.match_agent(sv.words_from(i));
+      std::string role = g.length == length && !g.agent->prefix ? g.agent->code : std::string();
+      spans.push_back({i, static_cast<uint32_t>(i + length), std::move(code), false, false, std::move(role)});
+      i += static_cast<uint32_t>(length);
+      continue;
+    }
+    const NameMatch g = dict.match_agent(sv.words_from(i));
+    if (g.length > 0) {
+      const auto after = static_cast<uint32_t>(i + g.length);
+      // A title before the name of someone the dictionaries know is part of that name: "President
+      // Michel Suleiman" is LBNGOV on the day, not a president of unknown country.
+      if (after < sv.size()) {
+        if (auto [length, code] = actor_at(after); length > 0 && code.size() > kActorPartLength) {
+          spans.push_back({i, static_cast<uint32_t>(after + length), std::move(code), false, false, {}});
+          i = static_cast<uint32_t>(after + length);
+          continue;
+        }
+      }
+      spans.push_back({i, after, g.agent->code, true, g.agent->prefix, {}});
+      i = after;
+      continue;
+    }
+    ++i;
+  }
+  return spans;
+}
+
+}  // namespace caspian::events
