@@ -142,6 +142,7 @@ class SentenceCoder {
         sv_(doc, doc.sentences[sentence_index]),
         earlier_(earlier) {
     spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
+    add_named_again();
     span_at_.assign(sv_.size(), kNone);
     for (uint32_t s = 0; s < spans_.size(); ++s) {
       for (uint32_t k = spans_[s].begin; k < spans_[s].end; ++k) span_at_[k] = s;
@@ -340,6 +341,41 @@ class SentenceCoder {
   }
 
  private:
+  // A person or organisation named again by a shorter name the dictionaries lack ("Bayramov" after
+  // "Jeyhun Bayramov"), which the entity linker linked to the same entity as an actor named earlier
+  // in the article, is that actor.
+  void add_named_again() {
+    for (const Mention& m : doc_.mentions) {
+      if (m.sentence != sentence_ || m.entity_id.empty() ||
+          (m.kind != EntityKind::kPerson && m.kind != EntityKind::kOrganization)) {
+        continue;
+      }
+      uint32_t begin = kNone;
+      uint32_t end = kNone;
+      for (uint32_t k = 0; k < sv_.size(); ++k) {
+        const Span w = sv_.tok(k).span;
+        if (w.begin >= m.span.begin && w.end <= m.span.end) {
+          if (begin == kNone) begin = k;
+          end = k + 1;
+        }
+      }
+      if (begin == kNone) continue;
+      const bool covered = std::any_of(spans_.begin(), spans_.end(), [&](const ActorSpan& a) {
+        return !a.agent && a.begin < end && begin < a.end;
+      });
+      if (covered) continue;
+      const auto earlier = std::find_if(earlier_.rbegin(), earlier_.rend(), [&](const Antecedent& a) {
+        return a.actor.entity_id == m.entity_id;
+      });
+      if (earlier == earlier_.rend()) continue;
+      // A role noun inside the name ("Minister") gives way to the name.
+      std::erase_if(spans_, [&](const ActorSpan& a) { return a.begin < end && begin < a.end; });
+      spans_.push_back({begin, end, earlier->actor.code, false, false, {}});
+    }
+    std::sort(spans_.begin(), spans_.end(),
+              [](const ActorSpan& a, const ActorSpan& b) { return a.begin < b.begin; });
+  }
+
   // The actor a personal pronoun at token `k` refers to: the nearest earlier actor of the right
   // kind (he, she: a person; it: a country or group; they: any) in this sentence or the few
   // before. Empty code when none.
