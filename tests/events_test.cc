@@ -303,6 +303,19 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   EXPECT_EQ(find(met, "ARM", "ARE"), nullptr) << list(met);
 }
 
+TEST_F(CoderTest, DatelinePlacesTheEventsAndNamesNoActor) {
+  const Document doc = SharedPipelineTest::analyse(
+      "Talks go on", "MOSCOW, May 1 - Armenia criticized Azerbaijan on Monday. Russia met Turkey in Ankara.",
+      "2024-05-01");
+  const Event* e = find(doc, "ARM", "AZE");
+  ASSERT_NE(e, nullptr) << list(doc);
+  EXPECT_EQ(e->location_id, "geonames:524901");  // Moscow, where the report was filed
+  const Event* ankara = find(doc, "RUS", "TUR");
+  ASSERT_NE(ankara, nullptr) << list(doc);
+  EXPECT_EQ(ankara->location_id, "geonames:323786");  // the sentence's own place wins
+  for (const Event& x : doc.events) EXPECT_NE(doc.slice(x.source.span), "MOSCOW") << list(doc);
+}
+
 // The golden records (tests/data/events/golden.xml): each sentence must yield exactly its events.
 TEST_F(CoderTest, GoldenRecords) {
   const auto report =

@@ -134,14 +134,18 @@ constexpr uint32_t kCorefSentences = 3;
 
 class SentenceCoder {
  public:
+  // `dateline`: the words of the article's dateline, where the report was filed, which name no
+  // actor ("MOSCOW (Reuters) - Armenia criticized ...").
   SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day,
-                const std::vector<Antecedent>& earlier)
+                const std::vector<Antecedent>& earlier, Span dateline)
       : dicts_(dicts),
         doc_(doc),
         sentence_(sentence_index),
         sv_(doc, doc.sentences[sentence_index]),
-        earlier_(earlier) {
+        earlier_(earlier),
+        dateline_(dateline) {
     spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
+    std::erase_if(spans_, [&](const ActorSpan& a) { return in_dateline(a.begin); });
     add_named_again();
     span_at_.assign(sv_.size(), kNone);
     for (uint32_t s = 0; s < spans_.size(); ++s) {
@@ -341,6 +345,13 @@ class SentenceCoder {
   }
 
  private:
+  // Whether token `k` is in the article's dateline.
+  [[nodiscard]] bool in_dateline(uint32_t k) const {
+    if (k == kNone || dateline_.size() == 0) return false;
+    const Span w = sv_.tok(k).span;
+    return w.begin < dateline_.end && dateline_.begin < w.end;
+  }
+
   // A person or organisation named again by a shorter name the dictionaries lack ("Bayramov" after
   // "Jeyhun Bayramov"), which the entity linker linked to the same entity as an actor named earlier
   // in the article, is that actor.
@@ -786,7 +797,9 @@ class SentenceCoder {
     std::string reverse_code = best != nullptr ? best->target_code : form->reverse_code;
 
     // Source and target.
-    uint32_t source_head = passive ? kNone : subj;
+    // The dateline is where the report was filed, not who acted ("MOSCOW, May 1 - Armenia
+    // criticized ...", which the parser may read as the subject).
+    uint32_t source_head = passive || in_dateline(subj) ? kNone : subj;
     uint32_t target_head = passive ? subj : kNone;
     if (passive) source_head = passive_agent(v);
     if (target_head == kNone) target_head = sv_.kid(v, "obj");
@@ -937,7 +950,8 @@ class SentenceCoder {
     r.pattern_tokens = best_words;
     r.verb_code = form->code;
     r.pronoun_source = source_head != kNone && sv_.tok(source_head).xpos == "PRP";
-    r.noun_subject = !passive && subj != kNone && sv_.head(subj) == v && sv_.tok(subj).upos != "PRON";
+    r.noun_subject =
+        source_head != kNone && sv_.head(source_head) == v && sv_.tok(source_head).upos != "PRON";
     r.code = std::move(code);
     r.reverse_code = std::move(reverse_code);
     r.sources = std::move(sources);
@@ -1093,6 +1107,7 @@ class SentenceCoder {
   uint32_t sentence_;
   SentenceView sv_;
   const std::vector<Antecedent>& earlier_;
+  Span dateline_;
   std::vector<ActorSpan> spans_;
   std::vector<uint32_t> span_at_;
 };
@@ -1122,8 +1137,44 @@ void date_event(const Document& doc, Event& e) {
   }
 }
 
-// The place of an event: a linked populated place named in its sentence after "in" or "at".
-void place_event(const Document& doc, Event& e) {
+// The mention of the article's dateline: a linked populated place that opens the body and is
+// followed by a comma, colon, dash or parenthesis ("GAZA CITY, Palestinian Territories:", "MOSCOW
+// (Reuters) -"); nullptr when there is none.
+const Mention* dateline_place(const Document& doc) {
+  const std::string_view text = doc.text;
+  const size_t body = std::min(static_cast<size_t>(doc.body_offset), text.size());
+  const size_t first = text.find_first_not_of(" \t\r\n", body);
+  if (first == std::string_view::npos) return nullptr;
+  for (const Mention& m : doc.mentions) {
+    if (m.span.begin != first || m.entity_id.empty() || m.kind != EntityKind::kPlace) continue;
+    const size_t after = text.find_first_not_of(' ', m.span.end);
+    if (after == std::string_view::npos) return nullptr;
+    const char c = text[after];
+    if (c == ',' || c == ':' || c == '(' || c == '-' || text.substr(after).starts_with("\u2014")) return &m;
+  }
+  return nullptr;
+}
+
+// The words of the dateline `m` opens: through the first separator that follows within a short
+// distance (" - ", an em dash, ": "), else the place name alone.
+Span dateline_words(const Document& doc, const Mention& m) {
+  constexpr size_t kMaxDateline = 60;  // "WASHINGTON, Aug 20 (Reuters) -" and a little more
+  const std::string_view text = doc.text;
+  const std::string_view rest = text.substr(m.span.end, std::min(kMaxDateline, text.size() - m.span.end));
+  size_t end = std::string_view::npos;
+  for (const std::string_view sep :
+       {std::string_view(" - "), std::string_view("\u2014"), std::string_view(": ")}) {
+    if (const size_t at = rest.find(sep); at != std::string_view::npos) {
+      end = std::min(end, at + sep.size());
+    }
+  }
+  if (end == std::string_view::npos) return m.span;
+  return {m.span.begin, static_cast<uint32_t>(m.span.end + end)};
+}
+
+// The place of an event: a linked populated place named in its sentence after "in" or "at", else
+// for a body sentence the dateline's place.
+void place_event(const Document& doc, const Mention* dateline, Event& e) {
   for (const Mention& m : doc.mentions) {
     if (m.sentence != e.sentence || m.entity_id.empty() || m.kind != EntityKind::kPlace) continue;
     const std::string_view before = std::string_view(doc.text).substr(0, m.span.begin);
@@ -1134,12 +1185,18 @@ void place_event(const Document& doc, Event& e) {
       return;
     }
   }
+  if (dateline != nullptr && e.sentence < doc.sentences.size() &&
+      doc.sentences[e.sentence].span.begin >= doc.body_offset) {
+    e.location_id = dateline->entity_id;
+  }
 }
 
 }  // namespace
 
 void EventCoder::code(Document& doc) const {
   const Day day = day_of_document(doc);
+  const Mention* dateline = dateline_place(doc);
+  const Span dateline_span = dateline != nullptr ? dateline_words(doc, *dateline) : Span{};
   std::vector<Event> events;
   std::vector<Antecedent> memory;  // actors named so far, for pronouns and titles
   for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
@@ -1151,7 +1208,7 @@ void EventCoder::code(Document& doc) const {
       continue;
     }
     const size_t before = events.size();
-    const SentenceCoder coder(dicts_, doc, s, day, memory);
+    const SentenceCoder coder(dicts_, doc, s, day, memory, dateline_span);
     coder.code(events);
     coder.remember(memory);
     // One event per (source, code, target, negation) and sentence, as PETRARCH keys them: "will meet
@@ -1180,7 +1237,7 @@ void EventCoder::code(Document& doc) const {
     }
     for (size_t i = before; i < events.size(); ++i) {
       date_event(doc, events[i]);
-      place_event(doc, events[i]);
+      place_event(doc, dateline, events[i]);
     }
   }
   for (Event& e : events) doc.events.push_back(std::move(e));
