@@ -1122,7 +1122,11 @@ Day day_of_document(const Document& doc) {
 // The date of an event in sentence `s`: its first dated time expression, else the publication date.
 void date_event(const Document& doc, Event& e) {
   for (const TimeExpression& t : doc.times) {
-    if (t.sentence == e.sentence && t.type == TimeType::kDate && !t.value.empty()) {
+    // A value without a single digit ("XXXX-XX-XX": a weekday with no date to anchor it) says
+    // nothing about when.
+    const bool dated =
+        std::any_of(t.value.begin(), t.value.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (t.sentence == e.sentence && t.type == TimeType::kDate && dated) {
       e.date = t.value;
       e.date_granularity = t.granularity;
       e.date_from_text = true;

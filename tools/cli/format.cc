@@ -73,7 +73,7 @@ std::string format_text(const Document& doc) {
           e.target.code, e.plover_type.empty() ? "-" : e.plover_type,
           e.plover_mode.empty() ? "" : "/" + e.plover_mode,
           e.modality == EventModality::kAsserted ? "" : fmt::format(" [{}]", to_string(e.modality)),
-          e.date.empty() ? "" : e.date, e.date_from_text ? "" : " (published)",
+          e.date.empty() ? "date unknown" : e.date, e.date_from_text || e.date.empty() ? "" : " (published)",
           e.location_id.empty() ? "" : " at " + e.location_id, e.sentence, e.confidence);
       out += fmt::format("        \"{}\" -> \"{}\"; {}{}\n", doc.slice(e.source.span),
                          doc.slice(e.target.span), e.pattern, e.negated ? " (negated)" : "");
