@@ -72,6 +72,10 @@ TEST_F(ChecksTest, SeedArticleRaisesBothFlagsWithEvidence) {
       EXPECT_TRUE(abu_dhabi) << f.message;
     }
   }
+  // The contradicted headline event stays, with little trust left.
+  for (const Event& e : doc.events) {
+    if (doc.sentences[e.sentence].span.begin < doc.body_offset) EXPECT_LT(e.confidence, 0.5) << e.code;
+  }
   // The flags survive the JSON round trip.
   auto back = from_json(to_json(doc));
   ASSERT_TRUE(back.ok());

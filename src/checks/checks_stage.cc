@@ -10,7 +10,8 @@
 //    conflict, and the same place when both are placed), when the body has events to compare with. It is
 //    contradicted when a body sentence denies the headline source's role ("Kazakhstan has not been
 //    the primary host or mediator"); body events about an agreement placed elsewhere than the
-//    headline's place are added as evidence.
+//    headline's place are added as evidence. The headline event's confidence drops (x0.7
+//    unsupported, x0.4 contradicted).
 //
 // Runs after "events". Thread safety: process() only reads the stage's immutable state.
 #include <fmt/format.h>
@@ -34,6 +35,10 @@ namespace {
 constexpr double kCapitalConfidence = 0.9;
 constexpr double kUnsupportedConfidence = 0.6;
 constexpr double kContradictedConfidence = 0.8;
+// How much of its confidence a headline event keeps when the body does not support it, or
+// contradicts it.
+constexpr double kUnsupportedEventFactor = 0.7;
+constexpr double kContradictedEventFactor = 0.4;
 // How many words around a place a capital claim may span.
 constexpr uint32_t kCapitalWindow = 6;
 // The body must have this many events before it can fail to support the headline.
@@ -312,6 +317,9 @@ class Checks final : public Stage {
         }
       }
       doc.flags.push_back(std::move(f));
+      // The claim's event is kept, with the trust the body leaves it.
+      Event& claimed = doc.events[static_cast<size_t>(h - doc.events.data())];
+      claimed.confidence *= denial.size() > 0 ? kContradictedEventFactor : kUnsupportedEventFactor;
       return;  // one flag for the headline's claim
     }
   }
