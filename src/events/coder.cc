@@ -826,13 +826,7 @@ class SentenceCoder {
       // fired by pro-Russia rebels"): the first actor within the phrase.
       for (uint32_t k = source_head + 1; k < sv_.size() && sources.empty(); ++k) {
         if (span_at_[k] == kNone || !sv_.dominates(source_head, k) || is_place_phrase(k)) continue;
-        // The whole noun phrase: "Ukrainian soldiers", not "Ukrainian".
-        uint32_t h = k;
-        while (sv_.head(h) != kNone && (sv_.base_rel(h) == "amod" || sv_.base_rel(h) == "compound" ||
-                                        sv_.rel(h) == "nmod:poss" || sv_.base_rel(h) == "flat")) {
-          h = sv_.head(h);
-        }
-        actors_of(h, 0, sources);
+        actors_at(k, sources);  // the whole noun phrase: "Ukrainian soldiers", not "Ukrainian"
       }
     }
     if (pattern_target != kNone) actors_at(pattern_target, targets);
