@@ -85,8 +85,11 @@ bool is_attack(std::string_view code) {
   const std::string_view root = code.substr(0, 2);
   return root.size() == 2 && root >= kFirst && root <= kLast;
 }
-constexpr std::string_view kAccuseCode = "112";         // accuse, not specified below
-constexpr std::string_view kClaimCode = "015";          // acknowledge or claim responsibility
+constexpr std::string_view kAccuseCode = "112";  // accuse, not specified below
+constexpr std::string_view kClaimCode = "015";   // acknowledge or claim responsibility
+// Verb blocks whose subject undergoes the event rather than does it ("die"), when no pattern of
+// the block says otherwise ("&PEOPLE * (IN SKIRMISH)" is a fight between the parties).
+const std::unordered_set<std::string_view> kPatientSubjectBlocks = {"DIE"};
 constexpr std::string_view kIntendCode = "030";         // express intent to cooperate (the frame of intents)
 constexpr std::string_view kDisapproveRoot = "11";      // disapprove: criticize, accuse, allege, claim
 constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
@@ -913,6 +916,26 @@ class SentenceCoder {
         if (span_at_[k] == kNone || spans_[span_at_[k]].agent || in_prepositional_phrase(k)) continue;
         actors_at(k, sources);
         if (!sources.empty()) break;
+      }
+    }
+
+    if (!passive && best == nullptr && kPatientSubjectBlocks.contains(block.head)) {
+      // The subject of "die" is the victim, not an attacker of the place it died in ("people died
+      // in Turkey"): it is the target, and the source only someone named as the cause ("died at
+      // the hands of rebels"); without one there is no event.
+      targets = std::move(sources);
+      sources.clear();
+      for (const uint32_t k : sv_.kids(v)) {
+        const std::string c = sv_.case_of(k);
+        if (sv_.base_rel(k) == "obl" && (c == "by" || c == "at hands of" || c == "at the hands of")) {
+          actors_of(k, 0, sources);
+        }
+        // "at the hands of X": the actor is the object of "of" under "hands".
+        if (sv_.base_rel(k) == "obl" && c == "at" && sv_.word(k) == "hands") {
+          for (const uint32_t n : sv_.kids(k)) {
+            if (sv_.case_of(n) == "of") actors_of(n, 0, sources);
+          }
+        }
       }
     }
 
