@@ -131,6 +131,7 @@ struct Antecedent {
   uint32_t sentence = 0;
   bool person = false;  // named by a person mention (he, she) rather than a country or group (it)
   bool party = false;   // named as a party: "talks between Armenia and Azerbaijan"
+  bool city = false;    // named by a city's name, which pronouns do not refer to
 };
 // How many sentences back a pronoun or title may refer.
 constexpr uint32_t kCorefSentences = 3;
@@ -315,7 +316,8 @@ class SentenceCoder {
       if (a.agent) continue;
       const Span span = sv_.span(a.begin, a.end);
       const bool person = names_person(span);
-      memory.push_back({{a.code, span, entity_in(span)}, sentence_, person, is_party(a.begin)});
+      memory.push_back(
+          {{a.code, span, entity_in(span)}, sentence_, person, is_party(a.begin), names_city(span)});
     }
   }
 
@@ -323,6 +325,13 @@ class SentenceCoder {
   [[nodiscard]] bool names_person(Span span) const {
     return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
       return m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end;
+    });
+  }
+
+  // Whether `span` is just a city's name ("Baghdad": "they kidnapped" is not Baghdad).
+  [[nodiscard]] bool names_city(Span span) const {
+    return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+      return m.kind == EntityKind::kPlace && m.span.begin <= span.begin && m.span.end >= span.end;
     });
   }
 
@@ -405,11 +414,11 @@ class SentenceCoder {
       const ActorSpan& a = spans_[span_at_[j]];
       const Span span = sv_.span(a.begin, a.end);
       const bool person = names_person(span);
-      if (fits(person)) return {a.code, span, entity_in(span)};
+      if (fits(person) && !names_city(span)) return {a.code, span, entity_in(span)};
     }
     for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
       if (it_e->sentence + kCorefSentences < sentence_) break;
-      if (fits(it_e->person)) return it_e->actor;
+      if (fits(it_e->person) && !it_e->city) return it_e->actor;
     }
     return {};
   }
