@@ -90,6 +90,9 @@ constexpr std::string_view kClaimCode = "015";   // acknowledge or claim respons
 // Verb blocks whose subject undergoes the event rather than does it ("die"), when no pattern of
 // the block says otherwise ("&PEOPLE * (IN SKIRMISH)" is a fight between the parties).
 const std::unordered_set<std::string_view> kPatientSubjectBlocks = {"DIE"};
+// Verbs whose meaning is in their object ("take place", "make a trip", "give permission").
+const std::unordered_set<std::string_view> kLightVerbs = {"take", "make", "give", "get",
+                                                          "have", "put",  "keep", "set"};
 constexpr std::string_view kIntendCode = "030";         // express intent to cooperate (the frame of intents)
 constexpr std::string_view kDisapproveRoot = "11";      // disapprove: criticize, accuse, allege, claim
 constexpr std::string_view kSignAgreementCode = "057";  // sign formal agreement
@@ -805,8 +808,13 @@ class SentenceCoder {
       pattern_source = src;
       pattern_target = tgt;
     }
-    std::string code = best != nullptr ? best->code : form->code;
-    std::string reverse_code = best != nullptr ? best->target_code : form->reverse_code;
+    // A light verb means what its object says ("took place", "taking samples", "make remarks"): it
+    // codes only through a pattern, never by its block's code (TAKE is in APPREHEND, 171).
+    const bool light = best == nullptr && kLightVerbs.contains(form->lemma) && form->particles.empty();
+    std::string code = best != nullptr ? best->code : light ? std::string() : form->code;
+    std::string reverse_code = best != nullptr ? best->target_code
+                               : light         ? std::string()
+                                               : form->reverse_code;
 
     // Source and target.
     // The dateline is where the report was filed, not who acted ("MOSCOW, May 1 - Armenia

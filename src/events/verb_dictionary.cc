@@ -221,12 +221,16 @@ Result<VerbDictionary> VerbDictionary::parse(std::string_view text, std::string_
       }
       rest = trim(rest.substr(0, brace));
     }
+    const std::vector<std::string> line_words =
+        dictionary_words(rest.starts_with('+') ? rest.substr(1) : rest);
+    const std::string lemma = line_words.empty() ? std::string() : line_words.front();
     const auto add = [&](std::string_view written, bool regular) {
       std::string_view w = written;
       if (!w.empty() && w.front() == '+') w.remove_prefix(1);
       auto words = dictionary_words(w);
       if (words.empty()) return;
-      VerbForm f{block_id, code, reverse_code, std::vector<std::string>(words.begin() + 1, words.end())};
+      VerbForm f{block_id, code, reverse_code, std::vector<std::string>(words.begin() + 1, words.end()),
+                 lemma};
       const std::vector<std::string> forms =
           regular ? regular_forms(words.front()) : std::vector{words.front()};
       for (const std::string& form : forms) d.forms_[form].push_back(f);

@@ -55,6 +55,7 @@ struct VerbForm {
   std::string code;                    // the verb line's code, else the block's
   std::string reverse_code;            // likewise, the target's code of a paired code
   std::vector<std::string> particles;  // folded words that must follow the verb ("ASK_FOR": "for")
+  std::string lemma;                   // the verb line's first word, folded ("take" for "took")
 };
 
 class VerbDictionary {
