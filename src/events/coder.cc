@@ -126,6 +126,9 @@ struct VerbResult {
   std::string pattern;
   std::vector<Span> evidence;
   [[nodiscard]] bool coded() const { return known && (!code.empty() || !reverse_code.empty()); }
+  // Whether conjoined sources act with each other: a cooperative code and no target ("Armenia and
+  // Azerbaijan met").
+  [[nodiscard]] bool pairs() const { return targets.empty() && sources.size() > 1 && is_paired_root(code); }
 };
 
 // An actor named earlier in the article, for pronouns and titles to refer to.
@@ -163,7 +166,8 @@ class SentenceCoder {
   void code(std::vector<Event>& out) const {
     std::vector<VerbResult> verbs(sv_.size());
     for (uint32_t v = 0; v < sv_.size(); ++v) {
-      if (!sv_.is_verb(v)) continue;
+      // A verb inside an actor's name ("United" in "Belarus–United States relations") is no verb.
+      if (!sv_.is_verb(v) || span_at_[v] != kNone) continue;
       verbs[v] = analyse_verb(v);
       const VerbResult& r = verbs[v];
       // The rule codes agreements the dictionaries miss, or code as something else than
@@ -246,7 +250,7 @@ class SentenceCoder {
       if (!up.code.empty() && !dicts_.ontology.is_frame(up.code)) continue;
       // A clause whose conjoined subjects act with each other ("Brazil and the United States are
       // seeking to deepen a partnership") combines too.
-      const bool paired = r.targets.empty() && r.sources.size() > 1 && is_paired_root(r.code);
+      const bool paired = r.pairs();
       if (r.sources.empty() || (r.targets.empty() && !paired)) continue;
       consumed[u] = true;
       if (up.code.empty() || up.code == kStatementCode || r.code.empty()) continue;
@@ -1092,7 +1096,7 @@ class SentenceCoder {
     }
     // Cooperation among conjoined actors without a target ("the US, Russia and Switzerland met"):
     // each with each, as PETRARCH pairs them.
-    if (r.targets.empty() && r.sources.size() > 1 && is_paired_root(r.code)) {
+    if (r.pairs()) {
       for (const Actor& a : r.sources) {
         for (const Actor& b : r.sources) {
           if (&a != &b) one(a, b, r.code);
