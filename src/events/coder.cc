@@ -607,6 +607,19 @@ class SentenceCoder {
     return false;
   }
 
+  // Whether word `w` below light verb `v` may be a word of its patterns: in its object or
+  // complement, or a dependent of the verb itself with its preposition and determiners.
+  [[nodiscard]] bool light_verb_word(uint32_t v, uint32_t w) const {
+    uint32_t top = w;
+    while (top != kNone && sv_.head(top) != v) top = sv_.head(top);
+    if (top == kNone) return false;
+    const std::string_view r = sv_.base_rel(top);
+    if (r == "obj" || r == "iobj" || r == "xcomp" || r == "ccomp" || r == "compound") return true;
+    if (w == top) return true;
+    const std::string_view wr = sv_.base_rel(w);
+    return sv_.head(w) == top && (wr == "case" || wr == "det");
+  }
+
   // Whether verb `v` heads a "to" infinitive clause of the word above it.
   [[nodiscard]] bool is_infinitive(uint32_t v) const {
     const std::string_view r = sv_.base_rel(v);
@@ -766,6 +779,13 @@ class SentenceCoder {
       }
       after.insert(after.begin(), object.begin(), object.end());
     }
+    const bool light_verb = kLightVerbs.contains(form->lemma) && form->particles.empty();
+    if (light_verb) {
+      // A light verb's pattern names its object or a phrase of its own ("took part in", "made a
+      // trip to", "taken into custody"), not a word deeper in an adjunct ("made his remarks at the
+      // start of a regional trip" is no trip).
+      std::erase_if(after, [&](uint32_t w) { return !light_verb_word(v, w); });
+    }
     if (passive) {
       // The agent of a passive is the subject the patterns describe ("was demolished by a
       // protestor" matches "PROTESTOR *").
@@ -814,7 +834,7 @@ class SentenceCoder {
     }
     // A light verb means what its object says ("took place", "taking samples", "make remarks"): it
     // codes only through a pattern, never by its block's code (TAKE is in APPREHEND, 171).
-    const bool light = best == nullptr && kLightVerbs.contains(form->lemma) && form->particles.empty();
+    const bool light = best == nullptr && light_verb;
     std::string code = best != nullptr ? best->code : light ? std::string() : form->code;
     std::string reverse_code = best != nullptr ? best->target_code
                                : light         ? std::string()
