@@ -607,14 +607,15 @@ class SentenceCoder {
     return false;
   }
 
-  // Whether word `w` below light verb `v` may be a word of its patterns: in its object or
-  // complement, or a dependent of the verb itself with its preposition and determiners.
+  // Whether word `w` below light verb `v` may be a word of its patterns: in its object, complement
+  // or passive subject, or a dependent of the verb itself with its preposition and determiners.
   [[nodiscard]] bool light_verb_word(uint32_t v, uint32_t w) const {
     uint32_t top = w;
     while (top != kNone && sv_.head(top) != v) top = sv_.head(top);
     if (top == kNone) return false;
     const std::string_view r = sv_.base_rel(top);
-    if (r == "obj" || r == "iobj" || r == "xcomp" || r == "ccomp" || r == "compound") return true;
+    if (r == "obj" || r == "iobj" || r == "xcomp" || r == "ccomp" || r == "compound" || r == "nsubj")
+      return true;
     if (w == top) return true;
     const std::string_view wr = sv_.base_rel(w);
     return sv_.head(w) == top && (wr == "case" || wr == "det");
@@ -687,8 +688,10 @@ class SentenceCoder {
 
   // Matches pattern items against the words of `positions` (sentence order) starting at `from`;
   // records where "$" and "+" stand. Returns false if the items do not all match.
+  // With `light` (a light verb), a pattern's words start only where light_verb_word allows.
   bool match_items(const std::vector<PatternItem>& items, const std::vector<uint32_t>& positions, size_t from,
-                   std::vector<uint32_t>& matched, uint32_t& source_at, uint32_t& target_at) const {
+                   std::vector<uint32_t>& matched, uint32_t& source_at, uint32_t& target_at,
+                   uint32_t light = kNone) const {
     size_t pos = from;
     for (const PatternItem& it : items) {
       if (it.kind == PatternItem::Kind::kAny) continue;
@@ -712,6 +715,10 @@ class SentenceCoder {
         // The verb of a controlled clause is an event of its own, which the upper verb's code
         // frames ("wants to help Israel" is WANT 030 + HELP 070 = 033, not "* HELP" 023).
         if (sv_.is_verb(w) && sv_.base_rel(w) == "xcomp") continue;
+        // A light verb's pattern names its object or a phrase of its own ("took part in", "made a
+        // trip to", "taken into custody"), not a word deeper in an adjunct ("made his remarks at
+        // the start of a regional trip" is no trip).
+        if (light != kNone && !light_verb_word(light, w)) continue;
         const size_t n = dicts_.verbs.match(it, sv_.words_from(w));
         if (n > 0) {
           for (size_t k = 0; k < n; ++k) matched.push_back(static_cast<uint32_t>(w + k));
@@ -780,12 +787,6 @@ class SentenceCoder {
       after.insert(after.begin(), object.begin(), object.end());
     }
     const bool light_verb = kLightVerbs.contains(form->lemma) && form->particles.empty();
-    if (light_verb) {
-      // A light verb's pattern names its object or a phrase of its own ("took part in", "made a
-      // trip to", "taken into custody"), not a word deeper in an adjunct ("made his remarks at the
-      // start of a regional trip" is no trip).
-      std::erase_if(after, [&](uint32_t w) { return !light_verb_word(v, w); });
-    }
     if (passive) {
       // The agent of a passive is the subject the patterns describe ("was demolished by a
       // protestor" matches "PROTESTOR *").
@@ -810,7 +811,7 @@ class SentenceCoder {
       uint32_t src = kNone;
       uint32_t tgt = kNone;
       if (!match_items(p.before, before, 0, matched, src, tgt)) continue;
-      if (!match_items(p.after, after, 0, matched, src, tgt)) continue;
+      if (!match_items(p.after, after, 0, matched, src, tgt, light_verb ? v : kNone)) continue;
       if (p.words == 0 && src == kNone && tgt == kNone) continue;
       size_t exact = 0;
       for (const auto* items : {&p.before, &p.after}) {
