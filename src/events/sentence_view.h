@@ -22,12 +22,19 @@ constexpr uint32_t kNone = UINT32_MAX;
 class SentenceView {
  public:
   SentenceView(const Document& doc, const Sentence& s) : doc_(doc), first_(s.first_token), n_(s.token_count) {
-    kids_.resize(n_);
     words_.reserve(n_);
+    heads_.reserve(n_);
+    rels_.reserve(n_);
     for (uint32_t i = 0; i < n_; ++i) {
       const Token& t = tok(i);
       words_.push_back(utf8::fold(doc.slice(t.span)));
-      if (t.head > 0 && t.head <= n_) kids_[t.head - 1].push_back(i);
+      heads_.push_back(t.head == 0 || t.head > n_ ? kNone : t.head - 1);
+      rels_.emplace_back(t.deprel);
+    }
+    repair_participle_root();
+    kids_.resize(n_);
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (heads_[i] != kNone) kids_[heads_[i]].push_back(i);
     }
     verb_.resize(n_);
     for (uint32_t i = 0; i < n_; ++i) {
@@ -46,11 +53,8 @@ class SentenceView {
   [[nodiscard]] const std::vector<uint32_t>& kids(uint32_t i) const { return kids_[i]; }
   // Whether word `i` is a verb: tagged so, or heading a direct object.
   [[nodiscard]] bool is_verb(uint32_t i) const { return verb_[i]; }
-  [[nodiscard]] uint32_t head(uint32_t i) const {
-    const uint32_t h = tok(i).head;
-    return h == 0 || h > n_ ? kNone : h - 1;
-  }
-  [[nodiscard]] std::string_view rel(uint32_t i) const { return tok(i).deprel; }
+  [[nodiscard]] uint32_t head(uint32_t i) const { return heads_[i]; }
+  [[nodiscard]] std::string_view rel(uint32_t i) const { return rels_[i]; }
   [[nodiscard]] std::string_view base_rel(uint32_t i) const {
     const std::string_view r = rel(i);
     return r.substr(0, r.find(':'));
@@ -87,11 +91,53 @@ class SentenceView {
   [[nodiscard]] uint32_t global(uint32_t i) const { return first_ + i; }
 
  private:
+  // A sentence the parser read as one noun phrase whose past-tense verb modifies the head noun
+  // ("The US presented evidence against Russia.": "presented" amod of "evidence") is a clause when
+  // it has no other verb: the words before the verb are its subject and the head noun its object.
+  // Headlines without a final period keep the noun-phrase reading ("Troops deployed overseas").
+  void repair_participle_root() {
+    uint32_t root = kNone;
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (heads_[i] == kNone) {
+        if (root != kNone) return;
+        root = i;
+      }
+      const std::string_view upos = tok(i).upos;
+      if (upos == "AUX" || (upos == "VERB" && rels_[i] != "amod")) return;
+    }
+    if (root == kNone || tok(root).upos != "NOUN" || n_ == 0 || tok(n_ - 1).xpos != ".") return;
+    uint32_t verb = kNone;
+    for (uint32_t i = 0; i < root; ++i) {
+      const std::string_view x = tok(i).xpos;
+      if (heads_[i] == root && rels_[i] == "amod" && tok(i).upos == "VERB" && (x == "VBD" || x == "VBN")) verb = i;
+    }
+    if (verb == kNone) return;
+    // The subject: the nominal right before the verb, attached to the root noun.
+    const uint32_t subject = verb == 0 ? kNone : verb - 1;
+    if (subject == kNone || (tok(subject).upos != "PROPN" && tok(subject).upos != "NOUN") ||
+        !((heads_[subject] == root && rels_[subject] == "compound") ||
+          (heads_[subject] == verb && rels_[subject] == "nsubj"))) {
+      return;
+    }
+    for (uint32_t i = 0; i < subject; ++i) {
+      if (heads_[i] == root) heads_[i] = subject;
+    }
+    heads_[subject] = verb;
+    rels_[subject] = "nsubj";
+    heads_[root] = verb;
+    rels_[root] = "obj";
+    heads_[verb] = kNone;
+    rels_[verb] = "root";
+  }
+
+
   const Document& doc_;
   uint32_t first_;
   uint32_t n_;
   std::vector<std::vector<uint32_t>> kids_;
   std::vector<std::string> words_;
+  std::vector<uint32_t> heads_;         // repaired heads (kNone for the root)
+  std::vector<std::string_view> rels_;  // repaired relations, into the document's strings
   std::vector<bool> verb_;
 };
 
