@@ -499,6 +499,29 @@ class SentenceCoder {
         from = slash + 1;
       }
     };
+    if (span_at_[h] == kNone && !modifiers.empty()) {
+      // A noun that names no actor takes the role of a bare modifier word: "the Somali militant
+      // group" is SOMUAF, as "Somali militants" ("Pakistan Army personnel" already has its role
+      // from "Army").
+      for (const uint32_t k : sv_.kids(h)) {
+        const std::string_view r = sv_.rel(k);
+        if ((r != "amod" && r != "compound") || span_at_[k] == kNone || !spans_[span_at_[k]].agent) continue;
+        const ActorSpan& a = spans_[span_at_[k]];
+        const bool bare =
+            a.end == a.begin + 1 && std::none_of(sv_.kids(k).begin(), sv_.kids(k).end(),
+                                                 [&](uint32_t c) { return span_at_[c] != kNone; });
+        const bool qualified = std::any_of(modifiers.begin(), modifiers.end(), [&](const Actor& m) {
+          return m.code.size() > kActorPartLength ||
+                 (m.span.begin <= sv_.tok(k).span.begin && m.span.end >= sv_.tok(k).span.end);
+        });
+        if (!bare || qualified) continue;
+        own = a.code;
+        own_agent = true;
+        own_prefix = a.agent_prefix;
+        own_span = sv_.span(a.begin, a.end);
+        break;
+      }
+    }
     if (has_role && !own_agent && !modifiers.empty()) {
       // A name that is also a role takes the role when a country qualifies it: "Rwanda's Senate"
       // is RWALEG, not the US Senate.

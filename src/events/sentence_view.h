@@ -32,6 +32,7 @@ class SentenceView {
       rels_.emplace_back(t.deprel);
     }
     repair_participle_root();
+    repair_apposed_subject();
     kids_.resize(n_);
     for (uint32_t i = 0; i < n_; ++i) {
       if (heads_[i] != kNone) kids_[heads_[i]].push_back(i);
@@ -91,6 +92,46 @@ class SentenceView {
   [[nodiscard]] uint32_t global(uint32_t i) const { return first_ + i; }
 
  private:
+  // A sentence the parser read as a noun with a relative clause whose subject is a name right
+  // after the noun ("The militant group al-Shabab is claiming responsibility.": "claiming"
+  // acl:relcl of "group", "al-Shabab" its subject) is a clause when the relative clause has no gap
+  // (its verb has an object and no relative pronoun): the noun is the subject, the name its
+  // apposition.
+  void repair_apposed_subject() {
+    uint32_t root = kNone;
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (heads_[i] == kNone) {
+        if (root != kNone) return;
+        root = i;
+      }
+    }
+    if (root == kNone || tok(root).upos != "NOUN" || tok(n_ - 1).xpos != ".") return;
+    uint32_t verb = kNone;
+    uint32_t subject = kNone;
+    bool object = false;
+    for (uint32_t i = root + 1; i < n_; ++i) {
+      if (heads_[i] == root && rels_[i] == "acl:relcl" && tok(i).upos == "VERB" && verb == kNone) verb = i;
+    }
+    if (verb == kNone) return;
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (heads_[i] != verb) continue;
+      const std::string_view x = tok(i).xpos;
+      if (x == "WDT" || x == "WP" || x == "WRB") return;
+      if (rels_[i] == "nsubj") subject = i;
+      if (rels_[i] == "obj") object = true;
+    }
+    if (!object || subject != root + 1 || tok(subject).upos != "PROPN") return;
+    heads_[subject] = root;
+    rels_[subject] = "appos";
+    heads_[root] = verb;
+    rels_[root] = "nsubj";
+    heads_[verb] = kNone;
+    rels_[verb] = "root";
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (heads_[i] == root && rels_[i] == "punct") heads_[i] = verb;
+    }
+  }
+
   // A sentence the parser read as one noun phrase whose past-tense verb modifies the head noun
   // ("The US presented evidence against Russia.": "presented" amod of "evidence") is a clause when
   // it has no other verb: the words before the verb are its subject and the head noun its object.
