@@ -151,7 +151,7 @@ class SentenceCoder {
       : dicts_(dicts),
         doc_(doc),
         sentence_(sentence_index),
-        sv_(doc, doc.sentences[sentence_index]),
+        sv_(doc, doc.sentences[sentence_index], dateline),
         earlier_(earlier),
         dateline_(dateline) {
     spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
@@ -652,11 +652,31 @@ class SentenceCoder {
     return m != kNone && sv_.word(m) == "to";
   }
 
-  // Whether token `k` is in a phrase introduced by "in" or "at" (a place, not a participant).
+  // Whether nominal `k` names an attack, by itself or by a compound or participle of its own
+  // ("air strike", "tank shelling"): "killed in an Israeli air strike" names the attacker, not a
+  // place.
+  [[nodiscard]] bool is_attack_noun(uint32_t k) const {
+    static const std::unordered_set<std::string_view> kAttackNouns = {
+        "attack",  "attacks",  "strike",  "strikes",     "airstrike", "airstrikes", "shelling",
+        "bombing", "bombings", "raid",    "raids",       "offensive", "assault",    "ambush",
+        "fire",    "gunfire",  "barrage", "bombardment", "crackdown", "shellfire"};
+    if (kAttackNouns.contains(sv_.word(k))) return true;
+    return std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(), [&](uint32_t d) {
+      const std::string_view r = sv_.base_rel(d);
+      return (r == "compound" || r == "acl") && kAttackNouns.contains(sv_.word(d));
+    });
+  }
+
+  // Whether token `k` is in a phrase introduced by "in" or "at" (a place, not a participant), and
+  // not "in" an attack.
   [[nodiscard]] bool is_place_phrase(uint32_t k) const {
+    // Whether a preposition stands between `k` and the phrase ("Israeli strikes on Gaza": Gaza is
+    // where, "Israeli" who).
+    bool nested = false;
     for (uint32_t cur = k; cur != kNone; cur = sv_.head(cur)) {
       const std::string c = sv_.case_of(cur);
-      if (c == "in" || c == "at") return true;
+      if (c == "in" || c == "at") return nested || !is_attack_noun(cur);
+      if (!c.empty() && c != "by" && c != "'s" && c != "'") nested = true;
       if (sv_.is_verb(cur)) return false;
     }
     return false;
@@ -938,6 +958,12 @@ class SentenceCoder {
       for (const uint32_t k : after) {
         if (span_at_[k] == kNone || in_other_clause(v, k)) continue;
         if (paired && is_place_phrase(k)) continue;
+        // Not an actor already found as a source ("killed in Israeli and American strikes").
+        const Span w = sv_.tok(k).span;
+        if (std::any_of(sources.begin(), sources.end(),
+                        [&](const Actor& a) { return a.span.begin <= w.begin && w.end <= a.span.end; })) {
+          continue;
+        }
         if (std::find(best_words.begin(), best_words.end(), k) != best_words.end()) continue;
         actors_at(k, targets);
         if (!targets.empty()) break;
@@ -987,7 +1013,7 @@ class SentenceCoder {
     if (!passive && best == nullptr && kPatientSubjectBlocks.contains(block.head)) {
       // The subject of "die" is the victim, not an attacker of the place it died in ("people died
       // in Turkey"): it is the target, and the source only someone named as the cause ("died at
-      // the hands of rebels"); without one there is no event.
+      // the hands of rebels", "died in a Russian drone strike"); without one there is no event.
       targets = std::move(sources);
       sources.clear();
       for (const uint32_t k : sv_.kids(v)) {
@@ -995,6 +1021,8 @@ class SentenceCoder {
         if (sv_.base_rel(k) == "obl" && (c == "by" || c == "at hands of" || c == "at the hands of")) {
           actors_of(k, 0, sources);
         }
+        const bool during = c == "in" || c == "from" || c == "after" || c == "during" || c == "under";
+        if (sv_.base_rel(k) == "obl" && during && is_attack_noun(k)) actors_of(k, 0, sources);
         // "at the hands of X": the actor is the object of "of" under "hands".
         if (sv_.base_rel(k) == "obl" && c == "at" && sv_.word(k) == "hands") {
           for (const uint32_t n : sv_.kids(k)) {
@@ -1223,7 +1251,7 @@ void date_event(const Document& doc, Event& e) {
   }
 }
 
-// The mention of the article's dateline: a linked populated place that opens the body and is
+// The mention of the article's dateline: a place (linked or not) that opens the body and is
 // followed by a comma, colon, dash or parenthesis ("GAZA CITY, Palestinian Territories:", "MOSCOW
 // (Reuters) -"); nullptr when there is none.
 const Mention* dateline_place(const Document& doc) {
@@ -1232,7 +1260,9 @@ const Mention* dateline_place(const Document& doc) {
   const size_t first = text.find_first_not_of(" \t\r\n", body);
   if (first == std::string_view::npos) return nullptr;
   for (const Mention& m : doc.mentions) {
-    if (m.span.begin != first || m.entity_id.empty() || m.kind != EntityKind::kPlace) continue;
+    // A place the gazetteer does not know still opens a dateline ("GAZA CITY, Palestinian
+    // Territories:"); it only does not place the events.
+    if (m.span.begin != first || m.kind != EntityKind::kPlace) continue;
     const size_t after = text.find_first_not_of(' ', m.span.end);
     if (after == std::string_view::npos) return nullptr;
     const char c = text[after];
@@ -1273,7 +1303,7 @@ void place_event(const Document& doc, const Mention* dateline, Event& e) {
   }
   if (dateline != nullptr && e.sentence < doc.sentences.size() &&
       doc.sentences[e.sentence].span.begin >= doc.body_offset) {
-    e.location_id = dateline->entity_id;
+    if (!dateline->entity_id.empty()) e.location_id = dateline->entity_id;
   }
 }
 

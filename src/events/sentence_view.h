@@ -21,7 +21,9 @@ constexpr uint32_t kNone = UINT32_MAX;
 // The parse of one sentence with helpers to walk it.
 class SentenceView {
  public:
-  SentenceView(const Document& doc, const Sentence& s) : doc_(doc), first_(s.first_token), n_(s.token_count) {
+  // `dateline`: the bytes of the article's dateline when this sentence opens with it (else empty).
+  SentenceView(const Document& doc, const Sentence& s, Span dateline = {})
+      : doc_(doc), first_(s.first_token), n_(s.token_count) {
     words_.reserve(n_);
     heads_.reserve(n_);
     rels_.reserve(n_);
@@ -31,6 +33,7 @@ class SentenceView {
       heads_.push_back(t.head == 0 || t.head > n_ ? kNone : t.head - 1);
       rels_.emplace_back(t.deprel);
     }
+    detach_dateline(dateline);
     repair_participle_root();
     repair_apposed_subject();
     kids_.resize(n_);
@@ -92,6 +95,62 @@ class SentenceView {
   [[nodiscard]] uint32_t global(uint32_t i) const { return first_ + i; }
 
  private:
+  // The parser reads a dateline as part of the sentence ("GAZA CITY, Palestinian Territories: Four
+  // children were killed": "Territories" the subject, "children" its apposition). The words after
+  // the dateline that hang on it take its place in the tree, and the dateline's words become
+  // unattached dependents ("dep") of what they hung on.
+  //
+  // Guarantees: the heads still form a forest; when a re-heading would close a cycle (a parse
+  // with several dateline tops) the parser's heads are kept.
+  void detach_dateline(Span dateline) {
+    if (dateline.size() == 0) return;
+    const std::vector<uint32_t> parsed_heads = heads_;
+    const std::vector<std::string_view> parsed_rels = rels_;
+    const auto inside = [&](uint32_t i) {
+      return tok(i).span.begin >= dateline.begin && tok(i).span.end <= dateline.end;
+    };
+    for (uint32_t i = 0; i < n_; ++i) {
+      if (!inside(i) || (heads_[i] != kNone && inside(heads_[i]))) continue;
+      // `i` is a top of the dateline: its head (or the root) is outside it. Its first dependent
+      // after the dateline (through other dateline words) takes its place.
+      uint32_t heir = kNone;
+      for (uint32_t c = 0; c < n_ && heir == kNone; ++c) {
+        if (inside(c) || rels_[c] == "punct" || heads_[c] == kNone || !inside(heads_[c])) continue;
+        uint32_t top = heads_[c];
+        for (uint32_t steps = 0; top != kNone && heads_[top] != kNone && inside(heads_[top]) && steps < n_;
+             ++steps) {
+          top = heads_[top];
+        }
+        if (top == i) heir = c;
+      }
+      if (heir != kNone) {
+        heads_[heir] = heads_[i];
+        rels_[heir] = rels_[i];
+        for (uint32_t c = 0; c < n_; ++c) {
+          if (c != heir && !inside(c) && heads_[c] != kNone && inside(heads_[c])) heads_[c] = heir;
+        }
+      }
+      heads_[i] = heir != kNone ? heir : heads_[i];
+      if (heads_[i] != kNone) rels_[i] = "dep";
+    }
+    if (!acyclic()) {
+      heads_ = parsed_heads;
+      rels_ = parsed_rels;
+    }
+  }
+
+  // Whether every word reaches the root (or kNone) within `n_` steps.
+  [[nodiscard]] bool acyclic() const {
+    for (uint32_t i = 0; i < n_; ++i) {
+      uint32_t cur = i;
+      for (uint32_t steps = 0; cur != kNone; ++steps) {
+        if (steps > n_) return false;
+        cur = heads_[cur];
+      }
+    }
+    return true;
+  }
+
   // A sentence the parser read as a noun with a relative clause whose subject is a name right
   // after the noun ("The militant group al-Shabab is claiming responsibility.": "claiming"
   // acl:relcl of "group", "al-Shabab" its subject) is a clause when the relative clause has no gap
@@ -150,7 +209,8 @@ class SentenceView {
     uint32_t verb = kNone;
     for (uint32_t i = 0; i < root; ++i) {
       const std::string_view x = tok(i).xpos;
-      if (heads_[i] == root && rels_[i] == "amod" && tok(i).upos == "VERB" && (x == "VBD" || x == "VBN")) verb = i;
+      if (heads_[i] == root && rels_[i] == "amod" && tok(i).upos == "VERB" && (x == "VBD" || x == "VBN"))
+        verb = i;
     }
     if (verb == kNone) return;
     // The subject: the nominal right before the verb, attached to the root noun.
@@ -170,7 +230,6 @@ class SentenceView {
     heads_[verb] = kNone;
     rels_[verb] = "root";
   }
-
 
   const Document& doc_;
   uint32_t first_;
