@@ -240,6 +240,8 @@ TEST_F(PlaceLinkerTest, CountriesAdjectivesAndAcronyms) {
   EXPECT_EQ(linked(doc, "Russia"), std::vector<std::string>{"iso3166:RUS"});
   EXPECT_EQ(linked(doc, "Ukraine"), std::vector<std::string>{"iso3166:UKR"});
   EXPECT_TRUE(linked(doc, "us").empty());
+  // A currency is no country: "US$" names dollars.
+  EXPECT_TRUE(linked(run("", "The IMF lent US$1.2 billion."), "US").empty());
   for (const Mention& m : doc.mentions) {
     EXPECT_EQ(m.method, "gazetteer");
     EXPECT_FALSE(m.evidence.empty());

@@ -32,7 +32,10 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
                                       m.span.begin <= where.begin && m.span.end >= where.end &&
                                       m.span.size() > where.size();
                              });
-    if (!proper || inside_name) return {0, {}};
+    // A country's letters written against a dollar sign name its currency ("US$1.8 billion",
+    // "NZ$40 million"), not the country.
+    const bool currency = where.end < doc.text.size() && doc.text[where.end] == '$';
+    if (!proper || inside_name || currency) return {0, {}};
     return {a.length, std::move(code)};
   };
   std::vector<ActorSpan> spans;

@@ -186,8 +186,9 @@ bool PlaceLinker::surface_ok(const Document& doc, const std::vector<Word>& words
                              NameType type) const {
   const Word& first = words[c.first];
   if (type == NameType::kCountryAcronym) {
-    // "US", "U.S.", "UAE": capitals only; never the pronoun "us".
+    // "US", "U.S.", "UAE": capitals only; never the pronoun "us", nor a currency ("US$5", "NZ$").
     const std::string_view surface = doc.slice(c.span);
+    if (c.span.end < doc.text.size() && doc.text[c.span.end] == '$') return false;
     return std::none_of(surface.begin(), surface.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
   }
   if (c.hyphen_part) return true;  // checked by the caller
