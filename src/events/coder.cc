@@ -630,6 +630,36 @@ class SentenceCoder {
     return false;
   }
 
+  // Whether token `k` is in a phrase that says when, why or where to, not who: introduced by
+  // "after", "before", "since", "amid", "to", ... on its way up to the verb ("sent to the border
+  // area after Venezuelan civilians fired": not sent by the civilians). With `attack`, a phrase
+  // that names an attack names its attackers ("killed amid Iranian attacks").
+  [[nodiscard]] bool in_circumstance_phrase(uint32_t k, bool attack) const {
+    static const std::unordered_set<std::string_view> kCircumstance = {
+        "after", "before", "since",   "until", "amid", "despite", "following", "to",
+        "into",  "toward", "towards", "as",    "than", "like",    "about"};
+    for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
+      if (kCircumstance.contains(sv_.case_of(cur))) return !(attack && is_attack_noun(cur));
+      if (sv_.is_verb(cur)) return false;
+    }
+    return false;
+  }
+
+  // Whether token `k` qualifies an attack named on its way up to the verb ("in Russian drone
+  // strikes", "amid Iranian attacks", "an attack by Hamas"), and so names an attacker; a phrase of
+  // the attack names its target or place instead ("strikes on Kyiv").
+  [[nodiscard]] bool in_attacker_phrase(uint32_t k) const {
+    for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
+      if (sv_.is_verb(cur)) return false;
+      const uint32_t up = sv_.head(cur);
+      if (up == kNone || !is_attack_noun(up)) continue;
+      const std::string_view r = sv_.base_rel(cur);
+      const std::string c = sv_.case_of(cur);
+      return r == "amod" || r == "compound" || sv_.rel(cur) == "nmod:poss" || c == "by" || c == "from";
+    }
+    return false;
+  }
+
   // Whether word `w` below light verb `v` may be a word of its patterns: in its object, complement
   // or passive subject, or a dependent of the verb itself with its preposition and determiners.
   [[nodiscard]] bool light_verb_word(uint32_t v, uint32_t w) const {
@@ -841,10 +871,13 @@ class SentenceCoder {
       }
     }
     // The best pattern: the one with most words, then with most words written as in the sentence
-    // ("lifted sanctions" is "* SANCTIONS" 085 rather than the stem "* SANCTION" 0351); the earlier
-    // of two patterns on ties.
+    // ("lifted sanctions" is "* SANCTIONS" 085 rather than the stem "* SANCTION" 0351), then the one
+    // whose words after the verb lie nearer it, when neither names words before it ("orders the
+    // release of an official under investigation for bribery" is "* RELEASE", not "* (FOR)"); the
+    // earlier of two patterns on ties.
     const VerbPattern* best = nullptr;
     size_t best_exact = 0;
+    uint32_t best_reach = 0;  // kNone: the pattern matched words before the verb
     std::vector<uint32_t> best_words;
     uint32_t pattern_source = kNone;
     uint32_t pattern_target = kNone;
@@ -864,14 +897,21 @@ class SentenceCoder {
                                                    [&](uint32_t k) { return sv_.word(k) == it.word; }));
         }
       }
+      uint32_t reach = 0;
+      for (const uint32_t k : matched) {
+        const bool before_verb = std::find(before.begin(), before.end(), k) != before.end();
+        reach = before_verb || reach == kNone ? kNone : std::max(reach, k > v ? k - v : v - k);
+      }
+      const bool nearer = reach != kNone && best_reach != kNone && reach < best_reach;
       // The same pattern listed twice: the later line wins, as in PETRARCH's pattern table ("ORDER
       // * &INVESTIGATION" is 091, then 1014).
       if (best != nullptr && p.words == best->words && exact <= best_exact &&
-          (exact < best_exact || p.text != best->text)) {
+          (exact < best_exact || (p.text != best->text && !nearer))) {
         continue;
       }
       best = &p;
       best_exact = exact;
+      best_reach = reach;
       best_words = std::move(matched);
       pattern_source = src;
       pattern_target = tgt;
@@ -958,6 +998,8 @@ class SentenceCoder {
       for (const uint32_t k : after) {
         if (span_at_[k] == kNone || in_other_clause(v, k)) continue;
         if (paired && is_place_phrase(k)) continue;
+        // The attacker of a passive's attack is its source ("were injured in Russian strikes").
+        if (passive && in_attacker_phrase(k)) continue;
         // Not an actor already found as a source ("killed in Israeli and American strikes").
         const Span w = sv_.tok(k).span;
         if (std::any_of(sources.begin(), sources.end(),
@@ -990,6 +1032,13 @@ class SentenceCoder {
         if (span_at_[k] == kNone || in_other_clause(v, k) || spans_[span_at_[k]].agent) continue;
         if (target_head != kNone && sv_.dominates(target_head, k)) continue;
         if (is_place_phrase(k)) continue;  // "finalized ... in Abu Dhabi": where, not who
+        if (in_circumstance_phrase(k, is_attack(code))) continue;
+        // Not an actor already found as a target ("imported to the US and Canada").
+        const Span w = sv_.tok(k).span;
+        if (std::any_of(targets.begin(), targets.end(),
+                        [&](const Actor& a) { return a.span.begin <= w.begin && w.end <= a.span.end; })) {
+          continue;
+        }
         actors_at(k, sources);
         if (!sources.empty()) break;
       }

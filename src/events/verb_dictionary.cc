@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+#include <unordered_set>
+
 #include "caspian/utf8.h"
 #include "events/actor_dictionary.h"
 #include "events/dictionary_text.h"
@@ -278,8 +281,13 @@ size_t VerbDictionary::match(const PatternItem& item, std::span<const std::strin
   constexpr size_t kMaxEnding = 3;
   const auto word_matches = [](const std::string& pattern, const std::string& w, bool exact) {
     if (exact) return w == pattern;
-    if (w.size() >= pattern.size() && w.size() <= pattern.size() + kMaxEnding && w.starts_with(pattern))
-      return true;
+    if (w.size() >= pattern.size() && w.size() <= pattern.size() + kMaxEnding && w.starts_with(pattern)) {
+      // An inflection, not another word that happens to begin the same ("governor" is not
+      // "governorate", "nation" not "national").
+      static const std::unordered_set<std::string_view> kEndings = {"",   "s",   "es", "d", "ed", "ing",
+                                                                    "er", "ers", "'s", "n", "en"};
+      return kEndings.contains(std::string_view(w).substr(pattern.size()));
+    }
     // "army" matches "armies".
     return pattern.ends_with('y') && w.size() == pattern.size() + 2 && w.ends_with("ies") &&
            w.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
