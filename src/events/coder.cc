@@ -645,6 +645,17 @@ class SentenceCoder {
     return false;
   }
 
+  // The head word of the actor name that token `k` is in (`k` itself outside names).
+  [[nodiscard]] uint32_t name_head(uint32_t k) const {
+    uint32_t h = k;
+    for (uint32_t steps = 0; span_at_[k] != kNone && sv_.head(h) != kNone &&
+                             span_at_[sv_.head(h)] == span_at_[k] && steps < sv_.size();
+         ++steps) {
+      h = sv_.head(h);
+    }
+    return h;
+  }
+
   // Whether token `k` qualifies an attack named on its way up to the verb ("in Russian drone
   // strikes", "amid Iranian attacks", "an attack by Hamas"), and so names an attacker; a phrase of
   // the attack names its target or place instead ("strikes on Kyiv").
@@ -769,10 +780,13 @@ class SentenceCoder {
     for (const PatternItem& it : items) {
       if (it.kind == PatternItem::Kind::kAny) continue;
       if (it.kind == PatternItem::Kind::kSource || it.kind == PatternItem::Kind::kTarget) {
-        // The actor must start at or after the next word.
+        // The actor must start at or after the next word; a pronoun that refers to one counts
+        // ("fired a rocket at it").
         uint32_t found = kNone;
         for (size_t p = pos; p < positions.size() && found == kNone; ++p) {
-          if (span_at_[positions[p]] != kNone) found = positions[p];
+          const uint32_t w = positions[p];
+          const bool pronoun = sv_.tok(w).xpos == "PRP" && !antecedent_of(w).code.empty();
+          if (span_at_[w] != kNone || pronoun) found = w;
         }
         if (found == kNone) return false;
         (it.kind == PatternItem::Kind::kSource ? source_at : target_at) = found;
@@ -948,6 +962,9 @@ class SentenceCoder {
       actors_of(h, 0, into);
     };
     if (pattern_source != kNone) actors_at(pattern_source, sources);
+    if (sources.empty() && pattern_source != kNone && sv_.tok(pattern_source).xpos == "PRP") {
+      if (Actor a = antecedent_of(pattern_source); !a.code.empty()) sources.push_back(std::move(a));
+    }
     if (sources.empty()) actors_of(source_head, 0, sources);
     if (sources.empty() && passive && source_head != kNone) {
       // The agent of a passive names its actor deeper down ("blown up by a missile believed to be
@@ -958,6 +975,11 @@ class SentenceCoder {
       }
     }
     if (pattern_target != kNone) actors_at(pattern_target, targets);
+    // A pronoun where the pattern puts the target stands for its antecedent ("fired a rocket at
+    // it").
+    if (targets.empty() && pattern_target != kNone && sv_.tok(pattern_target).xpos == "PRP") {
+      if (Actor a = antecedent_of(pattern_target); !a.code.empty()) targets.push_back(std::move(a));
+    }
     if (targets.empty()) {
       actors_of(target_head, 0, targets);
       // An object the pattern itself names is not the target ("conducting military exercises in
@@ -984,8 +1006,15 @@ class SentenceCoder {
         }
       }
       for (const uint32_t k : candidates) {
-        if (!target_preposition(sv_.case_of(k))) continue;
+        const std::string c = sv_.case_of(k);
+        if (!target_preposition(c)) continue;
+        // Where a passive's act came from is its source ("was fired at it from the Gaza Strip").
+        if (passive && c == "from") continue;
         actors_of(k, 0, targets);
+        // A pronoun stands for its antecedent ("fired at it": at Israel).
+        if (targets.empty() && sv_.tok(k).xpos == "PRP") {
+          if (Actor a = antecedent_of(k); !a.code.empty()) targets.push_back(std::move(a));
+        }
         if (!targets.empty()) break;
       }
     }
@@ -998,8 +1027,9 @@ class SentenceCoder {
       for (const uint32_t k : after) {
         if (span_at_[k] == kNone || in_other_clause(v, k)) continue;
         if (paired && is_place_phrase(k)) continue;
-        // The attacker of a passive's attack is its source ("were injured in Russian strikes").
-        if (passive && in_attacker_phrase(k)) continue;
+        // The attacker of a passive's attack is its source ("were injured in Russian strikes"), as
+        // is where the act came from ("was fired at it from the Gaza Strip").
+        if (passive && (in_attacker_phrase(k) || sv_.case_of(name_head(k)) == "from")) continue;
         // Not an actor already found as a source ("killed in Israeli and American strikes").
         const Span w = sv_.tok(k).span;
         if (std::any_of(sources.begin(), sources.end(),
