@@ -732,9 +732,10 @@ class SentenceCoder {
     return false;
   }
 
-  // The subject of `v`, inherited from the verb it depends on when it has none.
+  // The subject of `v`, inherited from the verb it depends on when it has none. `passive` is set
+  // also when there is none ("warned that people could be hit by flooding", "people" misparsed).
   [[nodiscard]] uint32_t subject_of(uint32_t v, bool& passive) const {
-    passive = false;
+    passive = sv_.kid(v, "aux:pass") != kNone;
     for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
       const uint32_t s = sv_.kid(cur, "nsubj", true);
       if (s != kNone) {
