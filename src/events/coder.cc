@@ -704,7 +704,7 @@ class SentenceCoder {
     if (kAttackNouns.contains(sv_.word(k))) return true;
     return std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(), [&](uint32_t d) {
       const std::string_view r = sv_.base_rel(d);
-      return (r == "compound" || r == "acl") && kAttackNouns.contains(sv_.word(d));
+      return (r == "compound" || r == "acl" || r == "conj") && kAttackNouns.contains(sv_.word(d));
     });
   }
 
@@ -735,13 +735,14 @@ class SentenceCoder {
   // The subject of `v`, inherited from the verb it depends on when it has none. `passive` is set
   // also when there is none ("warned that people could be hit by flooding", "people" misparsed).
   [[nodiscard]] uint32_t subject_of(uint32_t v, bool& passive) const {
-    passive = sv_.kid(v, "aux:pass") != kNone;
+    passive =
+        sv_.kid(v, "aux:pass") != kNone || (sv_.kid(v, "obl:agent") != kNone && sv_.kid(v, "nsubj") == kNone);
     for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
       const uint32_t s = sv_.kid(cur, "nsubj", true);
       if (s != kNone) {
         // A passive verb may take its subject from the verb it depends on ("the civilians
         // imprisoned ... were released by Putin"): its auxiliary tells.
-        passive = cur == v ? sv_.rel(s) == "nsubj:pass" : sv_.kid(v, "aux:pass") != kNone;
+        passive = passive || (cur == v && sv_.rel(s) == "nsubj:pass");
         // A relative pronoun stands for the noun the clause modifies.
         const std::string_view x = sv_.tok(s).xpos;
         if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
