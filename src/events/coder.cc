@@ -701,6 +701,13 @@ class SentenceCoder {
         "attack",  "attacks",  "strike",  "strikes",     "airstrike", "airstrikes", "shelling",
         "bombing", "bombings", "raid",    "raids",       "offensive", "assault",    "ambush",
         "fire",    "gunfire",  "barrage", "bombardment", "crackdown", "shellfire"};
+    // A strike that is no attack: "lightning strikes", "a hunger strike", "a general strike".
+    static const std::unordered_set<std::string_view> kNotAttacks = {"lightning", "hunger", "general",
+                                                                     "labor",     "labour", "national"};
+    if (std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(),
+                    [&](uint32_t d) { return kNotAttacks.contains(sv_.word(d)); })) {
+      return false;
+    }
     if (kAttackNouns.contains(sv_.word(k))) return true;
     return std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(), [&](uint32_t d) {
       const std::string_view r = sv_.base_rel(d);
@@ -708,15 +715,17 @@ class SentenceCoder {
     });
   }
 
-  // Whether token `k` is in a phrase introduced by "in" or "at" (a place, not a participant), and
-  // not "in" an attack.
+  // Whether token `k` is in a phrase introduced by "in", "at", "across", "near", ... (a place,
+  // not a participant), and not "in" an attack.
   [[nodiscard]] bool is_place_phrase(uint32_t k) const {
+    static const std::unordered_set<std::string_view> kPlacePrepositions = {
+        "in", "at", "across", "throughout", "near", "around", "inside", "outside", "within"};
     // Whether a preposition stands between `k` and the phrase ("Israeli strikes on Gaza": Gaza is
     // where, "Israeli" who).
     bool nested = false;
     for (uint32_t cur = k; cur != kNone; cur = sv_.head(cur)) {
       const std::string c = sv_.case_of(cur);
-      if (c == "in" || c == "at") return nested || !is_attack_noun(cur);
+      if (kPlacePrepositions.contains(c)) return nested || !is_attack_noun(cur);
       if (!c.empty() && c != "by" && c != "'s" && c != "'") nested = true;
       if (sv_.is_verb(cur)) return false;
     }
