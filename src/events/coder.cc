@@ -1185,7 +1185,13 @@ class SentenceCoder {
     r.code = std::string(kSignAgreementCode);
     r.verb_code = r.code;
     r.pattern = fmt::format("rule: {} agreement", sv_.word(v));
-    actors_of(patient, 0, r.targets, true);
+    // The parties named with the agreement come first ("military pacts with Estonia and Italy":
+    // Estonia and Italy, not the military).
+    for (const uint32_t k : sv_.kids(patient)) {
+      const std::string c = sv_.case_of(k);
+      if (sv_.base_rel(k) == "nmod" && (c == "between" || c == "with")) actors_of(k, 0, r.targets, true);
+    }
+    if (r.targets.empty()) actors_of(patient, 0, r.targets, true);
     if (r.targets.empty()) {
       // The parties may be named deeper in the agreement's title ("the Agreement on the
       // Establishment of Peace and Interstate Relations between Azerbaijan and Armenia").
