@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "caspian/store.h"
@@ -148,6 +149,7 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
   std::string header;
   std::getline(lines, header);
   EXPECT_TRUE(header.starts_with("date\tdate_granularity\tsource")) << header;
+  EXPECT_TRUE(header.ends_with("\tsource_entity\ttarget_entity")) << header;
   std::vector<std::string> rows;
   for (std::string line; std::getline(lines, line);) rows.push_back(line);
   ASSERT_EQ(rows.size(), 2U) << tsv.out;  // AZE -> ARM and ARM -> AZE, each reported twice
@@ -169,6 +171,11 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
     EXPECT_EQ(cols[31], "2");        // NumMentions
     EXPECT_EQ(cols[53], "AE");       // ActionGeo_CountryCode (FIPS)
     EXPECT_EQ(cols[58], "292968");   // ActionGeo_FeatureID: Abu Dhabi's GeoNames id
+    // Actor geography: the countries the actors are, at country level (type 1), in FIPS codes.
+    EXPECT_EQ(cols[35], "1");
+    EXPECT_EQ(cols[43], "1");
+    const std::set<std::string> parties = {cols[37], cols[45]};
+    EXPECT_EQ(parties, (std::set<std::string>{"AJ", "AM"})) << line;  // Azerbaijan, Armenia
   }
   EXPECT_EQ(n, 2);
   EXPECT_EQ(run("events --db " + db_ + " --since 2026-01-01").out.find("057"), std::string::npos);

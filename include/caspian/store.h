@@ -95,6 +95,10 @@ struct StoredEvent {
   std::string ingested_at;         // ISO 8601 UTC
   EventRecord record;              // the event and the words it was read from
   std::optional<Entity> location;  // the entity of record.event.location_id, when known
+  // The entities the source and target actors are linked to, when the store knows them (a country
+  // or a city has coordinates; GDELT's actor geography).
+  std::optional<Entity> source_entity;
+  std::optional<Entity> target_entity;
 };
 
 struct StoreStats {

@@ -53,21 +53,22 @@ std::string number(double v) {
 }
 
 // The columns of the tsv/csv/jsonl export, in order.
-constexpr std::string_view kColumns[] = {"date",        "date_granularity",
-                                         "source",      "source_text",
-                                         "target",      "target_text",
-                                         "code",        "base_code",
-                                         "root_code",   "plover_type",
-                                         "plover_mode", "quad_class",
-                                         "goldstein",   "modality",
-                                         "negated",     "location_id",
-                                         "location",    "lat",
-                                         "lon",         "confidence",
-                                         "method",      "num_mentions",
-                                         "num_sources", "num_articles",
-                                         "article_id",  "url",
-                                         "published",   "sentence",
-                                         "pattern"};
+constexpr std::string_view kColumns[] = {"date",         "date_granularity",
+                                         "source",       "source_text",
+                                         "target",       "target_text",
+                                         "code",         "base_code",
+                                         "root_code",    "plover_type",
+                                         "plover_mode",  "quad_class",
+                                         "goldstein",    "modality",
+                                         "negated",      "location_id",
+                                         "location",     "lat",
+                                         "lon",          "confidence",
+                                         "method",       "num_mentions",
+                                         "num_sources",  "num_articles",
+                                         "article_id",   "url",
+                                         "published",    "sentence",
+                                         "pattern",      "source_entity",
+                                         "target_entity"};
 
 // Columns written as JSON numbers in "jsonl" (null when empty).
 const std::set<std::string_view> kNumericColumns = {"quad_class",  "goldstein",    "lat",
@@ -108,7 +109,9 @@ std::vector<std::string> row_of(const EventGroup& g) {
           s.url,
           s.published ? format_date(*s.published) : std::string(),
           s.record.sentence_text,
-          e.pattern};
+          e.pattern,
+          e.source.entity_id,
+          e.target.entity_id};
 }
 
 // ISO 3166-1 alpha-2 -> FIPS 10-4, and the ISO alpha-3 codes that are countries.
@@ -214,6 +217,28 @@ std::string gdelt_timestamp(std::string_view iso) {
   return out;
 }
 
+// GDELT's eight geography fields (Type, FullName, CountryCode, ADM1Code, ADM2Code, Lat, Long,
+// FeatureID) of an entity with coordinates: type 1 for a country (its FIPS code as FeatureID, as
+// GDELT writes), 4 (world city) for any other place (its GeoNames id); type 0 and blanks for an
+// entity without coordinates (people, organisations) or none.
+std::vector<std::string> gdelt_geo(const std::optional<Entity>& place, const CountryCodes& cc) {
+  if (!place || !place->lat || !place->lon) return {"0", "", "", "", "", "", "", ""};
+  const Entity& l = *place;
+  const bool country_level = l.kind == EntityKind::kCountry;
+  const auto fips = cc.fips_of_iso2.find(l.country);
+  const std::string country = fips == cc.fips_of_iso2.end() ? std::string() : fips->second;
+  std::string feature = l.id;
+  if (const auto colon = feature.find(':'); colon != std::string::npos) feature = feature.substr(colon + 1);
+  return {country_level ? "1" : "4",
+          l.name,
+          country,
+          country,
+          "",
+          fmt::format("{:.4f}", *l.lat),
+          fmt::format("{:.4f}", *l.lon),
+          country_level ? country : feature};
+}
+
 std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   const StoredEvent& s = *g.first;
   const Event& e = s.record.event;
@@ -245,21 +270,14 @@ std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   f.insert(f.end(), {e.code, e.base_code, e.root_code, std::to_string(e.quad_class), number(e.goldstein),
                      std::to_string(g.mentions), std::to_string(g.sources), std::to_string(g.articles),
                      "0"});  // AvgTone: caspian does not score tone
-  // Actor geography is not resolved: type 0 and blanks, as GDELT writes for an unlocated actor.
-  for (int actor = 0; actor < 2; ++actor) f.insert(f.end(), {"0", "", "", "", "", "", "", ""});
-  if (s.location) {
-    const Entity& l = *s.location;
-    // GDELT geography types: 1 country, 4 world city.
-    const std::string type = l.kind == EntityKind::kCountry ? "1" : "4";
-    const auto fips = cc.fips_of_iso2.find(l.country);
-    const std::string country = fips == cc.fips_of_iso2.end() ? std::string() : fips->second;
-    std::string feature = l.id;
-    if (const auto colon = feature.find(':'); colon != std::string::npos) feature = feature.substr(colon + 1);
-    f.insert(f.end(), {type, l.name, country, country, "", l.lat ? fmt::format("{:.4f}", *l.lat) : "",
-                       l.lon ? fmt::format("{:.4f}", *l.lon) : "", feature});
-  } else {
-    f.insert(f.end(), {"0", "", "", "", "", "", "", ""});
+  // Actor geography: the place an actor's words are linked to (a country, a city); GDELT's blanks
+  // (type 0) for actors that are no place (people, organisations, roles).
+  for (const auto* place : {&s.source_entity, &s.target_entity}) {
+    const std::vector<std::string> geo = gdelt_geo(*place, cc);
+    f.insert(f.end(), geo.begin(), geo.end());
   }
+  const std::vector<std::string> action = gdelt_geo(s.location, cc);
+  f.insert(f.end(), action.begin(), action.end());
   f.push_back(gdelt_timestamp(s.ingested_at));
   f.push_back(s.url.empty() ? fmt::format("caspian:article/{}", s.article_id) : s.url);
   std::string line;

@@ -492,8 +492,12 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> events(const EventQuery& q) override {
     std::string sql =
         "SELECT e.id, e.article_id, a.url, a.source, a.title, a.published, a.ingested_at, e.record, "
-        "l.id, l.kind, l.name, l.country, l.lat, l.lon, l.population, l.feature_code "
+        "l.id, l.kind, l.name, l.country, l.lat, l.lon, l.population, l.feature_code, "
+        "s.id, s.kind, s.name, s.country, s.lat, s.lon, s.population, s.feature_code, "
+        "t.id, t.kind, t.name, t.country, t.lat, t.lon, t.population, t.feature_code "
         "FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN entities l ON l.id = e.location_id "
+        "LEFT JOIN entities s ON s.id = json_extract(e.record, '$.source.entity_id') "
+        "LEFT JOIN entities t ON t.id = json_extract(e.record, '$.target.entity_id') "
         "WHERE e.cameo_code LIKE ?1 ESCAPE '\\'";
     // Actor prefixes are bound as ?2, ?3, ...
     if (!q.actors.empty()) {
@@ -540,18 +544,27 @@ class SqliteStore final : public Store {
       }
       e.ingested_at = s->col_text(6);
       e.record = std::move(record).value();
-      if (!s->col_null(8)) {
+      // The entity in the eight columns from `first` (id, kind, name, country, lat, lon,
+      // population, feature code), if the join found one.
+      const auto entity_at = [&](int first) -> std::optional<Entity> {
+        if (s->col_null(first)) return std::nullopt;
         Entity l;
-        l.id = s->col_text(8);
-        l.kind = entity_kind_from(s->col_text(9)).value_or(EntityKind::kMisc);
-        l.name = s->col_text(10);
-        l.country = s->col_text(11);
-        if (!s->col_null(12)) l.lat = s->col_double(12);
-        if (!s->col_null(13)) l.lon = s->col_double(13);
-        l.population = s->col_int(14);
-        l.feature_code = s->col_text(15);
-        e.location = std::move(l);
-      }
+        l.id = s->col_text(first);
+        l.kind = entity_kind_from(s->col_text(first + 1)).value_or(EntityKind::kMisc);
+        l.name = s->col_text(first + 2);
+        l.country = s->col_text(first + 3);
+        if (!s->col_null(first + 4)) l.lat = s->col_double(first + 4);
+        if (!s->col_null(first + 5)) l.lon = s->col_double(first + 5);
+        l.population = s->col_int(first + 6);
+        l.feature_code = s->col_text(first + 7);
+        return l;
+      };
+      constexpr int kLocationColumn = 8;
+      constexpr int kSourceColumn = 16;
+      constexpr int kTargetColumn = 24;
+      e.location = entity_at(kLocationColumn);
+      e.source_entity = entity_at(kSourceColumn);
+      e.target_entity = entity_at(kTargetColumn);
       out.push_back(std::move(e));
       if (q.limit > 0 && out.size() >= static_cast<size_t>(q.limit)) break;
     }
