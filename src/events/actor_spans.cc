@@ -1,6 +1,8 @@
 #include "events/actor_spans.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "events/actor_code.h"
@@ -14,6 +16,25 @@ bool capitalised(std::string_view text) {
 
 std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
                                         const ActorDictionary& dict, Day day) {
+  // Whether the capitalised name that continues at word `end` is a facility's, a vehicle's or an
+  // event's, which no actor or role inside it names ("Imam Khomeini International Airport",
+  // "Beechcraft King Air", "Mombasa Air Safari", "Premier League"), unless a role continues the name
+  // ("Russian Air Force").
+  const auto in_facility_name = [&](uint32_t end) {
+    static const std::unordered_set<std::string_view> kFacilities = {
+        "Airport",  "Airports", "Air",     "Airlines", "Airline",    "Airways",  "Aviation", "Safari",
+        "League",   "Cup",      "Stadium", "Arena",    "Hotel",      "Hospital", "Street",   "Avenue",
+        "Road",     "Square",   "Bridge",  "Park",     "Mall",       "Station",  "Prize",    "Award",
+        "Festival", "Museum",   "Tower",   "Highway",  "Expressway", "Dam",      "Base",     "Games"};
+    constexpr uint32_t kMaxNameWords = 4;
+    for (uint32_t j = end; j < sv.size() && j < end + kMaxNameWords; ++j) {
+      const std::string_view w = doc.slice(sv.tok(j).span);
+      if (w.empty() || w.front() < 'A' || w.front() > 'Z') return false;
+      if (dict.match_agent(sv.words_from(j)).length > 0) return false;
+      if (kFacilities.contains(w)) return true;
+    }
+    return false;
+  };
   // The actor named from word `i`: its length and code, or length 0.
   const auto actor_at = [&](uint32_t i) -> std::pair<size_t, std::string> {
     const NameMatch a = dict.match_actor(sv.words_from(i), day);
@@ -35,7 +56,8 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
     // A country's letters written against a dollar sign name its currency ("US$1.8 billion",
     // "NZ$40 million"), not the country.
     const bool currency = where.end < doc.text.size() && doc.text[where.end] == '$';
-    if (!proper || inside_name || currency) return {0, {}};
+    if (!proper || inside_name || currency || in_facility_name(i + static_cast<uint32_t>(a.length)))
+      return {0, {}};
     return {a.length, std::move(code)};
   };
   std::vector<ActorSpan> spans;
@@ -48,7 +70,7 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
       continue;
     }
     const NameMatch g = dict.match_agent(sv.words_from(i));
-    if (g.length > 0) {
+    if (g.length > 0 && !in_facility_name(static_cast<uint32_t>(i + g.length))) {
       const auto after = static_cast<uint32_t>(i + g.length);
       // A title before the name of someone the dictionaries know is part of that name: "President
       // Michel Suleiman" is LBNGOV on the day, not a president of unknown country.

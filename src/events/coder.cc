@@ -122,13 +122,18 @@ struct VerbResult {
   std::string verb_code;                 // the verb's own code, before patterns
   bool rule = false;                     // coded by a rule of caspian's, not the dictionaries
   bool from_pattern = false;
+  // The verb or its complement names a recipient or counterpart that is no actor ("promised to send
+  // vaccines to other countries").
+  bool unnamed_target = false;
   EventModality modality = EventModality::kAsserted;
   std::string pattern;
   std::vector<Span> evidence;
   [[nodiscard]] bool coded() const { return known && (!code.empty() || !reverse_code.empty()); }
-  // Whether conjoined sources act with each other: a cooperative code and no target ("Armenia and
-  // Azerbaijan met").
-  [[nodiscard]] bool pairs() const { return targets.empty() && sources.size() > 1 && is_paired_root(code); }
+  // Whether conjoined sources act with each other: a cooperative code and no target, named or not
+  // ("Armenia and Azerbaijan met"; not "Nine countries promised to send vaccines to others").
+  [[nodiscard]] bool pairs() const {
+    return targets.empty() && !unnamed_target && sources.size() > 1 && is_paired_root(code);
+  }
 };
 
 // An actor named earlier in the article, for pronouns and titles to refer to.
@@ -751,7 +756,10 @@ class SentenceCoder {
       if (s != kNone) {
         // A passive verb may take its subject from the verb it depends on ("the civilians
         // imprisoned ... were released by Putin"): its auxiliary tells.
-        passive = passive || (cur == v && sv_.rel(s) == "nsubj:pass");
+        // A participle coordinated with a passive shares its auxiliary ("are killed and 10 more
+        // injured").
+        const bool shares_aux = sv_.tok(v).xpos == "VBN" && sv_.kid(v, "aux") == kNone;
+        passive = passive || (sv_.rel(s) == "nsubj:pass" && (cur == v || shares_aux));
         // A relative pronoun stands for the noun the clause modifies.
         const std::string_view x = sv_.tok(s).xpos;
         if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
@@ -1150,6 +1158,26 @@ class SentenceCoder {
     r.pattern_tokens = best_words;
     r.verb_code = form->code;
     r.pronoun_source = source_head != kNone && sv_.tok(source_head).xpos == "PRP";
+    // A phrase "to", "with", "against" ... of the verb, of its complement or of their objects
+    // that names no actor.
+    for (uint32_t k = 0; k < sv_.size() && !r.unnamed_target; ++k) {
+      if (k == v || !sv_.dominates(v, k) || sv_.is_verb(k) || span_at_[k] != kNone) continue;
+      const std::string_view kr = sv_.base_rel(k);
+      if (kr != "obl" && kr != "nmod") continue;
+      // Within the verb's clause or a complement clause of it, not deeper ones.
+      bool near = true;
+      for (uint32_t up = sv_.head(k); up != v && up != kNone && near; up = sv_.head(up)) {
+        const std::string_view ur = sv_.base_rel(up);
+        near = ur == "xcomp" || ur == "ccomp" || ur == "obj" || ur == "nmod" || ur == "obl";
+      }
+      // Only nouns for other parties: "agree to a ceasefire" names no recipient.
+      static const std::unordered_set<std::string_view> kParties = {
+          "countries", "nations", "states",  "others",      "neighbours", "neighbors",
+          "partners",  "allies",  "members", "governments", "people"};
+      const std::string p = sv_.case_of(k);
+      r.unnamed_target = near && kParties.contains(sv_.word(k)) &&
+                         (p == "to" || p == "toward" || p == "towards" || p == "with" || p == "against");
+    }
     r.noun_subject =
         source_head != kNone && sv_.head(source_head) == v && sv_.tok(source_head).upos != "PRON";
     r.code = std::move(code);
