@@ -716,7 +716,9 @@ class SentenceCoder {
     if (kAttackNouns.contains(sv_.word(k))) return true;
     return std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(), [&](uint32_t d) {
       const std::string_view r = sv_.base_rel(d);
-      return (r == "compound" || r == "acl" || r == "conj") && kAttackNouns.contains(sv_.word(d));
+      // "a series of Israeli strikes", "a wave of attacks".
+      const bool counted = r == "nmod" && sv_.case_of(d) == "of";
+      return (r == "compound" || r == "acl" || r == "conj" || counted) && kAttackNouns.contains(sv_.word(d));
     });
   }
 
@@ -725,13 +727,14 @@ class SentenceCoder {
   [[nodiscard]] bool is_place_phrase(uint32_t k) const {
     static const std::unordered_set<std::string_view> kPlacePrepositions = {
         "in", "at", "across", "throughout", "near", "around", "inside", "outside", "within"};
-    // Whether a preposition stands between `k` and the phrase ("Israeli strikes on Gaza": Gaza is
-    // where, "Israeli" who).
+    // Whether a preposition other than "of" stands between `k` and the phrase ("Israeli strikes on
+    // Gaza": Gaza is where, "Israeli" who).
     bool nested = false;
     for (uint32_t cur = k; cur != kNone; cur = sv_.head(cur)) {
       const std::string c = sv_.case_of(cur);
       if (kPlacePrepositions.contains(c)) return nested || !is_attack_noun(cur);
-      if (!c.empty() && c != "by" && c != "'s" && c != "'") nested = true;
+      // "of" joins a quantity to what it counts ("a series of Israeli strikes"), no place.
+      if (!c.empty() && c != "by" && c != "of" && c != "'s" && c != "'") nested = true;
       if (sv_.is_verb(cur)) return false;
     }
     return false;
