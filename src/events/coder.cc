@@ -766,6 +766,12 @@ class SentenceCoder {
         // A relative pronoun stands for the noun the clause modifies.
         const std::string_view x = sv_.tok(s).xpos;
         if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
+        // A relative clause the parser hung on the verb ("condemns ISIL's attacks, which killed
+        // civilians": "killed" advcl:relcl of "condemns"): "which" stands for the verb's object.
+        if ((x == "WDT" || x == "WP") && sv_.rel(cur) == "advcl:relcl" && sv_.head(cur) != kNone) {
+          const uint32_t o = sv_.kid(sv_.head(cur), "obj");
+          if (o != kNone && o < s) return o;
+        }
         return s;
       }
       const std::string_view r = sv_.base_rel(cur);
