@@ -56,7 +56,15 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
     // A country's letters written against a dollar sign name its currency ("US$1.8 billion",
     // "NZ$40 million"), not the country.
     const bool currency = where.end < doc.text.size() && doc.text[where.end] == '$';
-    if (!proper || inside_name || currency || in_facility_name(i + static_cast<uint32_t>(a.length)))
+    // A two-letter name is an acronym, written in capitals ("UN", "EU"; not the "Un" of "Kim Jong
+    // Un" or a French "Un").
+    constexpr size_t kAcronymLetters = 2;
+    const std::string_view first_word = doc.slice(sv.tok(i).span);
+    const bool lower_acronym =
+        a.length == 1 && first_word.size() <= kAcronymLetters &&
+        std::any_of(first_word.begin(), first_word.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!proper || inside_name || currency || lower_acronym ||
+        in_facility_name(i + static_cast<uint32_t>(a.length)))
       return {0, {}};
     return {a.length, std::move(code)};
   };

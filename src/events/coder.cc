@@ -478,8 +478,9 @@ class SentenceCoder {
     std::vector<Actor> modifiers;
     for (const uint32_t k : sv_.kids(h)) {
       const std::string_view r = sv_.rel(k);
-      const bool nominal_modifier =
-          r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" || r == "nmod" || r == "appos";
+      // A number may be a name ("M23 rebels": "M23" tagged a numeral).
+      const bool nominal_modifier = r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" ||
+                                    r == "nmod" || r == "appos" || r == "nummod";
       if (!nominal_modifier) continue;
       if (r == "nmod") {
         const std::string c = sv_.case_of(k);
