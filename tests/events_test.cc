@@ -290,6 +290,10 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   const Document unmapped = analyse("Turkey did not support Armenia.", "2015-06-09");
   ASSERT_NE(find(unmapped, "TUR", "ARM"), nullptr) << list(unmapped);
   EXPECT_TRUE(find(unmapped, "TUR", "ARM")->negated);  // CAMEO has no code for it
+  // What an actor failed to do did not happen.
+  const Document failed = analyse("Armenia failed to reach an agreement with Azerbaijan.", "2015-06-09");
+  ASSERT_NE(find(failed, "ARM", "AZE"), nullptr) << list(failed);
+  EXPECT_TRUE(find(failed, "ARM", "AZE")->negated);
   const Document refused = analyse("Armenia refused to cooperate with Azerbaijan.", "2015-06-09");
   ASSERT_NE(find(refused, "ARM", "AZE"), nullptr) << list(refused);
   EXPECT_EQ(find(refused, "ARM", "AZE")->modality, EventModality::kDenied);

@@ -651,6 +651,13 @@ class SentenceCoder {
     return false;
   }
 
+  // Whether verb `v` is what its governor failed to do ("fail to reach an agreement").
+  [[nodiscard]] bool failed(uint32_t v) const {
+    static const std::unordered_set<std::string_view> kFail = {"fail", "fails", "failed", "failing"};
+    const uint32_t up = sv_.head(v);
+    return up != kNone && sv_.base_rel(v) == "xcomp" && kFail.contains(sv_.word(up));
+  }
+
   // The head word of the actor name that token `k` is in (`k` itself outside names).
   [[nodiscard]] uint32_t name_head(uint32_t k) const {
     uint32_t h = k;
@@ -784,6 +791,12 @@ class SentenceCoder {
       }
       if (r != "xcomp" && r != "conj" && r != "advcl") return kNone;
       const uint32_t up = sv_.head(cur);
+      // "sentences three people to death for killing a rabbi", "accused Ukraine of attacking": the
+      // object of the governor did the gerund.
+      if (r == "advcl" && sv_.tok(cur).xpos == "VBG" && up != kNone && sv_.kid(up, "obj") != kNone) {
+        const uint32_t m = sv_.kid(cur, "mark");
+        if (m != kNone && (sv_.word(m) == "for" || sv_.word(m) == "of")) return sv_.kid(up, "obj");
+      }
       // "asked Obama to help": the object of the governor does the controlled verb.
       if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone) return sv_.kid(up, "obj");
       cur = up;
@@ -1144,6 +1157,7 @@ class SentenceCoder {
     resolve_titles(targets);
 
     // Negation: the code becomes its negation where CAMEO has one ("not provide" 060 -> 121).
+    r.negated = failed(v);
     for (const uint32_t k : sv_.kids(v)) {
       const std::string& w = sv_.word(k);
       if (sv_.base_rel(k) == "neg" ||
@@ -1254,6 +1268,7 @@ class SentenceCoder {
       return std::nullopt;
     }
     r.modality = modality_of(v);
+    r.negated = failed(v);
     r.rule = true;
     r.evidence = {sv_.tok(v).span, sv_.tok(patient).span};
     return r;
