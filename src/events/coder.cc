@@ -166,6 +166,10 @@ class SentenceCoder {
     for (uint32_t s = 0; s < spans_.size(); ++s) {
       for (uint32_t k = spans_[s].begin; k < spans_[s].end; ++k) span_at_[k] = s;
     }
+    refers_.assign(sv_.size(), false);
+    for (uint32_t k = 0; k < sv_.size(); ++k) {
+      refers_[k] = sv_.tok(k).xpos == "PRP" && !antecedent_of(k).code.empty();
+    }
   }
 
   void code(std::vector<Event>& out) const {
@@ -827,8 +831,7 @@ class SentenceCoder {
         uint32_t found = kNone;
         for (size_t p = pos; p < positions.size() && found == kNone; ++p) {
           const uint32_t w = positions[p];
-          const bool pronoun = sv_.tok(w).xpos == "PRP" && !antecedent_of(w).code.empty();
-          if (span_at_[w] != kNone || pronoun) found = w;
+          if (span_at_[w] != kNone || refers_[w]) found = w;
         }
         if (found == kNone) return false;
         (it.kind == PatternItem::Kind::kSource ? source_at : target_at) = found;
@@ -1369,6 +1372,7 @@ class SentenceCoder {
   Span dateline_;
   std::vector<ActorSpan> spans_;
   std::vector<uint32_t> span_at_;
+  std::vector<bool> refers_;  // per word: a personal pronoun with an antecedent actor
 };
 
 Day day_of_document(const Document& doc) {
