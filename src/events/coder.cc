@@ -629,13 +629,14 @@ class SentenceCoder {
     return kNone;
   }
 
-  // Whether token `k` is the object of a preposition, or conjoined with one ("between A and B").
+  // Whether token `k` is the object of a preposition, or conjoined or apposed to one ("between A
+  // and B", "in Urubamba province, Peru").
   [[nodiscard]] bool in_prepositional_phrase(uint32_t k) const {
     for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
       const std::string c = sv_.case_of(cur);
       if (!c.empty() && c != "'s" && c != "'") return true;
       const std::string_view r = sv_.base_rel(cur);
-      if (r != "conj" && r != "flat" && r != "compound") return false;
+      if (r != "conj" && r != "flat" && r != "compound" && r != "appos") return false;
     }
     return false;
   }
