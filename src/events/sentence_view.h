@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "caspian/document.h"
@@ -44,8 +45,15 @@ class SentenceView {
     for (uint32_t i = 0; i < n_; ++i) {
       // A word tagged adjective or noun that has a direct object is a verb the tagger missed
       // ("it would free over 150 prisoners"): UD attaches objects to verbs only.
+      // Not a time ("the ISIL attack this morning": "morning" is no object).
+      static const std::unordered_set<std::string_view> kTimes = {
+          "morning", "afternoon", "evening",  "night",  "day",      "week",
+          "month",   "year",      "weekend",  "today",  "tonight",  "monday",
+          "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
       const std::string_view upos = tok(i).upos;
-      verb_[i] = upos == "VERB" || ((upos == "ADJ" || upos == "NOUN") && kid(i, "obj") != kNone);
+      const uint32_t object = kid(i, "obj");
+      verb_[i] = upos == "VERB" ||
+                 ((upos == "ADJ" || upos == "NOUN") && object != kNone && !kTimes.contains(words_[object]));
     }
   }
   [[nodiscard]] uint32_t size() const { return n_; }
