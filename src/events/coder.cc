@@ -656,6 +656,27 @@ class SentenceCoder {
     return false;
   }
 
+  // Whether verb `v` tells what an accident did: a participle or coordinated verb of a crash,
+  // collision, collapse, sinking or derailment ("crashes into a forest, killing all 48").
+  [[nodiscard]] bool after_accident(uint32_t v) const {
+    static const std::unordered_set<std::string_view> kAccidents = {
+        "crash",     "crashes",   "crashed",  "collide",  "collides", "collided",  "collapse",
+        "collapses", "collapsed", "sink",     "sinks",    "sank",     "derail",    "derails",
+        "derailed",  "capsize",   "capsizes", "capsized", "overturn", "overturns", "overturned"};
+    // The participle of the accident itself ("crashes, killing 31"; "collide, killing a driver and
+    // injuring 40"), not a clause of its own ("crashes while repelling a Russian airstrike", "after
+    // being shot down").
+    uint32_t cur = v;
+    while (sv_.base_rel(cur) == "conj" && sv_.head(cur) != kNone && sv_.tok(sv_.head(cur)).xpos == "VBG") {
+      cur = sv_.head(cur);
+    }
+    const std::string_view r = sv_.base_rel(cur);  // "acl": "crashes" read as a noun
+    if (sv_.tok(cur).xpos != "VBG" || (r != "advcl" && r != "acl") || sv_.kid(cur, "mark") != kNone)
+      return false;
+    const uint32_t up = sv_.head(cur);
+    return up != kNone && kAccidents.contains(sv_.word(up));
+  }
+
   // Whether verb `v` is what its governor failed to do ("fail to reach an agreement").
   [[nodiscard]] bool failed(uint32_t v) const {
     static const std::unordered_set<std::string_view> kFail = {"fail", "fails", "failed", "failing"};
@@ -983,6 +1004,13 @@ class SentenceCoder {
     std::string reverse_code = best != nullptr ? best->target_code
                                : light         ? std::string()
                                                : form->reverse_code;
+
+    // A death or injury that an accident causes is no attack ("the plane crashes, killing all 48
+    // on board", "two trains collide, injuring 40").
+    if (is_attack(code) && after_accident(v)) {
+      code.clear();
+      reverse_code.clear();
+    }
 
     // Source and target.
     // The dateline is where the report was filed, not who acted ("MOSCOW, May 1 - Armenia
