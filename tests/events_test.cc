@@ -301,6 +301,10 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   const Document failed = analyse("Armenia failed to reach an agreement with Azerbaijan.", "2015-06-09");
   ASSERT_NE(find(failed, "ARM", "AZE"), nullptr) << list(failed);
   EXPECT_TRUE(find(failed, "ARM", "AZE")->negated);
+  // Kept from doing it: the object did not do it.
+  const Document kept = analyse("Israel prevented Hamas from attacking Jordan.", "2015-06-09");
+  ASSERT_NE(find(kept, "PSEREBHMS", "JOR"), nullptr) << list(kept);
+  EXPECT_TRUE(find(kept, "PSEREBHMS", "JOR")->negated);
   const Document refused = analyse("Armenia refused to cooperate with Azerbaijan.", "2015-06-09");
   ASSERT_NE(find(refused, "ARM", "AZE"), nullptr) << list(refused);
   EXPECT_EQ(find(refused, "ARM", "AZE")->modality, EventModality::kDenied);

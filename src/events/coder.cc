@@ -677,11 +677,19 @@ class SentenceCoder {
     return up != kNone && kAccidents.contains(sv_.word(up));
   }
 
-  // Whether verb `v` is what its governor failed to do ("fail to reach an agreement").
+  // Whether verb `v` is what its governor failed to do ("fail to reach an agreement") or was kept
+  // from doing ("are prohibited from providing services to the Syrian government").
   [[nodiscard]] bool failed(uint32_t v) const {
     static const std::unordered_set<std::string_view> kFail = {"fail", "fails", "failed", "failing"};
+    static const std::unordered_set<std::string_view> kKeep = {
+        "prohibit", "prohibits", "prohibited", "bar",       "bars",      "barred",  "ban",      "bans",
+        "banned",   "prevent",   "prevents",   "prevented", "stop",      "stops",   "stopped",  "block",
+        "blocks",   "blocked",   "forbid",     "forbids",   "forbidden", "refrain", "refrains", "refrained"};
     const uint32_t up = sv_.head(v);
-    return up != kNone && sv_.base_rel(v) == "xcomp" && kFail.contains(sv_.word(up));
+    if (up == kNone) return false;
+    if (sv_.base_rel(v) == "xcomp" && kFail.contains(sv_.word(up))) return true;
+    const uint32_t m = sv_.kid(v, "mark");
+    return m != kNone && sv_.word(m) == "from" && kKeep.contains(sv_.word(up));
   }
 
   // The head word of the actor name that token `k` is in (`k` itself outside names).
@@ -817,11 +825,13 @@ class SentenceCoder {
       }
       if (r != "xcomp" && r != "conj" && r != "advcl") return kNone;
       const uint32_t up = sv_.head(cur);
-      // "sentences three people to death for killing a rabbi", "accused Ukraine of attacking": the
-      // object of the governor did the gerund.
+      // "sentences three people to death for killing a rabbi", "accused Ukraine of attacking",
+      // "prevented Hamas from attacking": the object of the governor does the gerund.
       if (r == "advcl" && sv_.tok(cur).xpos == "VBG" && up != kNone && sv_.kid(up, "obj") != kNone) {
         const uint32_t m = sv_.kid(cur, "mark");
-        if (m != kNone && (sv_.word(m) == "for" || sv_.word(m) == "of")) return sv_.kid(up, "obj");
+        if (m != kNone && (sv_.word(m) == "for" || sv_.word(m) == "of" || sv_.word(m) == "from")) {
+          return sv_.kid(up, "obj");
+        }
       }
       // "asked Obama to help": the object of the governor does the controlled verb.
       if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone) return sv_.kid(up, "obj");
