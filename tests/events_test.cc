@@ -301,6 +301,11 @@ TEST_F(CoderTest, NegationComplementsAndPairedCooperation) {
   const Document failed = analyse("Armenia failed to reach an agreement with Azerbaijan.", "2015-06-09");
   ASSERT_NE(find(failed, "ARM", "AZE"), nullptr) << list(failed);
   EXPECT_TRUE(find(failed, "ARM", "AZE")->negated);
+  // The infinitive of a noun of plans is a plan.
+  const Document plan =
+      analyse("The United States rules out Israel's plan to annex the West Bank.", "2025-10-23");
+  ASSERT_NE(find(plan, "ISR", "PSE"), nullptr) << list(plan);
+  EXPECT_EQ(find(plan, "ISR", "PSE")->modality, EventModality::kPlanned);
   // Kept from doing it: the object did not do it.
   const Document kept = analyse("Israel prevented Hamas from attacking Jordan.", "2015-06-09");
   ASSERT_NE(find(kept, "PSEREBHMS", "JOR"), nullptr) << list(kept);

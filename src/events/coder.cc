@@ -1400,6 +1400,19 @@ class SentenceCoder {
       if (r == "ccomp" && kSay.contains(w)) return EventModality::kSaid;
       cur = up;
     }
+    // The infinitive of a noun of plans, means or demands is no deed ("Israel's plan to annex the
+    // West Bank", "its capacity to attack the United States", "an offer to host talks").
+    static const std::unordered_set<std::string_view> kPlanNouns = {
+        "plan",   "plans",   "proposal", "proposals", "capacity",   "capability", "capabilities", "ability",
+        "bid",    "attempt", "attempts", "effort",    "efforts",    "threat",     "threats",      "intention",
+        "intent", "offer",   "offers",   "readiness", "commitment", "pledge",     "promise",      "promises",
+        "plot",   "call",    "calls",    "demand",    "demands",    "request",    "requests"};
+    const uint32_t m = sv_.kid(v, "mark");
+    const uint32_t up = sv_.head(v);
+    if (sv_.base_rel(v) == "acl" && m != kNone && sv_.word(m) == "to" && up != kNone &&
+        kPlanNouns.contains(sv_.word(up))) {
+      return kOffer.contains(sv_.word(up)) ? EventModality::kOffered : EventModality::kPlanned;
+    }
     return EventModality::kAsserted;
   }
 
