@@ -482,9 +482,10 @@ class SentenceCoder {
     std::vector<Actor> modifiers;
     for (const uint32_t k : sv_.kids(h)) {
       const std::string_view r = sv_.rel(k);
-      // A number may be a name ("M23 rebels": "M23" tagged a numeral).
+      // A number may be a name ("M23 rebels": "M23" tagged a numeral); a title before a name is
+      // its "nmod:desc" ("Syrian foreign minister Asaad al-Shaibani").
       const bool nominal_modifier = r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" ||
-                                    r == "nmod" || r == "appos" || r == "nummod";
+                                    r == "nmod" || r == "appos" || r == "nummod" || r == "nmod:desc";
       if (!nominal_modifier) continue;
       if (r == "nmod") {
         const std::string c = sv_.case_of(k);
@@ -833,8 +834,27 @@ class SentenceCoder {
           return sv_.kid(up, "obj");
         }
       }
-      // "asked Obama to help": the object of the governor does the controlled verb.
-      if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone) return sv_.kid(up, "obj");
+      // "asked Obama to help": the object of a verb of asking, ordering or letting does the
+      // controlled verb; the subject still does it after other verbs ("visits Washington to attend
+      // meetings", an infinitive of purpose the parser took for a complement).
+      static const std::unordered_set<std::string_view> kObjectControl = {
+          "ask",        "asks",       "asked",      "asking",    "urge",       "urges",      "urged",
+          "urging",     "order",      "orders",     "ordered",   "ordering",   "tell",       "tells",
+          "told",       "telling",    "force",      "forces",    "forced",     "forcing",    "allow",
+          "allows",     "allowed",    "allowing",   "permit",    "permits",    "permitted",  "invite",
+          "invites",    "invited",    "inviting",   "encourage", "encourages", "encouraged", "persuade",
+          "persuades",  "persuaded",  "press",      "presses",   "pressed",    "pressing",   "want",
+          "wants",      "wanted",     "require",    "requires",  "required",   "instruct",   "instructs",
+          "instructed", "advise",     "advises",    "advised",   "authorize",  "authorizes", "authorized",
+          "authorise",  "authorises", "authorised", "compel",    "compels",    "compelled",  "enable",
+          "enables",    "enabled",    "help",       "helps",     "helped",     "pressure",   "pressured",
+          "call",       "calls",      "called",     "direct",    "directs",    "directed",   "appeal",
+          "appealed",   "lead",       "led",        "get",       "got",        "let",        "lets",
+          "expect",     "expects",    "expected",   "warn",      "warns",      "warned"};
+      if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone &&
+          kObjectControl.contains(sv_.word(up))) {
+        return sv_.kid(up, "obj");
+      }
       cur = up;
     }
     return kNone;
