@@ -10,6 +10,7 @@
 #include "caspian/ingest.h"
 #include "caspian/json.h"
 #include "caspian/pipeline.h"
+#include "caspian/runner.h"
 #include "caspian/result.h"
 #include "caspian/store.h"
 #include "caspian/utf8.h"

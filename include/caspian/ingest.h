@@ -55,9 +55,30 @@ struct RecordOrigin {
 using RecordSink = std::function<bool(const RecordOrigin&, Result<Document>)>;
 
 // Reads every input in `paths` ("-" is stdin; directories are walked in
-// sorted order, skipping hidden files). Errors in one input are passed to
-// `sink` and reading continues. Returns non-ok only if the sink asked to stop.
+// sorted order, skipping hidden files and links that loop). Errors in one
+// input are passed to `sink` and reading continues. Returns non-ok only if
+// the sink asked to stop.
 Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options, const RecordSink& sink);
+
+// A record read but not yet parsed: make() turns its bytes into a Document (JSON parsing, HTML
+// extraction), so that the ingest runner can do that work on its analysis threads.
+// Thread safety: make() may run on any thread, once; it touches nothing shared.
+struct PendingRecord {
+  RecordOrigin origin;
+  uint64_t bytes = 0;  // the raw bytes it holds (for the runner's memory bound)
+  std::function<Result<Document>()> make;
+};
+// Receives each pending record in input order. Return false to stop reading.
+using PendingRecordSink = std::function<bool(PendingRecord)>;
+
+// As read_inputs(), but hands over records before parsing them. Byte checks (binary input, size
+// limits, invalid UTF-8 of whole files) still happen while reading; a record that failed them
+// comes with a make() that returns the error.
+Status read_input_records(const std::vector<std::string>& paths, const ReadOptions& options,
+                          const PendingRecordSink& sink);
+
+// A pending record that is already made (or already failed).
+PendingRecord ready_record(RecordOrigin origin, Result<Document> doc);
 
 // The total size in bytes of the files that read_inputs() would read from
 // `paths` (directories walked the same way; stdin and missing paths count 0).

@@ -1,6 +1,7 @@
 // Stages and the pipeline that runs them over a Document.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -83,6 +84,9 @@ class Pipeline {
   // Runs every stage in order. A failing stage is recorded in doc.issues and
   // the remaining stages still run. Never throws on input.
   void run(Document& doc) const;
+  // As run(), but stops between stages once `cancel` (may be null) is true. Returns false when it
+  // stopped early: the document is then only partly analysed.
+  bool run(Document& doc, const std::atomic<bool>* cancel) const;
 
   const std::vector<std::unique_ptr<Stage>>& stages() const { return stages_; }
 

@@ -85,3 +85,16 @@ class [[nodiscard]] Result {
     ::caspian::Status caspian_status_ = (expr);        \
     if (!caspian_status_.ok()) return caspian_status_; \
   } while (false)
+
+#define CASPIAN_CONCAT_INNER_(a, b) a##b
+#define CASPIAN_CONCAT_(a, b) CASPIAN_CONCAT_INNER_(a, b)
+
+// Evaluates `expr` (a Result<T>); on error returns its Status from the enclosing function, else
+// moves the value into `lhs`, which may be a declaration:
+//   CASPIAN_ASSIGN_OR_RETURN(auto store, open_store(path));
+#define CASPIAN_ASSIGN_OR_RETURN(lhs, expr) \
+  CASPIAN_ASSIGN_OR_RETURN_IMPL_(CASPIAN_CONCAT_(caspian_result_, __LINE__), lhs, expr)
+#define CASPIAN_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
+  auto result = (expr);                                   \
+  if (!result.ok()) return result.status();               \
+  lhs = std::move(result).value()

@@ -123,6 +123,9 @@ class Store {
   // of at least 50 words; docs/schema.md) is a duplicate too. A duplicate
   // from another canonical URL is recorded as a copy of the stored article.
   virtual Result<PutResult> put(const Document& doc) = 0;
+  // Whether an article with exactly this text (as Document::text) is stored: put() would find
+  // it a duplicate by content, so analysing it first is wasted work.
+  virtual Result<bool> has_text(std::string_view text) = 0;
   virtual Result<std::optional<Document>> get(int64_t article_id) = 0;
   virtual Result<std::vector<SearchHit>> search(const SearchQuery& q) = 0;
   // Most mentioned entities of `kind`, by number of articles then mentions.
@@ -140,9 +143,13 @@ class Store {
   // article_id: the article stored for the item (or the one it duplicated), 0 if none.
   virtual Result<bool> item_seen(std::string_view item_key) = 0;
   virtual Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id) = 0;
-  // Groups writes into one transaction for speed; each put stays atomic.
+  // Groups writes into one transaction for speed; each put stays atomic. A commit that fails
+  // rolls the whole batch back, so the store is as at its last commit.
   virtual Status begin_batch() = 0;
   virtual Status commit_batch() = 0;
+  // Discards every write since begin_batch() (after a put failed with kStoreError, when the
+  // database may have rolled the transaction back itself). Ok when no batch is open.
+  virtual Status rollback_batch() = 0;
 };
 
 // Opens (creating or migrating) the store at `location`: a file path or

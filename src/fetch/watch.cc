@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
+
 namespace caspian {
 
 namespace {
@@ -45,6 +47,59 @@ Status store_item(Store& store, const Document& doc, const std::string& key, con
   return store.commit_batch();
 }
 
+// Whether the back-off skips `feed_url` this round (counting it down).
+bool backing_off(const std::string& feed_url, const WatchOptions& o) {
+  if (o.health == nullptr) return false;
+  auto it = o.health->feeds.find(feed_url);
+  if (it == o.health->feeds.end() || it->second.skip_rounds == 0) return false;
+  --it->second.skip_rounds;
+  return true;
+}
+
+void record_health(const std::string& feed_url, bool failed, const WatchOptions& o) {
+  if (o.health == nullptr) return;
+  if (!failed) {
+    o.health->feeds.erase(feed_url);
+    return;
+  }
+  FeedHealth::Feed& f = o.health->feeds[feed_url];
+  ++f.failures;
+  const int shift = std::min(f.failures - 1, 30);
+  f.skip_rounds = std::min((1 << shift) - 1, kMaxBackoffRounds);
+}
+
+// Analyses the new items of one feed (in parallel, consumed in feed order) and stores each with
+// its seen mark. Returns the store's failure, if any; sets `stopped` when cancelled.
+Status store_new_items(std::vector<Document> fresh, std::vector<std::string> keys,
+                       const std::string& feed_url, Fetcher& fetcher, Store& store, const Pipeline& pipeline,
+                       const WatchOptions& options, WatchStats& stats, bool& stopped) {
+  // The follow fetches happen on the runner's reader thread, which alone uses the fetcher then.
+  RecordSource source = [&](const PendingRecordSink& push) -> Status {
+    for (Document& item : fresh) {
+      if (cancelled(options)) break;
+      RecordOrigin origin{item.id, 0, 0};
+      Document doc =
+          options.follow
+              ? follow_item_link(fetcher, std::move(item), options.read,
+                                 [&](std::string_view w) { log(options, fmt::format("watch: {}", w)); })
+              : std::move(item);
+      if (cancelled(options)) break;  // the follow fetch may have been cut short: keep the item for next time
+      if (!push(ready_record(std::move(origin), std::move(doc)))) break;
+    }
+    return Status::Ok();
+  };
+  Status store_status;
+  RunHooks hooks;
+  hooks.consume = [&](AnalysedRecord& rec) {
+    if (!rec.doc.ok()) return true;  // in-memory items are always made
+    store_status = store_item(store, rec.doc.value(), keys[rec.seq], feed_url, stats, options);
+    return store_status.ok();
+  };
+  const RunSummary run = run_records(source, pipeline, options.run, hooks);
+  stopped = run.cancelled || cancelled(options);
+  return store_status;
+}
+
 }  // namespace
 
 Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetcher& fetcher, Store& store,
@@ -54,6 +109,12 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
     if (cancelled(options)) {
       stats.interrupted = true;
       break;
+    }
+    if (backing_off(feed_url, options)) {
+      ++stats.backing_off;
+      log(options, fmt::format("watch: {}: skipped this round (failed {} rounds in a row)", feed_url,
+                               options.health->feeds[feed_url].failures));
+      continue;
     }
     ++stats.feeds;
     auto state = store.fetch_state(feed_url);
@@ -70,6 +131,7 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
         break;
       }
       ++stats.feed_errors;
+      record_health(feed_url, true, options);
       log(options, fmt::format("watch: {}: {}", feed_url, response.status().to_string()));
       continue;
     }
@@ -78,6 +140,7 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
         *state && !response->not_modified && (*state)->content_hash == hash_hex(response->body);
     if (response->not_modified || same_bytes) {
       ++stats.not_modified;
+      record_health(feed_url, false, options);
       next.content_hash = *state ? (*state)->content_hash : "";
       CASPIAN_RETURN_IF_ERROR(store.put_fetch_state(next));
       log(options,
@@ -88,46 +151,40 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
     auto items = documents_from_feed(response->body, options.read.stats);
     if (!items.ok()) {
       ++stats.feed_errors;
+      record_health(feed_url, true, options);
       log(options, fmt::format("watch: {}: {}", feed_url, items.status().to_string()));
       continue;
     }
-    int64_t fresh = 0, stored_before = stats.stored, dup_before = stats.duplicates;
-    bool stopped = false;
+    record_health(feed_url, false, options);
+    const int64_t stored_before = stats.stored, dup_before = stats.duplicates;
+    std::vector<Document> fresh;
+    std::vector<std::string> keys;
     for (size_t i = 0; i < items->size(); ++i) {
-      if (cancelled(options)) {
-        stopped = true;
-        break;
-      }
       Document& item = (*items)[i];
       ++stats.items;
-      const std::string key = item_key(item);
+      std::string key = item_key(item);
       auto seen = store.item_seen(key);
       if (!seen.ok()) return seen.status();
       if (*seen) continue;
-      ++fresh;
-      ++stats.new_items;
       item.id = fmt::format("{}#{}", feed_url, i + 1);
-      Document doc =
-          options.follow
-              ? follow_item_link(fetcher, std::move(item), options.read,
-                                 [&](std::string_view w) { log(options, fmt::format("watch: {}", w)); })
-              : std::move(item);
-      if (cancelled(options)) {  // the follow fetch may have been cut short: keep the item for next time
-        stopped = true;
-        break;
-      }
-      pipeline.run(doc);
-      CASPIAN_RETURN_IF_ERROR(store_item(store, doc, key, feed_url, stats, options));
+      fresh.push_back(std::move(item));
+      keys.push_back(std::move(key));
     }
+    const auto fresh_count = static_cast<int64_t>(fresh.size());
+    stats.new_items += fresh_count;
+    bool stopped = false;
+    CASPIAN_RETURN_IF_ERROR(store_new_items(std::move(fresh), std::move(keys), feed_url, fetcher, store,
+                                            pipeline, options, stats, stopped));
     if (stopped) {
       stats.interrupted = true;
-      log(options, fmt::format("watch: {}: interrupted after {} new items", feed_url, fresh));
+      log(options, fmt::format("watch: {}: interrupted after {} new items", feed_url,
+                               stats.stored + stats.duplicates - stored_before - dup_before));
       break;
     }
     // Saved last: a round cut short fetches the feed in full next time.
     CASPIAN_RETURN_IF_ERROR(store.put_fetch_state(next));
     log(options, fmt::format("watch: {}: {} items, {} new, {} stored, {} duplicates", feed_url, items->size(),
-                             fresh, stats.stored - stored_before, stats.duplicates - dup_before));
+                             fresh_count, stats.stored - stored_before, stats.duplicates - dup_before));
   }
   return stats;
 }

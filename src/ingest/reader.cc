@@ -31,7 +31,7 @@ std::string RecordOrigin::to_string() const {
 
 namespace {
 constexpr std::pair<InputFormat, std::string_view> kFormatNames[] = {
-    {InputFormat::kAuto, "auto"}, {InputFormat::kText, "text"}, {InputFormat::kJson, "json"},
+    {InputFormat::kAuto, "auto"},   {InputFormat::kText, "text"}, {InputFormat::kJson, "json"},
     {InputFormat::kJsonl, "jsonl"}, {InputFormat::kHtml, "html"}, {InputFormat::kFeed, "feed"},
     {InputFormat::kWarc, "warc"}};
 }  // namespace
@@ -47,8 +47,10 @@ Result<InputFormat> input_format_from_name(std::string_view name) {
   for (const auto& [f, n] : kFormatNames) {
     if (n == name) return f;
   }
-  return Status(ErrorCode::kInvalidArgument,
-                fmt::format("unknown input format \"{}\" (expected auto, text, json, jsonl, html, feed or warc)", name));
+  return Status(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown input format \"{}\" (expected auto, text, json, jsonl, html, feed or warc)",
+                  name));
 }
 
 namespace {
@@ -150,8 +152,7 @@ Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit)
     if (!got.ok()) return got.status();
     if (*got == 0) break;
     if (already + out.size() + *got > limit) {
-      return Status(ErrorCode::kTooLarge,
-                    fmt::format("larger than the limit of {} bytes (--max-bytes)", limit));
+      return Status(ErrorCode::kTooLarge, fmt::format("larger than the limit of {} bytes (--max-mb)", limit));
     }
     out.append(buf, *got);
   }
@@ -161,10 +162,12 @@ Result<std::string> read_rest(ByteSource& src, uint64_t already, uint64_t limit)
 InputFormat format_from_name(std::string_view name) {
   if (ends_with(name, ".gz")) name.remove_suffix(3);
   if (ends_with(name, ".warc") || ends_with(name, ".arc")) return InputFormat::kWarc;
-  if (ends_with(name, ".rss") || ends_with(name, ".atom") || ends_with(name, ".rdf") || ends_with(name, ".xml")) {
+  if (ends_with(name, ".rss") || ends_with(name, ".atom") || ends_with(name, ".rdf") ||
+      ends_with(name, ".xml")) {
     return InputFormat::kFeed;
   }
-  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".xhtml")) return InputFormat::kHtml;
+  if (ends_with(name, ".html") || ends_with(name, ".htm") || ends_with(name, ".xhtml"))
+    return InputFormat::kHtml;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return InputFormat::kJsonl;
   if (ends_with(name, ".json")) return InputFormat::kJson;
   if (ends_with(name, ".txt") || ends_with(name, ".text")) return InputFormat::kText;
@@ -229,7 +232,7 @@ InputFormat sniff(std::string_view head) {
 // than options.max_bytes is skipped and reported, not buffered.
 // `src` may be null when all the bytes are already in `prefix`.
 bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, const ReadOptions& options,
-                const RecordSink& sink) {
+                const PendingRecordSink& sink) {
   std::string line = std::move(prefix);
   uint64_t line_no = 1;
   bool oversized = false;
@@ -238,11 +241,15 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
     RecordOrigin origin{path, line_no, src != nullptr ? src->offset() : 0};
     if (oversized) {
       oversized = false;
-      return sink(origin, Status(ErrorCode::kTooLarge,
-                                 fmt::format("line longer than the limit of {} bytes", options.max_bytes)));
+      return sink(ready_record(
+          std::move(origin),
+          Status(ErrorCode::kTooLarge,
+                 fmt::format("line longer than the limit of {} bytes (--max-mb)", options.max_bytes))));
     }
     if (ingest::is_blank(text)) return true;
-    return sink(origin, document_from_news_json(text));
+    auto line_bytes = std::make_shared<const std::string>(text);
+    return sink(PendingRecord{std::move(origin), line_bytes->size(),
+                              [line_bytes] { return document_from_news_json(*line_bytes); }});
   };
   auto consume = [&](std::string_view chunk) -> bool {
     while (!chunk.empty()) {
@@ -272,7 +279,7 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
     auto got = src->read(buf, sizeof buf);
     if (!got.ok()) {
       // Keep what was read; report the damage at the line where it happened.
-      return sink(RecordOrigin{path, line_no, src->offset()}, got.status());
+      return sink(ready_record(RecordOrigin{path, line_no, src->offset()}, got.status()));
     }
     if (*got == 0) break;
     if (!consume(std::string_view(buf, *got))) return false;
@@ -281,72 +288,109 @@ bool read_jsonl(const std::string& path, ByteSource* src, std::string prefix, co
   return true;
 }
 
-bool read_one(const std::string& path, const ReadOptions& options, const RecordSink& sink) {
+// A Document from the bytes of an HTML page, with the metadata of `options`.
+Result<Document> html_document(const std::string& bytes, const ReadOptions& options) {
+  ExtractOptions extract;
+  extract.url = options.url;
+  extract.max_bytes = options.max_bytes;
+  auto doc = document_from_html(bytes, extract);
+  if (doc.ok()) {
+    if (!options.source.empty()) doc->source = options.source;
+    if (!options.date.empty() && !doc->published) {
+      auto d = parse_iso_date(options.date);
+      if (!d.ok()) return d.status();
+      doc->published = *d;
+    }
+  }
+  return doc;
+}
+
+// Binary data is refused from its first bytes, before more of it is read: a NUL byte in the
+// first chunk of a text, JSON or JSONL input.
+Status check_not_binary(std::string_view head) {
+  const size_t nul = head.find('\0');
+  if (nul == std::string_view::npos) return Status::Ok();
+  return Status(ErrorCode::kBinaryInput,
+                fmt::format("binary data (NUL byte at offset {}); the rest of the input is not read", nul));
+}
+
+// The records of a whole-file input (not JSONL or WARC): `bytes` become one Document on make(),
+// or several (a feed, parsed now because its items are the records).
+bool emit_whole_file(const std::string& path, InputFormat format, std::string bytes, RecordOrigin origin,
+                     const ReadOptions& options, const PendingRecordSink& sink) {
+  if (format == InputFormat::kFeed) {
+    return ingest::read_feed(
+        path, bytes, origin.offset, options,
+        [&](const RecordOrigin& o, Result<Document> d) { return sink(ready_record(o, std::move(d))); });
+  }
+  if (format == InputFormat::kJson) {
+    if (auto st = ingest::check_text(bytes); !st.ok()) return sink(ready_record(std::move(origin), st));
+  } else if (format != InputFormat::kHtml && bytes.empty()) {
+    return sink(ready_record(std::move(origin), Status(ErrorCode::kEmptyInput, "empty file")));
+  }
+  auto held = std::make_shared<const std::string>(std::move(bytes));
+  const uint64_t size = held->size();
+  std::function<Result<Document>()> make;
+  if (format == InputFormat::kJson) {
+    make = [held] { return document_from_news_json(*held); };
+  } else if (format == InputFormat::kHtml) {
+    make = [held, options] { return html_document(*held, options); };
+  } else {
+    make = [held, options] { return document_from_text(*held, options); };
+  }
+  return sink(PendingRecord{std::move(origin), size, std::move(make)});
+}
+
+bool read_one(const std::string& path, const ReadOptions& options, const PendingRecordSink& sink) {
   RecordOrigin origin{path, 0, 0};
+  auto fail = [&](Status st) { return sink(ready_record(origin, std::move(st))); };
   if (path != kStdinName) {
     std::error_code ec;
     const auto status = fs::status(path, ec);
-    if (ec || !fs::exists(status))
-      return sink(origin, Status(ErrorCode::kNotFound, "no such file or directory"));
-    if (!fs::is_regular_file(status))
-      return sink(origin, Status(ErrorCode::kInvalidArgument, "not a regular file"));
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      return fail(Status(ErrorCode::kIoError, ec.message()));
+    if (ec || !fs::exists(status)) return fail(Status(ErrorCode::kNotFound, "no such file or directory"));
+    if (!fs::is_regular_file(status)) return fail(Status(ErrorCode::kInvalidArgument, "not a regular file"));
   }
   auto src = ByteSource::open(path);
-  if (!src.ok()) return sink(origin, src.status());
+  if (!src.ok()) return fail(src.status());
 
   // Sniff the format from the name, else from the first chunk, so that a
   // large JSONL input is streamed rather than read whole.
   std::string head(kReadChunk, '\0');
   auto got = (*src)->read(head.data(), head.size());
-  if (!got.ok()) return sink(origin, got.status());
+  if (!got.ok()) return fail(got.status());
   head.resize(*got);
   InputFormat format = options.format;
   if (format == InputFormat::kAuto) format = format_from_name(path);
   if (format == InputFormat::kAuto) format = sniff(head);
-  if (format == InputFormat::kJsonl) return read_jsonl(path, src->get(), std::move(head), options, sink);
   if (format == InputFormat::kWarc) {
+    auto warc_sink = [&](const RecordOrigin& o, Result<Document> d) {
+      return sink(ready_record(o, std::move(d)));
+    };
     // Streamed record by record; a file is reopened with the fast decoder.
     if (path == kStdinName) {
-      return ingest::read_warc(path, std::make_unique<ByteSourceChunks>(std::move(head), std::move(*src)), options,
-                               sink);
+      return ingest::read_warc(path, std::make_unique<ByteSourceChunks>(std::move(head), std::move(*src)),
+                               options, warc_sink);
     }
     src->reset();
     auto chunks = ingest::open_chunk_source(path);
-    if (!chunks.ok()) return sink(origin, chunks.status());
-    return ingest::read_warc(path, std::move(*chunks), options, sink);
+    if (!chunks.ok()) return fail(chunks.status());
+    return ingest::read_warc(path, std::move(*chunks), options, warc_sink);
   }
+  // Markup may be UTF-16 (NUL bytes in every other byte), which the extractor and libxml2 decode.
+  const bool text_format = format != InputFormat::kHtml && format != InputFormat::kFeed;
+  if (Status st = text_format ? check_not_binary(head) : Status::Ok(); !st.ok()) return fail(st);
+  if (format == InputFormat::kJsonl) return read_jsonl(path, src->get(), std::move(head), options, sink);
 
   if (head.size() > options.max_bytes) {
-    return sink(origin,
-                Status(ErrorCode::kTooLarge,
-                       fmt::format("larger than the limit of {} bytes", options.max_bytes)));
+    return fail(Status(ErrorCode::kTooLarge,
+                       fmt::format("larger than the limit of {} bytes (--max-mb)", options.max_bytes)));
   }
   auto rest = read_rest(**src, head.size(), options.max_bytes);
   origin.offset = (*src)->offset();
-  if (!rest.ok()) return sink(origin, rest.status());
-  std::string bytes = std::move(head) + *rest;
-  if (format == InputFormat::kJson) {
-    if (auto st = ingest::check_text(bytes); !st.ok()) return sink(origin, st);
-    return sink(origin, document_from_news_json(bytes));
-  }
-  if (format == InputFormat::kFeed) return ingest::read_feed(path, bytes, origin.offset, options, sink);
-  if (format == InputFormat::kHtml) {
-    ExtractOptions extract;
-    extract.url = options.url;
-    extract.max_bytes = options.max_bytes;
-    auto doc = document_from_html(bytes, extract);
-    if (doc.ok()) {
-      if (!options.source.empty()) doc->source = options.source;
-      if (!options.date.empty() && !doc->published) {
-        auto d = parse_iso_date(options.date);
-        if (!d.ok()) return sink(origin, d.status());
-        doc->published = *d;
-      }
-    }
-    return sink(origin, std::move(doc));
-  }
-  if (bytes.empty()) return sink(origin, Status(ErrorCode::kEmptyInput, "empty file"));
-  return sink(origin, document_from_text(bytes, options));
+  if (!rest.ok()) return fail(rest.status());
+  return emit_whole_file(path, format, std::move(head) + *rest, origin, options, sink);
 }
 
 // The regular files under directory `dir`, recursively, in sorted order,
@@ -359,11 +403,17 @@ Result<std::vector<std::string>> walk_directory(const std::string& dir) {
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     const std::string name = it->path().filename().string();
+    // The error_code overloads: a link that loops or dangles must not throw. A link whose target
+    // cannot be resolved is listed, so that reading it reports why, like any other bad input.
+    std::error_code entry_ec;
+    const bool dir = it->is_directory(entry_ec);
     if (!name.empty() && name.front() == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
+      if (dir) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file()) files.push_back(it->path().string());
+    if (it->is_regular_file(entry_ec) || (entry_ec && it->is_symlink(ec)))
+      files.push_back(it->path().string());
+    ec.clear();
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -396,8 +446,13 @@ uint64_t input_bytes(const std::vector<std::string>& paths) {
   return total;
 }
 
-Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options,
-                   const RecordSink& sink) {
+PendingRecord ready_record(RecordOrigin origin, Result<Document> doc) {
+  auto held = std::make_shared<Result<Document>>(std::move(doc));
+  return PendingRecord{std::move(origin), 0, [held] { return std::move(*held); }};
+}
+
+Status read_input_records(const std::vector<std::string>& paths, const ReadOptions& options,
+                          const PendingRecordSink& sink) {
   const Status stopped(ErrorCode::kInterrupted, "stopped");
   for (const std::string& path : paths) {
     if (!is_directory(path)) {
@@ -406,7 +461,7 @@ Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& opt
     }
     auto files = walk_directory(path);
     if (!files.ok()) {
-      if (!sink(RecordOrigin{path, 0, 0}, files.status())) return stopped;
+      if (!sink(ready_record(RecordOrigin{path, 0, 0}, files.status()))) return stopped;
       continue;
     }
     for (const std::string& f : *files) {
@@ -414,6 +469,11 @@ Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& opt
     }
   }
   return Status::Ok();
+}
+
+Status read_inputs(const std::vector<std::string>& paths, const ReadOptions& options,
+                   const RecordSink& sink) {
+  return read_input_records(paths, options, [&](PendingRecord rec) { return sink(rec.origin, rec.make()); });
 }
 
 }  // namespace caspian

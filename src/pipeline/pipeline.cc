@@ -97,7 +97,12 @@ Result<Pipeline> Pipeline::create(PipelineOptions options) {
 }
 
 void Pipeline::run(Document& doc) const {
+  (void)run(doc, nullptr);
+}
+
+bool Pipeline::run(Document& doc, const std::atomic<bool>* cancel) const {
   for (const auto& stage : stages_) {
+    if (cancel != nullptr && cancel->load()) return false;
     Status st;
     // A stage bug must not take the batch down: contain anything it throws
     // (e.g. std::bad_alloc on a pathological article) and record it.
@@ -108,6 +113,7 @@ void Pipeline::run(Document& doc) const {
     }
     if (!st.ok()) doc.issues.push_back({std::string(stage->name()), st.to_string()});
   }
+  return true;
 }
 
 }  // namespace caspian

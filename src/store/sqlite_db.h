@@ -81,6 +81,8 @@ class Database {
   Result<Statement> prepare(std::string_view sql);
   sqlite3* handle() const { return db_; }
   int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  // Whether a transaction is open (SQLite may end one itself after SQLITE_FULL or an I/O error).
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

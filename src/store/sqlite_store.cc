@@ -257,8 +257,8 @@ class SqliteStore final : public Store {
   }
 
   Status init() {
-    CASPIAN_RETURN_IF_ERROR(db_->enable_wal());
-    CASPIAN_RETURN_IF_ERROR(db_->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    // Nothing is changed before the file is known to be caspian's or empty: a foreign database
+    // is refused as it was found (not switched to WAL mode).
     // One read transaction, so that the three answers come from the same snapshot even while
     // another process migrates the file.
     CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN"));
@@ -278,6 +278,8 @@ class SqliteStore final : public Store {
           fmt::format("database schema version {} is newer than this build supports ({}); upgrade caspian",
                       *version, kSchemaVersionLatest));
     }
+    CASPIAN_RETURN_IF_ERROR(db_->enable_wal());
+    CASPIAN_RETURN_IF_ERROR(db_->exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
     // Another process may open the same new file at the same moment: each step re-reads the version
     // under the write lock, so a migration another opener already applied is never applied twice.
     while (*version < kSchemaVersionLatest) {
@@ -313,16 +315,32 @@ class SqliteStore final : public Store {
 
   Status commit_batch() override {
     if (!in_batch_) return Status::Ok();
-    in_batch_ = false;
     for (const PendingFts& p : pending_fts_) {
       if (Status st = index_fts(p.id, p.title, p.text); !st.ok()) {
-        pending_fts_.clear();
-        (void)db_->exec("ROLLBACK");
+        (void)rollback_batch();
         return Status(st.code(), "batch rolled back: " + st.message());
       }
     }
     pending_fts_.clear();
-    return db_->exec("COMMIT");
+    in_batch_ = false;
+    if (Status st = db_->exec("COMMIT"); !st.ok()) {
+      // SQLITE_FULL or an I/O error at commit may leave the transaction open: end it, so that
+      // nothing of the batch is written later by another statement.
+      in_batch_ = true;
+      (void)rollback_batch();
+      return Status(st.code(), "batch rolled back: " + st.message());
+    }
+    return Status::Ok();
+  }
+
+  Status rollback_batch() override {
+    if (!in_batch_) return Status::Ok();
+    in_batch_ = false;
+    pending_fts_.clear();
+    // The database may have rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR):
+    // then there is nothing left to roll back.
+    if (db_->in_transaction()) return db_->exec("ROLLBACK");
+    return Status::Ok();
   }
 
   Result<PutResult> put(const Document& doc) override {
@@ -375,6 +393,12 @@ class SqliteStore final : public Store {
       return st;
     }
     return PutResult{PutResult::Outcome::kStored, *id, {}, revision_of, 0.0};
+  }
+
+  Result<bool> has_text(std::string_view text) override {
+    auto id = find_id("SELECT id FROM articles WHERE content_hash = ?1", content_hash(text));
+    if (!id.ok()) return id.status();
+    return *id != 0;
   }
 
   Result<std::vector<ArticleCopy>> copies(int64_t article_id) override {
