@@ -54,6 +54,12 @@ class Stage {
   virtual Status process(Document& doc) const = 0;
 };
 
+// For stages: whether the run that is calling this thread's Stage::process() was cancelled
+// (Pipeline::run with a cancel flag). Stages whose work grows with the document check it once a
+// sentence and then return kInterrupted, so that a cancel is honoured within a second even on a
+// document of megabytes. False outside such a run.
+bool run_cancelled() noexcept;
+
 // Creates the stage registered under `name` ("tokenize", "timex",
 // "gazetteer", "ner", ...). Loads any resource it needs into `res`
 // (which must outlive the stage). Unknown names yield kInvalidArgument

@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "kb/gazetteer.h"
@@ -102,6 +103,39 @@ bool inside(Span inner, Span outer) {
 bool overlaps(Span a, Span b) {
   return a.begin < b.end && b.begin < a.end;
 }
+
+// The gazetteer's mentions by position, so that finding those a name overlaps costs a binary
+// search instead of a scan of every mention (which made long articles quadratic).
+class GazetteerIndex {
+ public:
+  explicit GazetteerIndex(const std::vector<Mention>& mentions) : mentions_(mentions) {
+    for (size_t m = 0; m < mentions.size(); ++m) {
+      if (mentions[m].method != "gazetteer") continue;
+      by_begin_.push_back(m);
+      longest_ = std::max<size_t>(longest_, mentions[m].span.size());
+    }
+    std::stable_sort(by_begin_.begin(), by_begin_.end(),
+                     [&](size_t a, size_t b) { return mentions[a].span.begin < mentions[b].span.begin; });
+  }
+
+  // The indexes of the gazetteer mentions overlapping `span`, in order of position. A mention
+  // overlapping it starts after span.begin - longest_, so the search starts there.
+  std::vector<size_t> overlapping(Span span) const {
+    const uint32_t from = span.begin > longest_ ? span.begin - static_cast<uint32_t>(longest_) : 0;
+    auto it = std::lower_bound(by_begin_.begin(), by_begin_.end(), from,
+                               [&](size_t m, uint32_t pos) { return mentions_[m].span.begin < pos; });
+    std::vector<size_t> out;
+    for (; it != by_begin_.end() && mentions_[*it].span.begin < span.end; ++it) {
+      if (overlaps(mentions_[*it].span, span)) out.push_back(*it);
+    }
+    return out;
+  }
+
+ private:
+  const std::vector<Mention>& mentions_;
+  std::vector<size_t> by_begin_;
+  size_t longest_ = 0;
+};
 
 // Whether `text` has an ASCII letter or a letter of Latin-1 Supplement / Latin Extended-A/B
 // (UTF-8 lead bytes 0xC3-0xC9), i.e. could be a name in a Latin-script language.
@@ -191,6 +225,7 @@ class EntityLinker final : public Stage {
     };
     std::vector<Found> found;
     std::vector<bool> remove(doc.mentions.size(), false);
+    const GazetteerIndex gazetteer_mentions(doc.mentions);
     for (const nlp::NerSpan& ns : spans) {
       if (ns.sentence >= doc.sentences.size() || ns.begin >= ns.end) continue;
       const Sentence& s = doc.sentences[ns.sentence];
@@ -204,9 +239,10 @@ class EntityLinker final : public Stage {
       // Conflicts with the gazetteer's mentions (see the contract above).
       bool keep = true;
       std::vector<size_t> displaced;
-      for (size_t m = 0; m < doc.mentions.size() && keep; ++m) {
+      for (const size_t m : gazetteer_mentions.overlapping(span)) {
+        if (!keep) break;
         const Mention& g = doc.mentions[m];
-        if (g.method != "gazetteer" || remove[m] || !overlaps(g.span, span)) continue;
+        if (remove[m]) continue;
         const bool place = g.kind == EntityKind::kPlace || g.kind == EntityKind::kFeature;
         if (g.span == span) {
           const bool named = kind == EntityKind::kPerson || kind == EntityKind::kOrganization;
@@ -288,9 +324,13 @@ class EntityLinker final : public Stage {
       }
     }
 
-    for (size_t m = remove.size(); m-- > 0;) {
-      if (remove[m]) doc.mentions.erase(doc.mentions.begin() + static_cast<std::ptrdiff_t>(m));
+    size_t kept = 0;
+    for (size_t m = 0; m < doc.mentions.size(); ++m) {
+      if (!remove[m]) doc.mentions[kept++] = std::move(doc.mentions[m]);
     }
+    doc.mentions.resize(kept);
+    std::unordered_set<std::string> known;  // Document::add_entity scans; a set stays linear
+    for (const Entity& e : doc.entities) known.insert(e.id);
     for (Found& f : found) {
       Mention mention;
       mention.span = f.span;
@@ -306,7 +346,7 @@ class EntityLinker final : public Stage {
           e.kind = f.kind;
           e.name = f.name;
         }
-        doc.add_entity(std::move(e));
+        if (known.insert(e.id).second) doc.entities.push_back(std::move(e));
         mention.entity_id = std::move(f.id);
       }
       doc.mentions.push_back(std::move(mention));

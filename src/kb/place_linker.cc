@@ -601,6 +601,9 @@ Status PlaceLinker::process(Document& doc) const {
   }
 
   std::vector<Mention> mentions;
+  // Document::add_entity scans the entities; a set keeps a long article linear.
+  std::unordered_set<std::string> known;
+  for (const Entity& e : doc.entities) known.insert(e.id);
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!decided[i]) continue;
     Entity e = g_.entity(decided[i]->ref);
@@ -613,7 +616,7 @@ Status PlaceLinker::process(Document& doc) const {
     m.evidence = std::move(decided[i]->evidence);
     m.confidence = decided[i]->confidence;
     mentions.push_back(std::move(m));
-    doc.add_entity(std::move(e));
+    if (known.insert(e.id).second) doc.entities.push_back(std::move(e));
   }
   std::stable_sort(mentions.begin(), mentions.end(),
                    [](const Mention& a, const Mention& b) { return a.span.begin < b.span.begin; });

@@ -36,6 +36,7 @@ class PosStage final : public Stage {
     std::vector<std::string> upos;
     std::vector<std::string> xpos;
     for (const Sentence& s : doc.sentences) {
+      if (run_cancelled()) return Status(ErrorCode::kInterrupted, "cancelled");
       if (static_cast<uint64_t>(s.first_token) + s.token_count > doc.tokens.size()) {
         return Status(ErrorCode::kInternal, "a sentence indexes tokens past the end of the document");
       }

@@ -100,7 +100,29 @@ void Pipeline::run(Document& doc) const {
   (void)run(doc, nullptr);
 }
 
+namespace {
+// The cancel flag of the Pipeline::run on this thread (null when none), for run_cancelled().
+thread_local const std::atomic<bool>* t_cancel = nullptr;
+
+// Sets t_cancel for the lifetime of a run, restoring the outer value (runs may nest in tests).
+class CancelScope {
+ public:
+  explicit CancelScope(const std::atomic<bool>* cancel) : saved_(t_cancel) { t_cancel = cancel; }
+  ~CancelScope() { t_cancel = saved_; }
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  const std::atomic<bool>* saved_;
+};
+}  // namespace
+
+bool run_cancelled() noexcept {
+  return t_cancel != nullptr && t_cancel->load(std::memory_order_relaxed);
+}
+
 bool Pipeline::run(Document& doc, const std::atomic<bool>* cancel) const {
+  const CancelScope scope(cancel);
   for (const auto& stage : stages_) {
     if (cancel != nullptr && cancel->load()) return false;
     Status st;
@@ -113,7 +135,7 @@ bool Pipeline::run(Document& doc, const std::atomic<bool>* cancel) const {
     }
     if (!st.ok()) doc.issues.push_back({std::string(stage->name()), st.to_string()});
   }
-  return true;
+  return cancel == nullptr || !cancel->load();
 }
 
 }  // namespace caspian
