@@ -2,13 +2,12 @@
 
 #include <utf8proc.h>
 
-#include <algorithm>
-#include <array>
 #include <cstdlib>
 #include <memory>
 
 #include "caspian/utf8.h"
 #include "kb/gazetteer.h"
+#include "nlp/abbreviations.h"
 
 namespace caspian::kb {
 
@@ -18,11 +17,6 @@ namespace {
 // words is capitalised ("Capital City Almaty Contributed as Key Platform").
 constexpr double kTitleCaseShare = 0.75;
 constexpr size_t kTitleCaseMinLetters = 4;
-
-// Abbreviations whose period does not end a sentence ("Mr. Tokayev").
-constexpr std::array<std::string_view, 24> kAbbreviations = {
-    "mr",   "mrs", "ms",  "dr",  "st",  "gen", "lt", "col", "sen", "rep", "gov", "prof",
-    "capt", "maj", "sgt", "adm", "rev", "jr",  "sr", "mt",  "ft",  "no",  "vs",  "messrs"};
 
 utf8proc_category_t category(char32_t cp) {
   return utf8proc_category(static_cast<utf8proc_int32_t>(cp));
@@ -172,9 +166,8 @@ std::vector<Word> scan_words(const Document& doc) {
       const Word& prev = words.back();
       // "Mr. Tokayev", and middle initials: "Stephen J. Townsend".
       const bool initial = prev.key.size() == 1 && prev.all_caps && !prev.sentence_initial;
-      const bool abbrev = prev.period_after &&
-                          (initial || std::find(kAbbreviations.begin(), kAbbreviations.end(), prev.key) !=
-                                          kAbbreviations.end());
+      // Titles whose period does not end a sentence: the shared abbreviation list's kTitle entries.
+      const bool abbrev = prev.period_after && (initial || nlp::is_title_abbreviation(prev.key));
       w.gap = classify_gap(gap, abbrev);
       const bool crosses_body = prev.span.begin < doc.body_offset && w.span.begin >= doc.body_offset;
       if (crosses_body) w.gap = Gap::kBreak;

@@ -185,7 +185,7 @@ class DepParser {
   DepParser(const DepParser&) = delete;
   DepParser& operator=(const DepParser&) = delete;
 
-  struct Weights;  // the frozen perceptron (defined in dep_parser.cc)
+  struct Weights;  // the frozen perceptron (defined in dep_parser_model.h)
 
  private:
   DepParser();

@@ -1,5 +1,5 @@
-// Internal helpers of the named-entity recogniser (nlp/ner_tagger.cc): its dense-row weight table,
-// and the shared perceptron helpers (flat hash index, model-file bytes) under the names it uses.
+// Internal helpers of the named-entity recogniser (nlp/ner_model.h, ner_tagger.cc): its dense-row weight
+// table, and the shared perceptron helpers (flat hash index, model-file bytes) under the names it uses.
 #pragma once
 
 #include <algorithm>

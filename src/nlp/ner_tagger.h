@@ -11,7 +11,7 @@
 // against the best of all labels, so that the decoder can also weigh a fresh start against the legal
 // continuations and close an entity early.
 //
-// Features (ner_tagger.cc lists every template): the word, its lower-cased form, shape, affixes,
+// Features (ner_model.h lists every template): the word, its lower-cased form, shape, affixes,
 // capitalisation, a window of +-2 words; the two previous labels; gazetteer matches (longest span
 // starting at each word, as (list, B/I/L/U position)); word clusters at three granularities, learned
 // by k-means over context vectors from unlabelled text at training time; and document-level
@@ -22,7 +22,7 @@
 // The gazetteer and the word clusters are compiled into the model file (as hashed keys), so a model
 // is self-contained: loading it needs no data directory.
 //
-// Model file (little-endian, explicit sizes; see ner_tagger.cc): "CSPNNER\0", format version (u32),
+// Model file (little-endian, explicit sizes; see ner_model_io.cc): "CSPNNER\0", format version (u32),
 // feature-set fingerprint (u64), training config (JSON), entity types, gazetteer table, cluster
 // table, feature rows with their (label, weight) entries; a trailing XXH3-64 checksum.
 #pragma once
@@ -126,7 +126,7 @@ class NerTagger {
   NerTagger(const NerTagger&) = delete;
   NerTagger& operator=(const NerTagger&) = delete;
 
-  struct Model;  // weights, gazetteer and clusters (defined in ner_tagger.cc)
+  struct Model;  // weights, gazetteer and clusters (defined in ner_model.h)
 
  private:
   NerTagger();

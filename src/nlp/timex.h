@@ -7,7 +7,7 @@
 // hand-written grammar is tried only at those tokens, looking a bounded number
 // of tokens ahead. The cost is linear in the text with a small constant.
 //
-// What it recognises (see timex.cc for the rules and heuristics):
+// What it recognises (see timex.cc and timex_grammar.h for the rules and heuristics):
 //   dates     "July 10", "10 July 2025", "Aug. 20, 2025", "2025-08-20T10:00Z", "20/08/2025",
 //             "Tuesday", "last Friday", "yesterday", "this morning", "Christmas"
 //   coarser   "August 2025", "in March", "last month", "last week" (2025-W33), "Q3 2025",
