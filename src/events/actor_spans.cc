@@ -15,7 +15,8 @@ bool capitalised(std::string_view text) {
 }
 
 std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
-                                        const ActorDictionary& dict, Day day) {
+                                        std::span<const Mention* const> mentions, const ActorDictionary& dict,
+                                        Day day) {
   // Whether the capitalised name that continues at word `end` is a facility's, a vehicle's or an
   // event's, which no actor or role inside it names ("Imam Khomeini International Airport",
   // "Beechcraft King Air", "Mombasa Air Safari", "Premier League"), unless a role continues the name
@@ -48,7 +49,8 @@ std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& 
     std::string code = a.actor->code_on(day);
     const Span where = sv.span(i, static_cast<uint32_t>(i + a.length));
     const bool inside_name = code.size() > kActorPartLength &&
-                             std::any_of(doc.mentions.begin(), doc.mentions.end(), [&](const Mention& m) {
+                             std::any_of(mentions.begin(), mentions.end(), [&](const Mention* mp) {
+                               const Mention& m = *mp;
                                return (m.kind == EntityKind::kOrganization || m.kind == EntityKind::kMisc) &&
                                       m.span.begin <= where.begin && m.span.end >= where.end &&
                                       m.span.size() > where.size();

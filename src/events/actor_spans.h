@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,9 @@ struct ActorSpan {
 
 // Finds the actors and role nouns of the sentence of `sv`, longest match first, left to right,
 // with the actors' dated roles resolved on `day`.
+// `mentions`: those of the sentence (SentenceMentions::of).
 [[nodiscard]] std::vector<ActorSpan> find_actor_spans(const SentenceView& sv, const Document& doc,
+                                                      std::span<const Mention* const> mentions,
                                                       const ActorDictionary& dict, Day day);
 
 }  // namespace caspian::events

@@ -10,9 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "caspian/pipeline.h"
 #include "events/actor_code.h"
 #include "events/actor_spans.h"
 #include "events/sentence_coder.h"
+#include "events/sentence_mentions.h"
 #include "events/sentence_view.h"
 
 namespace caspian::events {
@@ -50,14 +52,15 @@ Result<std::unique_ptr<Dictionaries>> Dictionaries::load(const std::filesystem::
 namespace coding {
 
 SentenceCoder::SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day,
-                             const std::vector<Antecedent>& earlier, Span dateline)
+                             const Memory& earlier, std::span<const Mention* const> mentions, Span dateline)
     : dicts_(dicts),
       doc_(doc),
       sentence_(sentence_index),
       sv_(doc, doc.sentences[sentence_index], dateline),
       earlier_(earlier),
+      mentions_(mentions),
       dateline_(dateline) {
-  spans_ = find_actor_spans(sv_, doc, dicts.actors, day);
+  spans_ = find_actor_spans(sv_, doc, mentions, dicts.actors, day);
   std::erase_if(spans_, [&](const ActorSpan& a) { return in_dateline(a.begin); });
   add_named_again();
   span_at_.assign(sv_.size(), kNone);
@@ -247,8 +250,10 @@ void EventCoder::code(Document& doc) const {
   const Mention* dateline = coding::dateline_place(doc);
   const Span dateline_span = dateline != nullptr ? coding::dateline_words(doc, *dateline) : Span{};
   std::vector<Event> events;
-  std::vector<coding::Antecedent> memory;  // actors named so far, for pronouns and titles
+  coding::Memory memory;  // actors named so far, for pronouns and titles
+  const SentenceMentions mentions(doc);
   for (uint32_t s = 0; s < doc.sentences.size(); ++s) {
+    if (run_cancelled()) return;  // the document is dropped by its run (events_stage.cc)
     const Sentence& sent = doc.sentences[s];
     if (sent.first_token + sent.token_count > doc.tokens.size()) continue;
     if (sent.token_count > kMaxSentenceTokens) {
@@ -257,7 +262,7 @@ void EventCoder::code(Document& doc) const {
       continue;
     }
     const size_t before = events.size();
-    const coding::SentenceCoder coder(dicts_, doc, s, day, memory, dateline_span);
+    const coding::SentenceCoder coder(dicts_, doc, s, day, memory, mentions.of(s), dateline_span);
     coder.code(events);
     coder.remember(memory);
     // One event per (source, code, target, negation) and sentence, as PETRARCH keys them: "will meet
@@ -286,7 +291,7 @@ void EventCoder::code(Document& doc) const {
     }
     for (size_t i = before; i < events.size(); ++i) {
       coding::date_event(doc, events[i]);
-      coding::place_event(doc, dateline, events[i]);
+      coding::place_event(doc, mentions.of(events[i].sentence), dateline, events[i]);
     }
   }
   for (Event& e : events) doc.events.push_back(std::move(e));

@@ -13,30 +13,32 @@
 
 namespace caspian::events::coding {
 
-void SentenceCoder::remember(std::vector<Antecedent>& memory) const {
+void SentenceCoder::remember(Memory& memory) const {
   for (const ActorSpan& a : spans_) {
     if (a.agent) continue;
     const Span span = sv_.span(a.begin, a.end);
     const bool person = names_person(span);
-    memory.push_back(
-        {{a.code, span, entity_in(span)}, sentence_, person, is_party(a.begin), names_city(span)});
+    memory.add({{a.code, span, entity_in(span)}, sentence_, person, is_party(a.begin), names_city(span)});
   }
 }
 
 bool SentenceCoder::names_person(Span span) const {
-  return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+  return std::any_of(mentions_.begin(), mentions_.end(), [&](const Mention* mp) {
+    const Mention& m = *mp;
     return m.kind == EntityKind::kPerson && m.span.begin < span.end && span.begin < m.span.end;
   });
 }
 
 bool SentenceCoder::names_city(Span span) const {
-  return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+  return std::any_of(mentions_.begin(), mentions_.end(), [&](const Mention* mp) {
+    const Mention& m = *mp;
     return m.kind == EntityKind::kPlace && m.span.begin <= span.begin && m.span.end >= span.end;
   });
 }
 
 bool SentenceCoder::names_place_only(Span span) const {
-  return std::any_of(doc_.mentions.begin(), doc_.mentions.end(), [&](const Mention& m) {
+  return std::any_of(mentions_.begin(), mentions_.end(), [&](const Mention* mp) {
+    const Mention& m = *mp;
     return (m.kind == EntityKind::kCountry || m.kind == EntityKind::kPlace ||
             m.kind == EntityKind::kFeature) &&
            m.span.begin <= span.begin && m.span.end >= span.end;
@@ -60,7 +62,8 @@ bool SentenceCoder::in_dateline(uint32_t k) const {
 }
 
 void SentenceCoder::add_named_again() {
-  for (const Mention& m : doc_.mentions) {
+  for (const Mention* mp : mentions_) {
+    const Mention& m = *mp;
     if (m.sentence != sentence_ || m.entity_id.empty() ||
         (m.kind != EntityKind::kPerson && m.kind != EntityKind::kOrganization)) {
       continue;
@@ -79,9 +82,8 @@ void SentenceCoder::add_named_again() {
       return !a.agent && a.begin < end && begin < a.end;
     });
     if (covered) continue;
-    const auto earlier = std::find_if(earlier_.rbegin(), earlier_.rend(),
-                                      [&](const Antecedent& a) { return a.actor.entity_id == m.entity_id; });
-    if (earlier == earlier_.rend()) continue;
+    const Antecedent* earlier = earlier_.latest(m.entity_id);
+    if (earlier == nullptr) continue;
     // A role noun inside the name ("Minister") gives way to the name.
     std::erase_if(spans_, [&](const ActorSpan& a) { return a.begin < end && begin < a.end; });
     spans_.push_back({begin, end, earlier->actor.code, false, false, {}});
@@ -104,7 +106,7 @@ Actor SentenceCoder::antecedent_of(uint32_t k) const {
     const bool person = names_person(span);
     if (fits(person) && !names_city(span)) return {a.code, span, entity_in(span)};
   }
-  for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
+  for (auto it_e = earlier_.items.rbegin(); it_e != earlier_.items.rend(); ++it_e) {
     if (it_e->sentence + kCorefSentences < sentence_) break;
     if (fits(it_e->person) && !it_e->city) return it_e->actor;
   }
@@ -116,7 +118,7 @@ void SentenceCoder::resolve_titles(std::vector<Actor>& actors) const {
     if (!is_role_only(a.code)) continue;
     const std::string_view role = std::string_view(a.code).substr(kUnknownCountry.size());
     if (role.empty()) continue;
-    for (auto it_e = earlier_.rbegin(); it_e != earlier_.rend(); ++it_e) {
+    for (auto it_e = earlier_.items.rbegin(); it_e != earlier_.items.rend(); ++it_e) {
       if (it_e->sentence + kCorefSentences < sentence_) break;
       const std::string& c = it_e->actor.code;
       if (c.size() > role.size() && c.ends_with(role) && !is_role_only(c)) {
@@ -247,7 +249,8 @@ void SentenceCoder::actors_of(uint32_t h, int depth, std::vector<Actor>& out, bo
 }
 
 std::string SentenceCoder::entity_in(Span span) const {
-  for (const Mention& m : doc_.mentions) {
+  for (const Mention* mp : mentions_) {
+    const Mention& m = *mp;
     if (m.sentence == sentence_ && m.span.begin >= span.begin && m.span.end <= span.end &&
         !m.entity_id.empty()) {
       return m.entity_id;

@@ -80,8 +80,10 @@ Span dateline_words(const Document& doc, const Mention& m) {
 
 // The place of an event: a linked populated place named in its sentence after "in" or "at", else
 // for a body sentence the dateline's place.
-void place_event(const Document& doc, const Mention* dateline, Event& e) {
-  for (const Mention& m : doc.mentions) {
+void place_event(const Document& doc, std::span<const Mention* const> mentions, const Mention* dateline,
+                 Event& e) {
+  for (const Mention* mp : mentions) {
+    const Mention& m = *mp;
     if (m.sentence != e.sentence || m.entity_id.empty() || m.kind != EntityKind::kPlace) continue;
     const std::string_view before = std::string_view(doc.text).substr(0, m.span.begin);
     const auto trimmed = before.substr(0, before.find_last_not_of(' ') + 1);

@@ -27,7 +27,7 @@ std::optional<VerbResult> SentenceCoder::mediation_rule(uint32_t k) const {
       j = a.end - 1;
     }
   }
-  for (auto it = earlier_.rbegin(); it != earlier_.rend() && r.targets.size() < 2; ++it) {
+  for (auto it = earlier_.items.rbegin(); it != earlier_.items.rend() && r.targets.size() < 2; ++it) {
     if (it->sentence + kCorefSentences < sentence_) break;
     const bool known = std::any_of(r.targets.begin(), r.targets.end(),
                                    [&](const Actor& t) { return t.code == it->actor.code; });

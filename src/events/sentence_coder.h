@@ -21,8 +21,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -133,12 +135,31 @@ struct Antecedent {
 // How many sentences back a pronoun or title may refer.
 inline constexpr uint32_t kCorefSentences = 3;
 
+// The actors named so far in the article, in text order, for pronouns and titles to refer to,
+// with the latest one linked to each entity (so that a name seen again finds its actor without a
+// scan of the whole article).
+struct Memory {
+  std::vector<Antecedent> items;
+  std::unordered_map<std::string, size_t> latest_of_entity;  // entity id -> index into items
+
+  void add(Antecedent a) {
+    if (!a.actor.entity_id.empty()) latest_of_entity[a.actor.entity_id] = items.size();
+    items.push_back(std::move(a));
+  }
+  // The latest antecedent linked to `entity_id`; nullptr when none (or for an empty id).
+  [[nodiscard]] const Antecedent* latest(const std::string& entity_id) const {
+    const auto it = latest_of_entity.find(entity_id);
+    return it == latest_of_entity.end() ? nullptr : &items[it->second];
+  }
+};
+
 class SentenceCoder {
  public:
   // `dateline`: the words of the article's dateline, where the report was filed, which name no
   // actor ("MOSCOW (Reuters) - Armenia criticized ...").
+  // `mentions`: those of the sentence (SentenceMentions::of), which outlive the coder.
   SentenceCoder(const Dictionaries& dicts, const Document& doc, uint32_t sentence_index, Day day,
-                const std::vector<Antecedent>& earlier, Span dateline);
+                const Memory& earlier, std::span<const Mention* const> mentions, Span dateline);
 
   void code(std::vector<Event>& out) const;
 
@@ -148,7 +169,7 @@ class SentenceCoder {
   [[nodiscard]] std::optional<VerbResult> mediation_rule(uint32_t k) const;
 
   // Appends the actors this sentence names (not bare roles) to `memory`, in text order.
-  void remember(std::vector<Antecedent>& memory) const;
+  void remember(Memory& memory) const;
 
   // Whether a person mention overlaps `span` (for "he" and "she" rather than "it").
   [[nodiscard]] bool names_person(Span span) const;
@@ -279,7 +300,8 @@ class SentenceCoder {
   const Document& doc_;
   uint32_t sentence_;
   SentenceView sv_;
-  const std::vector<Antecedent>& earlier_;
+  const Memory& earlier_;
+  std::span<const Mention* const> mentions_;  // those that may concern this sentence
   Span dateline_;
   std::vector<ActorSpan> spans_;
   std::vector<uint32_t> span_at_;
@@ -305,6 +327,8 @@ Span dateline_words(const Document& doc, const Mention& m);
 
 // The place of an event: a linked populated place named in its sentence after "in" or "at", else
 // for a body sentence the dateline's place.
-void place_event(const Document& doc, const Mention* dateline, Event& e);
+// `mentions`: those of the event's sentence (SentenceMentions::of).
+void place_event(const Document& doc, std::span<const Mention* const> mentions, const Mention* dateline,
+                 Event& e);
 
 }  // namespace caspian::events::coding

@@ -326,7 +326,9 @@ class EntityLinker final : public Stage {
 
     size_t kept = 0;
     for (size_t m = 0; m < doc.mentions.size(); ++m) {
-      if (!remove[m]) doc.mentions[kept++] = std::move(doc.mentions[m]);
+      if (remove[m]) continue;
+      if (kept != m) doc.mentions[kept] = std::move(doc.mentions[m]);
+      ++kept;
     }
     doc.mentions.resize(kept);
     std::unordered_set<std::string> known;  // Document::add_entity scans; a set stays linear
