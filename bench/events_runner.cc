@@ -17,7 +17,7 @@
 #include "bench_util.h"
 #include "caspian/document.h"
 #include "caspian/pipeline.h"
-#include "events/events_eval.h"
+#include "eval/events_eval.h"
 
 namespace {
 

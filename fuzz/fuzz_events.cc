@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "eval/events_eval.h"
 #include "events/actor_dictionary.h"
-#include "events/events_eval.h"
 #include "events/ontology.h"
 #include "events/verb_dictionary.h"
 

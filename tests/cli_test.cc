@@ -325,6 +325,21 @@ TEST_F(CliTest, TrainAndEvaluatePosOnATinyTreebank) {
   EXPECT_EQ(bad.exit_code, 3) << bad.out;
 }
 
+// `caspian eval` reads its default models beside the global --data-dir: a missing one fails with
+// the path it tried, while the built-in data directory has them.
+TEST_F(CliTest, EvalHonoursTheDataDirFlag) {
+  const auto data = write("tiny.conllu",
+                          "1\tLeaders\tleader\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n"
+                          "2\tmet\tmeet\tVERB\tVBD\t_\t0\troot\t_\t_\n"
+                          "3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n");
+  auto missing = run("--data-dir /nonexistent/data eval pos " + data);
+  EXPECT_NE(missing.exit_code, 0) << missing.out;
+  EXPECT_NE(missing.out.find("/nonexistent/models/pos-en-ud.bin"), std::string::npos) << missing.out;
+  auto e = run("eval pos " + data);
+  ASSERT_EQ(e.exit_code, 0) << e.out;
+  EXPECT_NE(e.out.find("UPOS"), std::string::npos) << e.out;
+}
+
 TEST_F(CliTest, TrainReadsEveryTrainingFileInOrder) {
   const std::string leaders =
       "1\tLeaders\tleader\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n"

@@ -16,9 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include "eval/parse_eval.h"
 #include "nlp/conllu.h"
-#include "nlp/parse_eval.h"
 #include "nlp/pos_tagger.h"
+#include "train/parse_train_data.h"
 
 namespace caspian::nlp {
 namespace {

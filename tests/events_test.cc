@@ -12,10 +12,10 @@
 
 #include "caspian/json.h"
 #include "caspian/pipeline.h"
+#include "eval/events_eval.h"
 #include "events/actor_dictionary.h"
 #include "events/cameo.h"
 #include "events/coder.h"
-#include "events/events_eval.h"
 #include "events/ontology.h"
 #include "events/verb_dictionary.h"
 #include "shared_pipeline.h"

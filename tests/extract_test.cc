@@ -8,8 +8,8 @@
 
 #include "caspian/extract.h"
 #include "caspian/utf8.h"
+#include "eval/extract_eval.h"
 #include "extract/charset.h"
-#include "extract/extract_eval.h"
 #include "extract/html_tokenizer.h"
 #include "extract/metadata.h"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "eval/ner_eval.h"
 #include "nlp/conll_ner.h"
-#include "nlp/ner_eval.h"
 #include "nlp/ner_tagger.h"
 
 namespace caspian::nlp {

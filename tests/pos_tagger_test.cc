@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "eval/pos_eval.h"
 #include "nlp/conllu.h"
-#include "nlp/pos_eval.h"
 
 namespace caspian::nlp {
 namespace {

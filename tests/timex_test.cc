@@ -17,7 +17,7 @@
 #include "caspian/document.h"
 #include "caspian/pipeline.h"
 #include "caspian/utf8.h"
-#include "nlp/timeml_eval.h"
+#include "eval/timeml_eval.h"
 #include "nlp/timex_calendar.h"
 #include "pipeline/stages.h"
 

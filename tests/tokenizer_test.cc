@@ -18,7 +18,7 @@
 #include "caspian/document.h"
 #include "caspian/pipeline.h"
 #include "caspian/utf8.h"
-#include "nlp/segmentation_eval.h"
+#include "eval/segmentation_eval.h"
 #include "pipeline/stages.h"
 
 namespace caspian::nlp {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ struct EvalOptions {
   std::string verb_dictionary;
   std::string agent_dictionary;
   bool only_given_actors = false;
+  // Where the default models, and the pipeline's data files ("events"), are read from.
+  std::filesystem::path data_dir;  // empty: default_data_dir()
 };
 
 // Runs the evaluation of `task` over `inputs` (files or directories in the
@@ -57,6 +60,9 @@ struct TrainOptions {
   std::vector<std::string> names;       // name lists ("ner": PETRARCH actor dictionaries)
   int beam = 0;                         // "parse": beam width (0: the default, greedy)
   float beam_margin = 0.0F;             // "parse": parse-time beam margin, stored in the model (0: none)
+  // Where the lexicon ("pos", "parse"), the gazetteer ("ner") and the default POS model ("parse")
+  // are read from. Empty: default_data_dir().
+  std::filesystem::path data_dir;
 };
 
 // Trains the model of `task` with its default, documented settings

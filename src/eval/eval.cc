@@ -10,26 +10,34 @@
 #include <type_traits>
 
 #include "caspian/pipeline.h"
-#include "events/events_eval.h"
-#include "extract/extract_eval.h"
+#include "eval/events_eval.h"
+#include "eval/extract_eval.h"
+#include "eval/ner_eval.h"
+#include "eval/parse_eval.h"
+#include "eval/pos_eval.h"
+#include "eval/segmentation_eval.h"
+#include "eval/timeml_eval.h"
 #include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
-#include "nlp/ner_clusters.h"
-#include "nlp/ner_eval.h"
 #include "nlp/ner_tagger.h"
-#include "nlp/parse_eval.h"
-#include "nlp/pos_eval.h"
 #include "nlp/pos_tagger.h"
-#include "nlp/segmentation_eval.h"
-#include "nlp/timeml_eval.h"
+#include "train/ner_clusters.h"
+#include "train/parse_train_data.h"
 
 namespace caspian {
 
 namespace {
 
-// The default model of a task: models/<name> beside the data directory.
-std::filesystem::path default_model(std::string_view file) {
-  return nlp::default_model_path(default_data_dir(), file);
+// The data directory given (EvalOptions::data_dir, TrainOptions::data_dir), or default_data_dir()
+// when empty.
+std::filesystem::path data_dir_or_default(const std::filesystem::path& data_dir) {
+  return data_dir.empty() ? default_data_dir() : data_dir;
+}
+
+// The default model of a task: models/<name> beside the data directory `data_dir` (empty:
+// default_data_dir()).
+std::filesystem::path default_model(const std::filesystem::path& data_dir, std::string_view file) {
+  return nlp::default_model_path(data_dir_or_default(data_dir), file);
 }
 
 // Parser training data is tagged by jackknifing: taggers trained on 4/5 of it, with fewer passes
@@ -57,8 +65,9 @@ Result<std::string> eval_timex(const std::vector<std::string>& inputs, const Eva
 }
 
 Result<std::string> eval_pos(const std::vector<std::string>& inputs, const EvalOptions& options) {
-  const std::filesystem::path model =
-      options.model.empty() ? default_model(nlp::kPosModelFile) : std::filesystem::path(options.model);
+  const std::filesystem::path model = options.model.empty()
+                                          ? default_model(options.data_dir, nlp::kPosModelFile)
+                                          : std::filesystem::path(options.model);
   auto tagger = nlp::PosTagger::load(model);
   if (!tagger.ok()) return tagger.status();
   std::string out = fmt::format("model {}\n", model.string());
@@ -72,16 +81,17 @@ Result<std::string> eval_pos(const std::vector<std::string>& inputs, const EvalO
 
 // Parses with predicted tags: the words are tagged by the default POS model first.
 Result<std::string> eval_parse(const std::vector<std::string>& inputs, const EvalOptions& options) {
-  const std::filesystem::path model =
-      options.model.empty() ? default_model(nlp::kParseModelFile) : std::filesystem::path(options.model);
+  const std::filesystem::path model = options.model.empty()
+                                          ? default_model(options.data_dir, nlp::kParseModelFile)
+                                          : std::filesystem::path(options.model);
   auto parser = nlp::DepParser::load(model);
   if (!parser.ok()) return parser.status();
   if (options.beam_margin >= 0) CASPIAN_RETURN_IF_ERROR((*parser)->set_beam_margin(options.beam_margin));
-  auto tagger = nlp::PosTagger::load(default_model(nlp::kPosModelFile));
+  auto tagger = nlp::PosTagger::load(default_model(options.data_dir, nlp::kPosModelFile));
   if (!tagger.ok()) return tagger.status();
-  std::string out =
-      fmt::format("model {}\ntagger {}\nbeam {}, margin {}\n", model.string(),
-                  default_model(nlp::kPosModelFile).string(), (*parser)->beam(), (*parser)->beam_margin());
+  std::string out = fmt::format("model {}\ntagger {}\nbeam {}, margin {}\n", model.string(),
+                                default_model(options.data_dir, nlp::kPosModelFile).string(),
+                                (*parser)->beam(), (*parser)->beam_margin());
   for (const std::string& in : inputs) {
     auto report = nlp::evaluate_parse(**parser, tagger->get(), in);
     if (!report.ok()) return Status(report.status().code(), in + ": " + report.status().message());
@@ -92,8 +102,9 @@ Result<std::string> eval_parse(const std::vector<std::string>& inputs, const Eva
 
 // CoNLL NER files (4-col, 2-col or tab, detected or --format); re3d types are mapped automatically.
 Result<std::string> eval_ner(const std::vector<std::string>& inputs, const EvalOptions& options) {
-  const std::filesystem::path model =
-      options.model.empty() ? default_model(nlp::kNerModelFile) : std::filesystem::path(options.model);
+  const std::filesystem::path model = options.model.empty()
+                                          ? default_model(options.data_dir, nlp::kNerModelFile)
+                                          : std::filesystem::path(options.model);
   nlp::NerFormat format = nlp::NerFormat::kAuto;
   if (!options.format.empty() && !nlp::parse_ner_format(options.format, format))
     return Status(ErrorCode::kInvalidArgument,
@@ -122,6 +133,7 @@ Result<std::string> eval_extract(const std::vector<std::string>& inputs, const E
 // PETRARCH validation records: every sentence from its raw text through the whole pipeline.
 Result<std::string> eval_events(const std::vector<std::string>& inputs, const EvalOptions& options) {
   PipelineOptions po;
+  po.data_dir = options.data_dir;
   po.parse_model = options.model;
   po.event_dictionaries.actors.assign(options.actor_files.begin(), options.actor_files.end());
   po.event_dictionaries.verbs = options.verb_dictionary;
@@ -187,7 +199,7 @@ Result<std::string> train_pos(const TrainOptions& options) {
     dev = std::move(d).value();
   }
   nlp::PosTrainOptions opts;
-  opts.lexicon = (default_data_dir() / kPosLexicon).string();
+  opts.lexicon = (data_dir_or_default(options.data_dir) / kPosLexicon).string();
   opts.train_source = train_source(options);
   opts.dev_source = options.dev;
   std::ostringstream log;
@@ -237,7 +249,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
   std::ostringstream log;
   std::vector<nlp::ParsedSentence> silver;
   if (!dev.empty() || !options.unlabelled.empty()) {
-    auto tagger = nlp::PosTagger::load(default_model(nlp::kPosModelFile));
+    auto tagger = nlp::PosTagger::load(default_model(options.data_dir, nlp::kPosModelFile));
     if (!tagger.ok()) return tagger.status();
     nlp::retag(**tagger, dev);
     if (!options.unlabelled.empty()) {
@@ -247,7 +259,7 @@ Result<std::string> train_parse(const TrainOptions& options) {
     }
   }
   nlp::PosTrainOptions tag_opts;
-  tag_opts.lexicon = (default_data_dir() / kPosLexicon).string();
+  tag_opts.lexicon = (data_dir_or_default(options.data_dir) / kPosLexicon).string();
   tag_opts.iterations = kJackknifeTaggerIterations;
   CASPIAN_RETURN_IF_ERROR(nlp::jackknife_tags(*train, kJackknifeFolds, tag_opts, &log));
   std::string silver_source;
@@ -285,7 +297,7 @@ Result<std::string> train_ner(const TrainOptions& options) {
     dev = std::move(d).value();
   }
   nlp::NerTrainOptions opts;
-  opts.gazetteer_dir = default_data_dir() / "gazetteer";
+  opts.gazetteer_dir = data_dir_or_default(options.data_dir) / "gazetteer";
   opts.unlabelled.assign(options.unlabelled.begin(), options.unlabelled.end());
   opts.actor_dictionaries.assign(options.names.begin(), options.names.end());
   opts.train_source = train_source(options);

@@ -9,7 +9,7 @@
 //   * beam 1 (the shipped model): greedy, trained with the dynamic oracle of Goldberg & Nivre (2013)
 //     with error exploration. Linear in sentence length; well over 60,000 words/s. The shipped one
 //     also learns from unlabelled text parsed by the beam model (uptraining: silver_parses() in
-//     parse_eval.h), which brings most of the beam's accuracy at greedy speed.
+//     train/parse_train_data.h), which brings most of the beam's accuracy at greedy speed.
 //   * beam k > 1: beam search, trained globally with max-violation updates (Huang, Fayong & Guo
 //     2012), as Zhang & Nivre did with a beam of 64. On UD English EWT dev with predicted tags,
 //     beam 8 gains 1.2 UAS over greedy at about a fifth of its speed (models/parse-en-ud-beam8.md:

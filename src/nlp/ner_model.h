@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "nlp/ner_clusters.h"
+#include "nlp/ner_cluster_sizes.h"
 #include "nlp/ner_features.h"
 #include "nlp/ner_tagger.h"
 #include "nlp/perceptron.h"

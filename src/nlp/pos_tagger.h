@@ -117,9 +117,9 @@ class PosTagger {
   PosTagger(const PosTagger&) = delete;
   PosTagger& operator=(const PosTagger&) = delete;
 
-  struct Model;      // one perceptron (defined in pos_tagger.cc)
-  struct Lexicon;    // word classes by normalised form (defined in pos_tagger.cc)
-  struct WordCache;  // frequent words with precomputed scores (defined in pos_tagger.cc)
+  struct Model;      // one perceptron (defined in pos_tagger_model.h)
+  struct Lexicon;    // word classes by normalised form (defined in pos_tagger_model.h)
+  struct WordCache;  // frequent words with precomputed scores (defined in pos_tagger_model.h)
 
  private:
   PosTagger();

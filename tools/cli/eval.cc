@@ -35,7 +35,8 @@ class EvalVerb final : public Verb {
   }
   CLI::App* command() const override { return cmd_; }
 
-  int run(const GlobalFlags& /*global*/) override {
+  int run(const GlobalFlags& global) override {
+    o_.data_dir = global.pipeline.data_dir;
     auto report = evaluate(task_, inputs_, o_);
     if (!report.ok()) {
       error_line("eval " + task_, report.status());

@@ -42,7 +42,8 @@ class TrainVerb final : public Verb {
   }
   CLI::App* command() const override { return cmd_; }
 
-  int run(const GlobalFlags& /*global*/) override {
+  int run(const GlobalFlags& global) override {
+    o_.data_dir = global.pipeline.data_dir;
     auto report = train(task_, o_);
     if (!report.ok()) {
       error_line("train " + task_, report.status());

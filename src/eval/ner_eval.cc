@@ -1,4 +1,4 @@
-#include "nlp/ner_eval.h"
+#include "eval/ner_eval.h"
 
 #include <fmt/format.h>
 #include <time.h>

@@ -1,5 +1,5 @@
 // Internal: extraction evaluation (see extract_eval.h).
-#include "extract/extract_eval.h"
+#include "eval/extract_eval.h"
 
 #include <fmt/format.h>
 #include <unicode/uchar.h>

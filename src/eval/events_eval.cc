@@ -1,4 +1,4 @@
-#include "events/events_eval.h"
+#include "eval/events_eval.h"
 
 #include <fmt/format.h>
 

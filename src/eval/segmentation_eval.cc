@@ -1,4 +1,4 @@
-#include "nlp/segmentation_eval.h"
+#include "eval/segmentation_eval.h"
 
 #include <algorithm>
 #include <array>

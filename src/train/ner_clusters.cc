@@ -1,4 +1,4 @@
-#include "nlp/ner_clusters.h"
+#include "train/ner_clusters.h"
 
 #include <xxhash.h>
 

@@ -1,4 +1,4 @@
-#include "nlp/pos_eval.h"
+#include "eval/pos_eval.h"
 
 #include <fmt/format.h>
 #include <time.h>

@@ -22,11 +22,9 @@
 #include <vector>
 
 #include "caspian/result.h"
+#include "nlp/ner_cluster_sizes.h"
 
 namespace caspian::nlp {
-
-// Granularities of the clustering (numbers of clusters), coarse to fine.
-inline constexpr std::array<uint32_t, 3> kNerClusterSizes = {64, 256, 1024};
 
 struct ClusterOptions {
   int min_count = 3;

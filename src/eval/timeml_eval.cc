@@ -1,4 +1,4 @@
-#include "nlp/timeml_eval.h"
+#include "eval/timeml_eval.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -18,6 +18,7 @@
 #include "nlp/conllu.h"
 #include "nlp/ner_model.h"
 #include "nlp/ner_tagger.h"
+#include "train/ner_clusters.h"
 
 namespace caspian::nlp {
 
