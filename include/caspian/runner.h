@@ -117,7 +117,7 @@ struct IngestStats {
 struct IngestOptions {
   RunOptions run;
   // A batch is written in one transaction when it holds this many articles, this many bytes of
-  // text, or is this old, and at the end. The store's write lock is held only while a batch is
+  // text, or is this old (never by age when batch_age is zero), and at the end. The store's write lock is held only while a batch is
   // written, never during analysis, so other writers wait at most one batch.
   int batch_articles = 256;
   uint64_t batch_bytes = uint64_t{32} << 20;

@@ -51,7 +51,10 @@ class BatchWriter {
     return ok;
   }
 
-  bool flush_if_old() { return pending_.empty() || Clock::now() - first_ < options_.batch_age || flush(); }
+  bool flush_if_old() {
+    if (pending_.empty() || options_.batch_age.count() <= 0) return true;
+    return Clock::now() - first_ < options_.batch_age || flush();
+  }
 
   // Writes the open batch in one transaction. Returns false when the store failed: the batch is
   // then rolled back whole and the store is as at its last commit.

@@ -86,6 +86,13 @@ class IngestVerb final : public Verb {
     cmd_->add_option("inputs", inputs_, "Files, directories, JSONL dumps, URLs or - for stdin")->required();
     cmd_->add_option("--db", db_, "Database file")->capture_default_str();
     cmd_->add_flag("-q,--quiet", quiet_, "No progress bar");
+    cmd_->add_option("--commit-every", commit_every_, "Commit after this many articles")
+        ->check(CLI::Range(1, 1 << 20))
+        ->capture_default_str();
+    cmd_->add_option("--commit-seconds", commit_seconds_,
+                     "Commit a batch this old even when it is not full (0: only when full and at the end)")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->capture_default_str();
     add_read_flags(cmd_, flags_);
   }
   CLI::App* command() const override { return cmd_; }
@@ -108,6 +115,8 @@ class IngestVerb final : public Verb {
     ProgressBar bar(progress ? input_bytes(inputs_) : 0);
     IngestOptions options;
     options.run = *run_opts;
+    options.batch_articles = commit_every_;
+    options.batch_age = std::chrono::milliseconds(static_cast<int64_t>(commit_seconds_ * 1000));
     if (progress)
       options.on_record = [&](const IngestStats& s, const RecordOrigin& o) { bar.update(s, o, false); };
     options.on_failure = [&](const std::string& where, const Status& st) {
@@ -148,6 +157,8 @@ class IngestVerb final : public Verb {
   ReadFlags flags_;
   std::string db_ = "caspian.db";
   bool quiet_ = false;
+  int commit_every_ = IngestOptions{}.batch_articles;
+  double commit_seconds_ = std::chrono::duration<double>(IngestOptions{}.batch_age).count();
   size_t shown_failures_ = 0;
 };
 
