@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: corpus_runner [--repeat N] [--stages a,b] PATH...\n");
     return 2;
   }
+  caspian::models_from_environment(opts);  // $CASPIAN_PARSE_MODEL and the others, as the CLI
   const auto load_start = std::chrono::steady_clock::now();
   auto pipeline = caspian::Pipeline::create(opts);
   if (!pipeline.ok()) {

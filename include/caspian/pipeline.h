@@ -2,7 +2,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,7 +36,9 @@ struct EventDictionaryOptions {
 // several threads.
 struct Resources {
   std::filesystem::path data_dir;             // root of data/ (gazetteer, ...)
-  std::filesystem::path parse_model;          // the parser model (empty: the default, see PipelineOptions)
+  std::filesystem::path pos_model;            // the models; empty: the default (see PipelineOptions)
+  std::filesystem::path parse_model;
+  std::filesystem::path ner_model;
   EventDictionaryOptions event_dictionaries;  // see PipelineOptions
   std::unique_ptr<kb::Gazetteer> gazetteer;   // loaded on demand by stages that need it
 
@@ -60,6 +65,67 @@ class Stage {
 // document of megabytes. False outside such a run.
 bool run_cancelled() noexcept;
 
+// What a stage reads from a Document and what it writes: the stage contract. Pipeline::create
+// checks that every stage's requirements are assigned by a stage before it (or are given).
+enum class Annotation : uint8_t {
+  kTokens,     // Document::tokens, with byte spans
+  kSentences,  // Document::sentences, indexing the tokens
+  kTags,       // Token::upos and Token::xpos
+  kTrees,      // Token::head and Token::deprel (basic Universal Dependencies)
+  kTimes,      // Document::times, normalised against Document::published
+  kPlaces,     // gazetteer mentions (countries, places) and their entities
+  kNames,      // the recogniser's mentions (people, organisations, ...) and their entities
+  kEvents,     // Document::events
+  kFlags,      // Document::flags (the checks)
+};
+inline constexpr size_t kAnnotationCount = 9;
+
+// The annotation's name in messages: "tokens", "sentences", "tags", ...
+std::string_view annotation_name(Annotation a) noexcept;
+
+// A set of annotations. Value type; constexpr.
+class AnnotationSet {
+ public:
+  constexpr AnnotationSet() = default;
+  constexpr AnnotationSet(std::initializer_list<Annotation> list) {
+    for (Annotation a : list) add(a);
+  }
+  constexpr void add(Annotation a) { bits_ |= bit(a); }
+  constexpr void add(AnnotationSet other) { bits_ |= other.bits_; }
+  constexpr bool contains(Annotation a) const { return (bits_ & bit(a)) != 0; }
+  constexpr bool empty() const { return bits_ == 0; }
+  // The annotations of this set that are not in `other`.
+  constexpr AnnotationSet minus(AnnotationSet other) const { return AnnotationSet(bits_ & ~other.bits_); }
+  // The names, comma-separated ("tokens, tags").
+  std::string names() const;
+  friend constexpr bool operator==(AnnotationSet, AnnotationSet) = default;
+
+ private:
+  constexpr explicit AnnotationSet(uint32_t bits) : bits_(bits) {}
+  static constexpr uint32_t bit(Annotation a) { return uint32_t{1} << static_cast<uint32_t>(a); }
+  uint32_t bits_ = 0;
+};
+
+// A registered stage's contract: what it requires before it runs, what it assigns, and what it
+// may revise of what earlier stages assigned (the recogniser drops a gazetteer place that a
+// longer name covers; the checks lower an unsupported event's confidence). A stage changes
+// nothing else.
+struct StageContract {
+  std::string_view name;
+  AnnotationSet required;
+  AnnotationSet assigned;
+  AnnotationSet revised;
+};
+
+// The contract of the stage registered under `name`; kInvalidArgument listing the known stages
+// when there is none.
+Result<StageContract> stage_contract(std::string_view name);
+
+// Checks that `names` can run in this order on documents that already carry `given`: each stage
+// is registered, appears once, and finds what it requires assigned by a stage before it or given.
+// Errors: kInvalidArgument naming the stage, what it misses and the stage that assigns it.
+Status check_stage_order(const std::vector<std::string>& names, AnnotationSet given = {});
+
 // Creates the stage registered under `name` ("tokenize", "timex",
 // "gazetteer", "ner", ...). Loads any resource it needs into `res`
 // (which must outlive the stage). Unknown names yield kInvalidArgument
@@ -69,15 +135,26 @@ Result<std::unique_ptr<Stage>> make_stage(std::string_view name, Resources& res)
 // Names of all registered stages, in default pipeline order.
 std::vector<std::string> stage_names();
 
+// Everything a pipeline's stages are configured with; stages read nothing else (no environment).
 struct PipelineOptions {
   std::filesystem::path data_dir;   // empty: default_data_dir()
   std::vector<std::string> stages;  // empty: the default pipeline
-  // The "parse" stage's model. Empty: $CASPIAN_PARSE_MODEL if set, else models/parse-en-ud.bin
-  // (greedy, fast); models/parse-en-ud-beam8.bin is more accurate and several times slower.
+  // What the documents given to run() already carry, for a pipeline of later stages only (a
+  // benchmark of "parse" alone on tokenised, tagged documents). Empty for raw documents.
+  AnnotationSet given;
+  // The models of "pos", "parse" and "ner". Empty: models/pos-en-ud.bin, models/parse-en-ud.bin
+  // (greedy, fast; models/parse-en-ud-beam8.bin is more accurate and several times slower) and
+  // models/ner-en-conll.bin beside the data directory.
+  std::filesystem::path pos_model;
   std::filesystem::path parse_model;
+  std::filesystem::path ner_model;
   // The "events" stage's dictionaries: users' actor files, or replacements (docs/events.md).
   EventDictionaryOptions event_dictionaries;
 };
+
+// For front doors (the CLI, the benchmarks): fills the models left empty in `options` from
+// $CASPIAN_POS_MODEL, $CASPIAN_PARSE_MODEL and $CASPIAN_NER_MODEL when they are set.
+void models_from_environment(PipelineOptions& options);
 
 // The directory holding caspian's data files: $CASPIAN_DATA if set, else the
 // installed/source data directory compiled into the binary.
@@ -85,6 +162,9 @@ std::filesystem::path default_data_dir();
 
 class Pipeline {
  public:
+  // Loads the stages of `options` (the default pipeline when none are named). Errors:
+  // kInvalidArgument for an unknown stage or an order that cannot work (check_stage_order), and
+  // the loaders' errors (kNotFound, kCorrupt, kUnsupportedVersion) for a model or data file.
   static Result<Pipeline> create(PipelineOptions options = {});
 
   // Runs every stage in order. A failing stage is recorded in doc.issues and

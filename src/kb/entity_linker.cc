@@ -32,7 +32,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -63,8 +62,10 @@ constexpr double kTitleCaseShare = 0.75;
 constexpr size_t kShortWord = 3;
 constexpr size_t kMinTitleWords = 3;
 
+// The model file: the pipeline's option if given, else models/ner-en-conll.bin next to the data
+// directory.
 std::filesystem::path ner_model_path(const Resources& res) {
-  if (const char* env = std::getenv("CASPIAN_NER_MODEL"); env != nullptr && *env != '\0') return env;
+  if (!res.ner_model.empty()) return res.ner_model;
   return nlp::default_model_path(res.data_dir, nlp::kNerModelFile);
 }
 
@@ -188,7 +189,9 @@ class EntityLinker final : public Stage {
         words.push_back(doc.slice(doc.tokens[t].span));
       }
     }
+    if (run_cancelled()) return Status(ErrorCode::kInterrupted, "cancelled");
     std::vector<nlp::NerSpan> spans = tagger_->tag_document(sentences);
+    if (run_cancelled()) return Status(ErrorCode::kInterrupted, "cancelled");
     if (doc.body_offset > 0 && title_case_headline(doc)) {
       // Keep a headline span only if the same text is recognised in the body.
       const auto span_text = [&](const nlp::NerSpan& ns) -> std::string_view {

@@ -1,6 +1,5 @@
 // The "parse" stage: a basic Universal Dependencies tree (head and relation) for every sentence,
 // with the transition-based parser in models/parse-en-ud.bin, from the tags of the "pos" stage.
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,11 +13,10 @@
 namespace caspian {
 namespace {
 
-// The model file: the pipeline's option if given, else $CASPIAN_PARSE_MODEL if set, else
-// models/parse-en-ud.bin next to the data directory (<source>/data -> <source>/models).
+// The model file: the pipeline's option if given, else models/parse-en-ud.bin next to the data
+// directory (<source>/data -> <source>/models).
 std::filesystem::path parse_model_path(const Resources& res) {
   if (!res.parse_model.empty()) return res.parse_model;
-  if (const char* env = std::getenv("CASPIAN_PARSE_MODEL"); env != nullptr && *env != '\0') return env;
   return nlp::default_model_path(res.data_dir, nlp::kParseModelFile);
 }
 

@@ -1,6 +1,5 @@
 // The "pos" stage: Universal (UPOS) and Penn Treebank (XPOS) part-of-speech tags for every token,
 // sentence by sentence, with the averaged-perceptron model in models/pos-en-ud.bin.
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,10 +13,10 @@
 namespace caspian {
 namespace {
 
-// The model file: $CASPIAN_POS_MODEL if set, else models/pos-en-ud.bin next to the data directory
-// (<source>/data -> <source>/models).
+// The model file: the pipeline's option if given, else models/pos-en-ud.bin next to the data
+// directory (<source>/data -> <source>/models).
 std::filesystem::path pos_model_path(const Resources& res) {
-  if (const char* env = std::getenv("CASPIAN_POS_MODEL"); env != nullptr && *env != '\0') return env;
+  if (!res.pos_model.empty()) return res.pos_model;
   return nlp::default_model_path(res.data_dir, nlp::kPosModelFile);
 }
 

@@ -20,9 +20,15 @@ int main(int argc, char** argv) {
   cli::GlobalFlags global;
   app.add_option("--data-dir", global.pipeline.data_dir,
                  "Directory of caspian's data files (default: $CASPIAN_DATA or built-in)");
+  app.add_option("--pos-model", global.pipeline.pos_model,
+                 "Part-of-speech model of analyze, ingest and watch (default: $CASPIAN_POS_MODEL or "
+                 "models/pos-en-ud.bin)");
   app.add_option("--parse-model", global.pipeline.parse_model,
                  "Parser model of analyze, ingest and watch (default: $CASPIAN_PARSE_MODEL or "
                  "models/parse-en-ud.bin; models/parse-en-ud-beam8.bin is more accurate and slower)");
+  app.add_option("--ner-model", global.pipeline.ner_model,
+                 "Named-entity model of analyze, ingest and watch (default: $CASPIAN_NER_MODEL or "
+                 "models/ner-en-conll.bin)");
   app.add_option("--actors", global.pipeline.event_dictionaries.actors,
                  "Actor dictionary (PETRARCH format, docs/events.md) read after the built-in ones by "
                  "the events stage of analyze, ingest and watch; repeatable")
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? cli::kExitOk : cli::kExitUsage;
   }
+  caspian::models_from_environment(global.pipeline);
   for (const auto& verb : verbs) {
     if (verb->command()->parsed()) return verb->run(global);
   }
