@@ -198,6 +198,17 @@ TEST(FeedTest, FeedparserFixtures) {
   auto escaped = documents_from_feed(fixture("entry_content_escaped_markup.xml"));
   ASSERT_TRUE(escaped.ok()) << escaped.status().to_string();
   EXPECT_EQ((*escaped)[0].body(), "Example Atom");
+  // type="html" whose escaped markup is wrapped in a <div> (TypePad).
+  auto div_escaped = documents_from_feed(fixture("entry_content_div_escaped_markup.xml"));
+  ASSERT_TRUE(div_escaped.ok()) << div_escaped.status().to_string();
+  EXPECT_EQ((*div_escaped)[0].body(), "Example Atom");
+  // Thai in TIS-620 with no declaration: ICU's detector has no recogniser for it and guesses
+  // UTF-16BE; the most coherent decoding is Thai.
+  auto thai = documents_from_feed(fixture("tis620.xml"));
+  ASSERT_TRUE(thai.ok()) << thai.status().to_string();
+  EXPECT_EQ((*thai)[0].body().substr(0, 24), "\u0e2a\u0e33\u0e19\u0e31\u0e01\u0e07\u0e32\u0e19");  // "office"
+  EXPECT_EQ((*thai)[0].body().find("\ufffd"), std::string::npos);
+  EXPECT_NE((*thai)[0].body().find("\u201cMambo Template Contest\u201d"), std::string::npos);
   auto plain = documents_from_feed(fixture("entry_content_text_plain_brackets.xml"));
   ASSERT_TRUE(plain.ok()) << plain.status().to_string();
   EXPECT_EQ((*plain)[0].body(), "History of the <blink> tag");

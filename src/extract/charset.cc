@@ -2,8 +2,11 @@
 #include "extract/charset.h"
 
 #include <unicode/ucnv.h>
+#include <unicode/uchar.h>
 #include <unicode/ucsdet.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -29,6 +32,17 @@ constexpr double kMaxNulShare = 0.01;
 // taken to be mis-declared and re-detected.
 constexpr double kMaxInvalidShare = 0.2;
 constexpr char32_t kReplacement = 0xFFFD;
+// ICU's detector reports confidences from 0 to 100; below this it is guessing: on feedparser's
+// Thai TIS-620 fixture (a charset it has no recogniser for) its best is UTF-16BE at 10, on the
+// fixtures in charsets it knows (Big5, EUC-JP/KR, GB18030, Shift_JIS, KOI8-R, ISO-8859-8,
+// windows-1252) it reports 47 to 100.
+constexpr int32_t kWeakConfidence = 20;
+// Single-byte charsets ICU's detector has no recogniser for (ICU 72 recognises UTF-8/16/32,
+// ISO-2022, Shift_JIS, GB18030, EUC-JP/KR, Big5, ISO-8859-1/2/5/6/7/8/9, windows-1250..1256,
+// KOI8-R and IBM420/424): Thai (windows-874, a superset of TIS-620) and Vietnamese.
+constexpr std::array<std::string_view, 2> kUndetectedByIcu = {"windows-874", "windows-1258"};
+// See script_coherence().
+constexpr size_t kMaxLatinRun = 3;
 
 struct ConverterCloser {
   void operator()(UConverter* c) const { ucnv_close(c); }
@@ -93,6 +107,55 @@ bool convert(std::string_view bytes, const std::string& charset, std::string& ou
   return true;
 }
 
+// How plausible `text` (UTF-8) is as a decoding: the share of its non-ASCII code points that are
+// letters or marks of its most common script. A wrong single-byte decoding mixes symbols and
+// scripts; for Latin, which every single-byte charset decodes to letters of some sort, letters in
+// a run of more than kMaxLatinRun non-ASCII code points do not count (European words put
+// accented letters between ASCII ones). 0 when there is no non-ASCII code point.
+double script_coherence(std::string_view text) {
+  std::vector<UChar32> cps;
+  for (int32_t i = 0, n = static_cast<int32_t>(text.size()); i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(text.data(), i, n, c);
+    cps.push_back(c < 0 ? kReplacement : c);
+  }
+  std::array<int, USCRIPT_CODE_LIMIT> per_script{};
+  size_t non_ascii = 0;
+  for (UChar32 c : cps) {
+    if (c < 0x80) continue;
+    ++non_ascii;
+    UErrorCode err = U_ZERO_ERROR;
+    const UScriptCode sc = uscript_getScript(c, &err);
+    if (U_SUCCESS(err) && sc > USCRIPT_INHERITED && sc < USCRIPT_CODE_LIMIT && u_isalpha(c)) ++per_script[sc];
+  }
+  if (non_ascii == 0) return 0;
+  const auto dominant = static_cast<UScriptCode>(std::max_element(per_script.begin(), per_script.end()) -
+                                                 per_script.begin());
+  size_t good = 0;
+  for (size_t i = 0; i < cps.size();) {
+    if (cps[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < cps.size() && cps[j] >= 0x80) ++j;
+    const bool run_counts = dominant != USCRIPT_LATIN || j - i <= kMaxLatinRun;
+    for (; i < j; ++i) {
+      const UChar32 c = cps[i];
+      UErrorCode err = U_ZERO_ERROR;
+      const UScriptCode sc = uscript_getScript(c, &err);
+      const bool mark = (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+      if (run_counts && U_SUCCESS(err) && (u_isalpha(c) || mark) &&
+          (sc == dominant || sc == USCRIPT_INHERITED || sc == USCRIPT_COMMON))
+        ++good;
+    }
+  }
+  return static_cast<double>(good) / static_cast<double>(non_ascii);
+}
+
+// The charset of bytes that declare none (see decode_to_utf8): ICU's detector, unless it is only
+// guessing (top confidence below kWeakConfidence). Then ICU's candidates and the charsets it has
+// no recogniser for are all decoded and the most coherent decoding wins (script_coherence).
 std::string detect(std::string_view bytes) {
   UErrorCode err = U_ZERO_ERROR;
   std::unique_ptr<UCharsetDetector, DetectorCloser> det(ucsdet_open(&err));
@@ -100,10 +163,31 @@ std::string detect(std::string_view bytes) {
   const std::string_view sample = bytes.substr(0, kDetectBytes);
   ucsdet_enableInputFilter(det.get(), 1);  // ignore markup
   ucsdet_setText(det.get(), sample.data(), static_cast<int32_t>(sample.size()), &err);
-  const UCharsetMatch* m = ucsdet_detect(det.get(), &err);
-  if (U_FAILURE(err) || m == nullptr) return "";
-  const char* name = ucsdet_getName(m, &err);
-  return U_FAILURE(err) || name == nullptr ? "" : normalize_label(name);
+  int32_t count = 0;
+  const UCharsetMatch** matches = ucsdet_detectAll(det.get(), &count, &err);
+  if (U_FAILURE(err) || matches == nullptr || count == 0) return "";
+  const char* top = ucsdet_getName(matches[0], &err);
+  if (U_FAILURE(err) || top == nullptr) return "";
+  if (ucsdet_getConfidence(matches[0], &err) >= kWeakConfidence) return normalize_label(top);
+  std::vector<std::string> candidates;
+  for (int32_t i = 0; i < count; ++i) {
+    err = U_ZERO_ERROR;
+    const char* name = ucsdet_getName(matches[i], &err);
+    // UTF-16/32 without a BOM would have NUL bytes in the ASCII markup, which check_binary refused.
+    const std::string label = U_SUCCESS(err) && name != nullptr ? normalize_label(name) : "";
+    if (!label.empty() && !is_utf16_label(label) && label.rfind("utf-32", 0) != 0 && !is_utf8_label(label))
+      candidates.push_back(label);
+  }
+  for (std::string_view extra : kUndetectedByIcu) candidates.emplace_back(extra);
+  std::string best;
+  double best_score = -1;
+  for (const std::string& label : candidates) {
+    std::string out, canonical;
+    if (!convert(sample, label, out, canonical)) continue;
+    const double score = script_coherence(out);
+    if (score > best_score) best = label, best_score = score;
+  }
+  return best.empty() ? normalize_label(top) : best;
 }
 
 // Share of non-ASCII bytes that belong to invalid UTF-8 sequences (rough: counts restarts).

@@ -458,6 +458,10 @@ std::string content_text(const xmlNode* node) {
   if (has_element_children(node)) {  // inline XHTML (Atom type="xhtml", or sloppy RSS)
     std::string raw;
     append_text(node, raw, true);
+    // Declared escaped HTML but wrapped in elements (TypePad's <div> around escaped markup):
+    // the text below the elements is the HTML, as feedparser reads it.
+    const bool html = iequals(type, "html") || iequals(type, "text/html");
+    if (html && looks_like_markup(raw)) return html_fragment_to_text(raw);
     return normalize_paragraphs(raw);
   }
   std::string raw = element_text(node);
