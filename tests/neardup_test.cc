@@ -196,7 +196,7 @@ TEST_F(NearDupTest, MigrationFromVersion1IndexesStoredArticles) {
   auto reopened = caspian::open_store(path_.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status().to_string();
   store_ = std::move(reopened).value();
-  EXPECT_EQ(store_->stats()->schema_version, 2);
+  EXPECT_EQ(store_->stats()->schema_version, 3);
   auto copy = store_->put(
       article("Copy", std::string(kWireStory) + " Copyright 2025 B.", "https://b.example/2", "b.example"));
   ASSERT_TRUE(copy.ok());
@@ -217,10 +217,15 @@ TEST_F(NearDupTest, FetchStateAndSeenItems) {
   EXPECT_EQ((*got)->etag, "\"e2\"");
   EXPECT_EQ((*got)->content_hash, "def");
   EXPECT_EQ((*got)->fetched_at.size(), 20U);  // 2025-01-01T00:00:00Z
-  EXPECT_FALSE(*store_->item_seen("https://a.example/1"));
-  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0).ok());
-  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0).ok());  // idempotent
-  EXPECT_TRUE(*store_->item_seen("https://a.example/1"));
+  EXPECT_FALSE(store_->item_seen("https://a.example/1")->has_value());
+  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h1").ok());
+  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h1").ok());  // idempotent
+  auto seen = store_->item_seen("https://a.example/1");
+  ASSERT_TRUE(seen.ok() && seen->has_value());
+  EXPECT_EQ((*seen)->feed_url, "https://a.example/feed");
+  EXPECT_EQ((*seen)->item_hash, "h1");
+  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h2").ok());  // updated
+  EXPECT_EQ((*store_->item_seen("https://a.example/1"))->item_hash, "h2");
 }
 
 TEST(CanonicalUrl, DropsMoreTrackingParameters) {

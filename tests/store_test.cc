@@ -193,6 +193,26 @@ TEST_F(StoreTest, RefusesNewerSchemaAndForeignDatabases) {
   EXPECT_EQ(foreign.status().code(), ErrorCode::kCorrupt);
 }
 
+// Schema 2 -> 3: the feed items watch had seen keep their marks, with no hash (taken as unchanged).
+TEST_F(StoreTest, SeenItemsSurviveTheMigrationToItemHashes) {
+  {
+    auto s = open();
+    ASSERT_TRUE(s->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h").ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE seen_items DROP COLUMN item_hash; PRAGMA user_version=2", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = open();
+  EXPECT_EQ(s->stats()->schema_version, 3);
+  auto seen = s->item_seen("https://a.example/1");
+  ASSERT_TRUE(seen.ok() && seen->has_value());
+  EXPECT_EQ((*seen)->feed_url, "https://a.example/feed");
+  EXPECT_EQ((*seen)->item_hash, "");
+}
+
 TEST_F(StoreTest, EventsAreStoredAndFilteredByActorCodeAndDate) {
   Document d = article("Talks", "Kazakhstan offered to host talks in Almaty. Russia attacked Ukraine.",
                        "https://a.example/talks", "2025-08-20");
@@ -255,7 +275,7 @@ TEST_F(StoreTest, ReopenKeepsData) {
   auto st = s->stats();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->articles, 1);
-  EXPECT_EQ(st->schema_version, 2);
+  EXPECT_EQ(st->schema_version, 3);
 }
 
 TEST(CanonicalUrlTest, DropsTrackingAndFragments) {

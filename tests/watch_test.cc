@@ -52,15 +52,16 @@ class WatchTest : public ::testing::Test {
   }
   ~WatchTest() override { fs::remove_all(dir_); }
 
-  // The feed lists the first `n` stories; its ETag changes with n.
-  void set_items(int n) {
+  // The feed lists the first `n` stories, their headlines ending in `edit`; its ETag changes with
+  // both.
+  void set_items(int n, const std::string& edit = "") {
     std::lock_guard lock(mu_);
     const std::string base = server_.url("");
     feed_ = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test Wire</title><link>" + base +
             "/</link><description>t</description>";
-    for (int i = n; i >= 1; --i) feed_ += item(base, i, "Story " + std::to_string(i) + " headline");
+    for (int i = n; i >= 1; --i) feed_ += item(base, i, "Story " + std::to_string(i) + " headline" + edit);
     feed_ += "</channel></rss>";
-    etag_ = "\"items-" + std::to_string(n) + "\"";
+    etag_ = "\"items-" + std::to_string(n) + (edit.empty() ? "" : "-" + std::to_string(edit.size())) + "\"";
   }
 
   HttpReply route(const HttpRequest& r) {
@@ -152,6 +153,34 @@ TEST_F(WatchTest, SecondRoundIngestsNothingNewAndRestartsRemember) {
   EXPECT_EQ(server_.hits("/story/1?utm_source=rss"), 0);  // nothing followed without --follow
 }
 
+TEST_F(WatchTest, AnItemWhoseTextChangedUnderTheSameLinkIsStoredAgain) {
+  const std::string db = (dir_ / "c.db").string();
+  const std::vector<std::string> feeds = {server_.url("/feed.xml"), server_.url("/no-etag.xml")};
+  auto r = RoundRunner::open(db);
+  EXPECT_EQ(r.round(feeds).stored, 2);
+  set_items(2, ", corrected");
+  auto second = r.round(feeds);
+  EXPECT_EQ(second.new_items, 0);
+  // Changed in the feed that gave them; the other feed's copies of the same links are not changes
+  // of their own.
+  EXPECT_EQ(second.changed_items, 2);
+  EXPECT_EQ(second.stored, 2);
+  EXPECT_NE(std::find_if(r.log.begin(), r.log.end(),
+                         [](const std::string& l) { return l.find("2 items, 0 new, 2 changed, 2 stored") != std::string::npos; }),
+            r.log.end());
+  auto stats = r.store->stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->articles, 4);
+  // Both corrections are stored and searchable, beside the first versions.
+  auto corrected = r.store->search({"corrected"});
+  ASSERT_TRUE(corrected.ok());
+  EXPECT_EQ(corrected->size(), 2U);
+  // Nothing changed since: nothing is stored.
+  auto third = r.round(feeds);
+  EXPECT_EQ(third.changed_items + third.new_items, 0);
+  EXPECT_EQ(third.stored, 0);
+}
+
 TEST_F(WatchTest, FollowExtractsPagesAndFallsBackToTheSummary) {
   set_items(3);
   auto r = RoundRunner::open((dir_ / "f.db").string());
@@ -225,10 +254,10 @@ TEST_F(WatchTest, CliWatchOnceTwice) {
   const std::string args = "watch " + list + " --once --host-delay 0s --db " + db;
   auto first = run(args);
   ASSERT_EQ(first.exit_code, 0) << first.out;
-  EXPECT_NE(first.out.find("2 new: 2 stored"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("2 new, 0 changed: 2 stored"), std::string::npos) << first.out;
   auto second = run(args);
   ASSERT_EQ(second.exit_code, 0) << second.out;
-  EXPECT_NE(second.out.find("0 new: 0 stored"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("0 new, 0 changed: 0 stored"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("not modified (304)"), std::string::npos) << second.out;
   EXPECT_EQ(run("watch " + list + " --once --every soon --db " + db).exit_code, 2);
 }

@@ -138,11 +138,20 @@ class Store {
   // Conditional-GET state of a URL (as requested), if it was fetched before.
   virtual Result<std::optional<FetchState>> fetch_state(std::string_view url) = 0;
   virtual Status put_fetch_state(const FetchState& state) = 0;
-  // Feed items already handled by `caspian watch`, keyed by the item's guid
-  // or link, so that a restart does not fetch or ingest them again.
-  // article_id: the article stored for the item (or the one it duplicated), 0 if none.
-  virtual Result<bool> item_seen(std::string_view item_key) = 0;
-  virtual Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id) = 0;
+  // Feed items already handled by `caspian watch`, keyed by the item's link (or text), so that a
+  // restart does not fetch or ingest them again, with a hash of what the item said, so that an
+  // item whose text changed under the same link is stored again (as a revision).
+  // item_seen: nullopt when the key was never marked, else the feed that marked it and the item's
+  // hash as then (empty for items marked before schema 3).
+  // mark_item_seen: records or updates the mark; article_id is the article stored for the item (or
+  // the one it duplicated), 0 if none.
+  struct SeenItem {
+    std::string feed_url;
+    std::string item_hash;
+  };
+  virtual Result<std::optional<SeenItem>> item_seen(std::string_view item_key) = 0;
+  virtual Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id,
+                                std::string_view item_hash) = 0;
   // Groups writes into one transaction for speed; each put stays atomic. A commit that fails
   // rolls the whole batch back, so the store is as at its last commit.
   virtual Status begin_batch() = 0;

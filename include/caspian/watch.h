@@ -48,7 +48,8 @@ struct WatchStats {
   int64_t backing_off = 0;                         // feeds skipped this round after failing (FeedHealth)
   int64_t items = 0;                               // items in the feeds read
   int64_t new_items = 0;                           // items not seen before
-  int64_t stored = 0, duplicates = 0, failed = 0;  // what became of the new items
+  int64_t changed_items = 0;                       // items seen before whose title or text changed
+  int64_t stored = 0, duplicates = 0, failed = 0;  // what became of the new and changed items
   bool interrupted = false;                        // options.cancel stopped the round
 };
 
@@ -56,7 +57,8 @@ struct WatchStats {
 // conditional GET (ETag / Last-Modified kept in the store's fetch_state);
 // a 304 or a body identical to the last one is not parsed again. Each item
 // whose key (its link, canonicalised, else a hash of its text) the store has
-// not seen is analysed with `pipeline` (options.run.threads at a time, through run_records),
+// not seen, or whose title or text changed since this feed last gave it (stored again: a
+// revision of the same URL), is analysed with `pipeline` (options.run.threads at a time, through run_records),
 // stored and marked seen in one transaction, so a stop between items leaves no item half-done and a
 // restart neither fetches nor stores an item twice. A feed's validators are
 // saved only after all its items were handled.

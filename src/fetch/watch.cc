@@ -22,6 +22,18 @@ std::string item_key(const Document& item) {
   return canon.empty() ? "text:" + hash_hex(item.text) : canon;
 }
 
+// What a feed item says, to notice that it changed under the same link: its title and text.
+std::string item_hash(const Document& item) {
+  return hash_hex(item.title + '\0' + item.text);
+}
+
+// A new item, or one whose text changed, waiting to be analysed and stored.
+struct FreshItem {
+  std::string key;
+  std::string hash;
+  bool changed = false;  // seen before with other text
+};
+
 bool cancelled(const WatchOptions& o) {
   return o.cancel != nullptr && o.cancel->load();
 }
@@ -30,9 +42,10 @@ void log(const WatchOptions& o, std::string_view line) {
   if (o.log) o.log(line);
 }
 
-// Stores one new item and marks it seen, in one transaction.
-Status store_item(Store& store, const Document& doc, const std::string& key, const std::string& feed_url,
+// Stores one new or changed item and marks it seen, in one transaction.
+Status store_item(Store& store, const Document& doc, const FreshItem& fresh, const std::string& feed_url,
                   WatchStats& stats, const WatchOptions& options) {
+  const std::string& key = fresh.key;
   CASPIAN_RETURN_IF_ERROR(store.begin_batch());
   auto put = store.put(doc);
   if (!put.ok()) {
@@ -43,7 +56,7 @@ Status store_item(Store& store, const Document& doc, const std::string& key, con
     return Status::Ok();
   }
   (put->outcome == PutResult::Outcome::kStored ? stats.stored : stats.duplicates) += 1;
-  CASPIAN_RETURN_IF_ERROR(store.mark_item_seen(key, feed_url, put->article_id));
+  CASPIAN_RETURN_IF_ERROR(store.mark_item_seen(key, feed_url, put->article_id, fresh.hash));
   return store.commit_batch();
 }
 
@@ -70,7 +83,7 @@ void record_health(const std::string& feed_url, bool failed, const WatchOptions&
 
 // Analyses the new items of one feed (in parallel, consumed in feed order) and stores each with
 // its seen mark. Returns the store's failure, if any; sets `stopped` when cancelled.
-Status store_new_items(std::vector<Document> fresh, std::vector<std::string> keys,
+Status store_new_items(std::vector<Document> fresh, std::vector<FreshItem> keys,
                        const std::string& feed_url, Fetcher& fetcher, Store& store, const Pipeline& pipeline,
                        const WatchOptions& options, WatchStats& stats, bool& stopped) {
   // The follow fetches happen on the runner's reader thread, which alone uses the fetcher then.
@@ -157,21 +170,28 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
     }
     record_health(feed_url, false, options);
     const int64_t stored_before = stats.stored, dup_before = stats.duplicates;
+    const int64_t changed_before = stats.changed_items;
     std::vector<Document> fresh;
-    std::vector<std::string> keys;
+    std::vector<FreshItem> keys;
     for (size_t i = 0; i < items->size(); ++i) {
       Document& item = (*items)[i];
       ++stats.items;
-      std::string key = item_key(item);
-      auto seen = store.item_seen(key);
+      FreshItem f{item_key(item), item_hash(item), false};
+      auto seen = store.item_seen(f.key);
       if (!seen.ok()) return seen.status();
-      if (*seen) continue;
+      // An item changed when the feed that marked it says something else now. The same link in
+      // another feed (another summary of the same story) is not a change; marks from before
+      // schema 3 carry no hash and are taken to be unchanged.
+      if (*seen && ((*seen)->feed_url != feed_url || (*seen)->item_hash.empty() ||
+                    (*seen)->item_hash == f.hash))
+        continue;
+      f.changed = seen->has_value();
+      (f.changed ? stats.changed_items : stats.new_items) += 1;
       item.id = fmt::format("{}#{}", feed_url, i + 1);
       fresh.push_back(std::move(item));
-      keys.push_back(std::move(key));
+      keys.push_back(std::move(f));
     }
     const auto fresh_count = static_cast<int64_t>(fresh.size());
-    stats.new_items += fresh_count;
     bool stopped = false;
     CASPIAN_RETURN_IF_ERROR(store_new_items(std::move(fresh), std::move(keys), feed_url, fetcher, store,
                                             pipeline, options, stats, stopped));
@@ -183,8 +203,10 @@ Result<WatchStats> watch_round(const std::vector<std::string>& feed_urls, Fetche
     }
     // Saved last: a round cut short fetches the feed in full next time.
     CASPIAN_RETURN_IF_ERROR(store.put_fetch_state(next));
-    log(options, fmt::format("watch: {}: {} items, {} new, {} stored, {} duplicates", feed_url, items->size(),
-                             fresh_count, stats.stored - stored_before, stats.duplicates - dup_before));
+    log(options, fmt::format("watch: {}: {} items, {} new, {} changed, {} stored, {} duplicates", feed_url,
+                             items->size(), fresh_count - (stats.changed_items - changed_before),
+                             stats.changed_items - changed_before, stats.stored - stored_before,
+                             stats.duplicates - dup_before));
   }
   return stats;
 }

@@ -26,7 +26,7 @@ constexpr std::string_view kSqlitePrefix = "sqlite:";
 
 // Schema migrations: kMigrations[i] takes the schema from version i to i + 1.
 // Append, never edit: a database records its version in PRAGMA user_version.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE articles (
   id            INTEGER PRIMARY KEY,
@@ -159,6 +159,11 @@ CREATE TABLE near_dup_bands (
   article_id INTEGER NOT NULL,
   PRIMARY KEY (band_key, article_id)
 ) WITHOUT ROWID;
+)sql",
+    // 2 -> 3: what a feed item said when it was last seen (XXH3-128 of its title and text), so
+    // that `watch` stores it again when it changes under the same link. Empty for older marks.
+    R"sql(
+ALTER TABLE seen_items ADD COLUMN item_hash TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -450,25 +455,34 @@ class SqliteStore final : public Store {
     return s.run();
   }
 
-  Result<bool> item_seen(std::string_view item_key) override {
-    auto stmt = cached("SELECT 1 FROM seen_items WHERE item_key = ?1");
+  Result<std::optional<SeenItem>> item_seen(std::string_view item_key) override {
+    auto stmt = cached("SELECT feed_url, item_hash FROM seen_items WHERE item_key = ?1");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
     s.bind(1, item_key);
     auto row = s.step();
+    if (!row.ok()) {
+      s.reset();
+      return row.status();
+    }
+    std::optional<SeenItem> seen;
+    if (*row) seen = SeenItem{s.col_text(0), s.col_text(1)};
     s.reset();
-    if (!row.ok()) return row.status();
-    return *row;
+    return seen;
   }
 
-  Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id) override {
-    auto stmt =
-        cached("INSERT OR IGNORE INTO seen_items(item_key, feed_url, article_id) VALUES (?1, ?2, ?3)");
+  Status mark_item_seen(std::string_view item_key, std::string_view feed_url, int64_t article_id,
+                        std::string_view item_hash) override {
+    auto stmt = cached(
+        "INSERT INTO seen_items(item_key, feed_url, article_id, item_hash) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(item_key) DO UPDATE SET feed_url = excluded.feed_url, article_id = excluded.article_id, "
+        "item_hash = excluded.item_hash");
     if (!stmt.ok()) return stmt.status();
     Statement& s = **stmt;
     s.bind(1, item_key);
     s.bind(2, feed_url);
     article_id == 0 ? s.bind_null(3) : s.bind(3, article_id);
+    s.bind(4, item_hash);
     return s.run();
   }
 
