@@ -50,9 +50,10 @@ struct RunOptions {
   // Analysis threads. 0: one per core. 1: reading, analysis and consuming all on the calling
   // thread. N > 1: a reader thread, N analysis threads, the consumer on the calling thread.
   int threads = 0;
-  // Memory bounds: at most this many records (0: 8 per thread) and about this many raw bytes wait
-  // to be analysed; at most as many analysed records wait to be consumed. A single record larger
-  // than the byte bound is still admitted, alone.
+  // Memory bounds: at most this many records (0: 8 per thread; ingest_records: one batch) and
+  // about this many raw bytes wait to be analysed, and as many (records taken for analysis, of as
+  // many raw bytes) wait to be consumed. A single record larger than the byte bound is still
+  // admitted, alone.
   size_t max_queued_records = 0;
   uint64_t max_queued_bytes = uint64_t{128} << 20;
   // Publication date of documents that carry none (plain text; the CLI's --date).

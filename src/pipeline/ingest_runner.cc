@@ -2,6 +2,7 @@
 // batch one transaction (contract in caspian/runner.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -128,6 +129,12 @@ Result<IngestStats> ingest_records(const RecordSource& source, const Pipeline& p
   CASPIAN_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_store(store_location));
   IngestStats stats;
   BatchWriter writer(*store, options, stats);
+  // Analysis goes on while a batch is written: up to a batch of records may be analysed ahead of
+  // the writer (8 a thread left the cores idle during each write: 1.59x instead of 1.82x at 2
+  // threads on the example corpus, bench/ingest_threads).
+  RunOptions run_options = options.run;
+  if (run_options.max_queued_records == 0)
+    run_options.max_queued_records = static_cast<size_t>(std::max(options.batch_articles, 1));
   RunHooks hooks;
   hooks.consume = [&](AnalysedRecord& rec) { return writer.add(rec); };
   hooks.idle = [&] { (void)writer.flush_if_old(); };
@@ -142,7 +149,7 @@ Result<IngestStats> ingest_records(const RecordSource& source, const Pipeline& p
       return known.ok() && *known;
     };
   };
-  const RunSummary run = run_records(source, pipeline, options.run, hooks);
+  const RunSummary run = run_records(source, pipeline, run_options, hooks);
   (void)writer.flush();
   stats.interrupted = run.cancelled;
   stats.source_status = run.source_status;

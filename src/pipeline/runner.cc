@@ -129,10 +129,14 @@ class ParallelRun {
   void analyse() {
     const Precheck precheck = hooks_.precheck ? hooks_.precheck() : Precheck{};
     std::unique_lock<std::mutex> lock(m_);
-    // Records are taken in order and at most max_records_ ahead of the consumer, which bounds
-    // the analysed records waiting for an earlier one.
+    // Records are taken in order and at most max_records_ (and about max_queued_bytes of raw
+    // input) ahead of the consumer, which bounds the analysed records waiting to be consumed.
     auto ready = [&] {
-      return halted() || (queue_.empty() ? reading_done_ : queue_.front().first < next_ + max_records_);
+      if (halted()) return true;
+      if (queue_.empty()) return reading_done_;
+      const auto& [seq, front] = queue_.front();
+      return seq < next_ + max_records_ &&
+             (ahead_bytes_ == 0 || ahead_bytes_ + front.bytes <= options_.max_queued_bytes);
     };
     for (;;) {
       while (!work_cv_.wait_for(lock, kPollInterval, ready)) {
@@ -141,6 +145,8 @@ class ParallelRun {
       auto [seq, rec] = std::move(queue_.front());
       queue_.pop_front();
       queued_bytes_ -= rec.bytes;
+      ahead_bytes_ += rec.bytes;
+      ahead_[seq] = rec.bytes;
       ++busy_;
       space_cv_.notify_one();
       lock.unlock();
@@ -165,6 +171,10 @@ class ParallelRun {
       if (auto it = done_.find(next_); it != done_.end()) {
         AnalysedRecord rec = std::move(it->second);
         done_.erase(it);
+        if (auto a = ahead_.find(next_); a != ahead_.end()) {
+          ahead_bytes_ -= a->second;
+          ahead_.erase(a);
+        }
         ++next_;
         work_cv_.notify_all();
         lock.unlock();
@@ -202,6 +212,8 @@ class ParallelRun {
   std::condition_variable done_cv_;   // the consumer waits for record next_
   std::deque<std::pair<uint64_t, PendingRecord>> queue_;
   uint64_t queued_bytes_ = 0;
+  uint64_t ahead_bytes_ = 0;             // raw bytes of the records taken but not yet consumed
+  std::map<uint64_t, uint64_t> ahead_;   // their sizes by sequence number
   std::map<uint64_t, AnalysedRecord> done_;
   uint64_t next_ = 0;  // the next sequence number to consume
   int busy_ = 0;       // analysers working on a record
