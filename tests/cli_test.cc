@@ -18,28 +18,15 @@
 #include "caspian/store.h"
 #include "nlp/dep_parser.h"
 #include "nlp/pos_tagger.h"
+#include "cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using Run = caspian::testing::CliRun;
 
-Run run(const std::string& args) {
-  const std::string cmd = std::string(CASPIAN_BINARY) + " " + args + " 2>&1";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Run run(const std::string& args) { return caspian::testing::run_cli(args); }
 
 const std::string kSeed = std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt";
 

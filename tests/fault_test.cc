@@ -20,6 +20,7 @@
 
 #include "caspian/caspian.h"
 #include "temp_dir_test_base.h"
+#include "cli_runner.h"
 
 namespace caspian {
 namespace {
@@ -34,23 +35,9 @@ constexpr bool kSanitized = false;
 
 const std::string kCorpus = std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/example-news.jsonl.gz";
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using testing::CliRun;
 
-CliRun run(const std::string& args) {
-  const std::string cmd = std::string(CASPIAN_BINARY) + " " + args + " 2>&1";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CliRun run(const std::string& args) { return testing::run_cli(args); }
 
 // A news-please line for `d` (title, text, url, source, date).
 std::string jsonl_line(const Document& d) {

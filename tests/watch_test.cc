@@ -14,6 +14,7 @@
 
 #include "caspian/fetch.h"
 #include "local_http_server.h"
+#include "cli_runner.h"
 
 namespace {
 
@@ -230,23 +231,9 @@ TEST_F(WatchTest, FeedList) {
 
 // ---- the binary ------------------------------------------------------------
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
+using Run = caspian::testing::CliRun;
 
-Run run(const std::string& args) {
-  const std::string cmd = std::string(CASPIAN_BINARY) + " " + args + " 2>&1";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+Run run(const std::string& args) { return caspian::testing::run_cli(args); }
 
 TEST_F(WatchTest, CliWatchOnceTwice) {
   const std::string list = write("feeds.txt", "# test\n" + server_.url("/feed.xml") + "\n");
