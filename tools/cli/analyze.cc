@@ -24,17 +24,9 @@ class AnalyzeVerb final : public Verb {
   CLI::App* command() const override { return cmd_; }
 
   int run(const GlobalFlags& global) override {
-    auto source_options = input_source_options(flags_);
-    auto run_opts = run_options(flags_);
-    if (!source_options.ok() || !run_opts.ok()) {
-      error_line("analyze", source_options.ok() ? run_opts.status() : source_options.status());
-      return kExitUsage;
-    }
-    auto pipeline = Pipeline::create(global.pipeline);
-    if (!pipeline.ok()) {
-      error_line("loading the pipeline", pipeline.status());
-      return kExitFatal;
-    }
+    auto prepared = prepare_run("analyze", flags_, global);
+    if (const int* exit_code = std::get_if<int>(&prepared)) return *exit_code;
+    RunSetup& setup = std::get<RunSetup>(prepared);
     int failures = 0;
     bool first = true;
     RunHooks hooks;
@@ -49,7 +41,7 @@ class AnalyzeVerb final : public Verb {
       return true;
     };
     const RunSummary sum =
-        run_records(input_source(inputs_, std::move(source_options).value()), *pipeline, *run_opts, hooks);
+        run_records(input_source(inputs_, std::move(setup.source)), setup.pipeline, setup.run, hooks);
     std::cout.flush();
     if (sum.cancelled) return kExitInterrupted;
     if (!sum.source_status.ok()) {

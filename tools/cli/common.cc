@@ -90,6 +90,21 @@ Result<RunOptions> run_options(const ReadFlags& f) {
   return o;
 }
 
+std::variant<int, RunSetup> prepare_run(std::string_view verb, const ReadFlags& f, const GlobalFlags& global) {
+  auto source_options = input_source_options(f);
+  auto run_opts = run_options(f);
+  if (!source_options.ok() || !run_opts.ok()) {
+    error_line(verb, source_options.ok() ? run_opts.status() : source_options.status());
+    return kExitUsage;
+  }
+  auto pipeline = Pipeline::create(global.pipeline);
+  if (!pipeline.ok()) {
+    error_line("loading the pipeline", pipeline.status());
+    return kExitFatal;
+  }
+  return RunSetup{std::move(source_options).value(), std::move(run_opts).value(), std::move(pipeline).value()};
+}
+
 Result<std::unique_ptr<Store>> open_store_or_report(const std::string& db) {
   auto store = open_store(db);
   if (!store.ok()) error_line("opening the database " + db, store.status());

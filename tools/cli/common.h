@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "caspian/caspian.h"
@@ -76,6 +77,17 @@ void add_threads_flag(CLI::App* cmd, int& threads);
 // What ReadFlags ask of the runner. Errors: kInvalidArgument for a malformed --date.
 Result<InputSourceOptions> input_source_options(const ReadFlags& f);
 Result<RunOptions> run_options(const ReadFlags& f);
+
+// What a verb that reads inputs and analyses them needs: its source and run options and the
+// pipeline of the global flags.
+struct RunSetup {
+  InputSourceOptions source;
+  RunOptions run;
+  Pipeline pipeline;
+};
+// Builds it, reporting failures on stderr as `verb` (a malformed flag) or as loading the pipeline.
+// Returns the exit code on failure (kExitUsage, kExitFatal), else the setup.
+std::variant<int, RunSetup> prepare_run(std::string_view verb, const ReadFlags& f, const GlobalFlags& global);
 
 // An optional date flag: nullopt when empty. Errors: kInvalidArgument naming the flag.
 Result<std::optional<std::chrono::year_month_day>> date_flag(const std::string& value, std::string_view flag);

@@ -98,23 +98,15 @@ class IngestVerb final : public Verb {
   CLI::App* command() const override { return cmd_; }
 
   int run(const GlobalFlags& global) override {
-    auto source_options = input_source_options(flags_);
-    auto run_opts = run_options(flags_);
-    if (!source_options.ok() || !run_opts.ok()) {
-      error_line("ingest", source_options.ok() ? run_opts.status() : source_options.status());
-      return kExitUsage;
-    }
-    auto pipeline = Pipeline::create(global.pipeline);
-    if (!pipeline.ok()) {
-      error_line("loading the pipeline", pipeline.status());
-      return kExitFatal;
-    }
+    auto prepared = prepare_run("ingest", flags_, global);
+    if (const int* exit_code = std::get_if<int>(&prepared)) return *exit_code;
+    RunSetup& setup = std::get<RunSetup>(prepared);
     ReadStats read_stats;
-    source_options->read.stats = &read_stats;
+    setup.source.read.stats = &read_stats;
     const bool progress = !quiet_ && isatty(fileno(stderr)) != 0;
     ProgressBar bar(progress ? input_bytes(inputs_) : 0);
     IngestOptions options;
-    options.run = *run_opts;
+    options.run = setup.run;
     options.batch_articles = commit_every_;
     options.batch_age = std::chrono::milliseconds(static_cast<int64_t>(commit_seconds_ * 1000));
     if (progress)
@@ -128,7 +120,7 @@ class IngestVerb final : public Verb {
       }
     };
     auto stats =
-        ingest_records(input_source(inputs_, std::move(source_options).value()), *pipeline, db_, options);
+        ingest_records(input_source(inputs_, std::move(setup.source)), setup.pipeline, db_, options);
     if (!stats.ok()) {
       error_line("opening the database " + db_, stats.status());
       return kExitFatal;
