@@ -15,9 +15,10 @@ Document parsed_document() {
   Document doc = make_document("", "Cats sleep.");
   doc.id = "doc-1";
   doc.sentences.push_back(Sentence{{0, 11}, 0, 3});
-  doc.tokens.push_back(Token{{0, 4}, TokenKind::kWord, true, "NOUN", "NNS", 2, "nsubj"});
-  doc.tokens.push_back(Token{{5, 10}, TokenKind::kWord, false, "VERB", "VBP", 0, "root"});
-  doc.tokens.push_back(Token{{10, 11}, TokenKind::kPunct, true, "PUNCT", ".", 2, "punct"});
+  doc.tokens.push_back(Token{{0, 4}, TokenKind::kWord, true, Upos::kNoun, "NNS", 2, "nsubj", UdRel::kNsubj});
+  doc.tokens.push_back(Token{{5, 10}, TokenKind::kWord, false, Upos::kVerb, "VBP", 0, "root", UdRel::kRoot});
+  doc.tokens.push_back(
+      Token{{10, 11}, TokenKind::kPunct, true, Upos::kPunct, ".", 2, "punct", UdRel::kPunct});
   return doc;
 }
 
@@ -35,9 +36,10 @@ TEST(ConlluExportTest, WritesTokensTagsAndTree) {
 TEST(ConlluExportTest, UnfilledColumnsAreUnderscores) {
   Document doc = parsed_document();
   for (Token& t : doc.tokens) {
-    t.upos.clear();
+    t.upos = Upos::kNone;
     t.xpos.clear();
     t.deprel.clear();
+    t.rel = UdRel::kNone;
     t.head = 0;
   }
   const std::string out = to_conllu(doc);
@@ -58,7 +60,7 @@ TEST(ConlluExportTest, OutputReadsBackAsCoNLLU) {
 TEST(ConlluExportTest, SeparatorsInFormsCannotBreakTheFormat) {
   Document doc = make_document("", "a\tb c");
   doc.sentences.push_back(Sentence{{0, 5}, 0, 1});
-  doc.tokens.push_back(Token{{0, 3}, TokenKind::kWord, true, "X", "", 0, ""});
+  doc.tokens.push_back(Token{{0, 3}, TokenKind::kWord, true, Upos::kX, "", 0, "", UdRel::kNone});
   auto parsed = nlp::parse_conllu(to_conllu(doc));
   ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
   EXPECT_EQ((*parsed)[0].words[0].form, "a b");

@@ -7,7 +7,8 @@ namespace caspian {
 namespace {
 
 Document sample() {
-  Document d = make_document("Héadline “quoted” \"ascii\" back\\slash \x01\x1f\t", "Body text in Almaty on July 10.\nSecond line.");
+  Document d = make_document("Héadline “quoted” \"ascii\" back\\slash \x01\x1f\t",
+                             "Body text in Almaty on July 10.\nSecond line.");
   d.id = "sample:1";
   d.url = "https://example.org/a?b=1";
   d.source = "example.org";
@@ -15,7 +16,7 @@ Document sample() {
       std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::August, std::chrono::day{20}};
   d.license = "CC BY 4.0";
   d.categories = {"politics"};
-  d.tokens.push_back({{0, 9}, TokenKind::kWord, true, "NOUN", "NN", 0, "root"});
+  d.tokens.push_back({{0, 9}, TokenKind::kWord, true, Upos::kNoun, "NN", 0, "root", UdRel::kRoot});
   d.sentences.push_back({{0, 9}, 0, 1});
   d.entities.push_back(
       {"geonames:1526384", EntityKind::kPlace, "Almaty", "KZ", 43.25667, 76.92861, 2000900, "PPLA"});

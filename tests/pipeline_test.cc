@@ -81,7 +81,7 @@ std::string snapshot(const Document& d, Annotation a) {
       break;
     case Annotation::kTags:
       for (const Token& t : d.tokens) {
-        if (!t.upos.empty() || !t.xpos.empty()) s << t.upos << '/' << t.xpos << ' ';
+        if (t.upos != Upos::kNone || !t.xpos.empty()) s << to_string(t.upos) << '/' << t.xpos << ' ';
       }
       break;
     case Annotation::kTrees:

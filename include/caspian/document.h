@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "caspian/ud.h"
+
 namespace caspian {
 
 // Version of the analysis JSON schema (docs/schema.md). Bump on any change
@@ -33,13 +35,15 @@ struct Token {
   Span span;
   TokenKind kind = TokenKind::kWord;
   bool space_after = true;  // whether whitespace follows in `text`
-  std::string upos;         // Universal POS tag ("NOUN"); empty until the "pos" stage runs
+  Upos upos = Upos::kNone;  // universal POS tag, set by the "pos" stage
   std::string xpos;         // Penn Treebank tag ("NNS"); empty until the "pos" stage runs
   // Dependency parse, set by the "parse" stage (deprel empty until then): the head as a 1-based
   // index of a token within the same sentence, 0 for the sentence's root (as in CoNLL-U), and the
-  // Universal Dependencies relation to it ("nsubj", "obl:tmod", "root").
+  // Universal Dependencies relation to it: `deprel` the full label ("nsubj", "obl:tmod", "root"),
+  // `rel` its universal part (kObl for "obl:tmod"), always base_relation(deprel).
   uint32_t head = 0;
   std::string deprel;
+  UdRel rel = UdRel::kNone;
   bool operator==(const Token&) const = default;
 };
 

@@ -215,7 +215,7 @@ class Checks final : public Stage {
             }
             break;
           }
-          if (words[j] == "," || words[j] == "." || doc.tokens[j].upos == "VERB") break;
+          if (words[j] == "," || words[j] == "." || doc.tokens[j].upos == Upos::kVerb) break;
         }
         if (claim_last == last || subnational) continue;
         // "Baidoa, the capital, ..." without the country: a region's capital as likely as a nation's.

@@ -31,7 +31,7 @@ std::string to_conllu(const Document& doc) {
       std::string misc = fmt::format("TokenRange={}:{}", t.span.begin, t.span.end);
       if (!t.space_after) misc = "SpaceAfter=No|" + misc;
       out +=
-          fmt::format("{}\t{}\t_\t{}\t{}\t_\t{}\t{}\t_\t{}\n", k + 1, field(doc.slice(t.span)), field(t.upos),
+          fmt::format("{}\t{}\t_\t{}\t{}\t_\t{}\t{}\t_\t{}\n", k + 1, field(doc.slice(t.span)), field(to_string(t.upos)),
                       field(t.xpos), parsed ? std::to_string(t.head) : "_", field(t.deprel), misc);
     }
     out += '\n';

@@ -51,6 +51,15 @@ std::string str_or_empty(const json& j, const char* key) {
   return (it == j.end() || it->is_null()) ? std::string() : it->get<std::string>();
 }
 
+// The token's "upos", Upos::kNone when absent. Throws std::invalid_argument for a tag outside UD's 17.
+Upos upos_of(const json& o) {
+  const std::string name = str_or_empty(o, "upos");
+  if (name.empty()) return Upos::kNone;
+  const std::optional<Upos> upos = upos_from(name);
+  if (!upos) throw std::invalid_argument(fmt::format("unknown upos '{}'", name));
+  return *upos;
+}
+
 // Reads an event written by write_event(); `checked` validates its spans. Throws on malformed input.
 template <class Checked>
 Event event_from(const json& o, Checked checked) {
@@ -357,7 +366,7 @@ std::string to_json(const Document& doc, int indent) {
     write_span(w, doc, t.span);
     w.member("kind", to_string(t.kind));
     w.member("space_after", t.space_after);
-    if (!t.upos.empty()) w.member("upos", t.upos);
+    if (t.upos != Upos::kNone) w.member("upos", to_string(t.upos));
     if (!t.xpos.empty()) w.member("xpos", t.xpos);
     if (!t.deprel.empty()) {
       w.member("head", t.head);
@@ -496,10 +505,15 @@ Result<Document> from_json(std::string_view text) {
           {checked(span_from(o)), o.at("first_token").get<uint32_t>(), o.at("token_count").get<uint32_t>()});
     }
     for (const json& o : j.value("tokens", json::array())) {
-      doc.tokens.push_back({checked(span_from(o)),
-                            enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind"),
-                            o.value("space_after", true), str_or_empty(o, "upos"), str_or_empty(o, "xpos"),
-                            o.value("head", uint32_t{0}), str_or_empty(o, "deprel")});
+      Token& t = doc.tokens.emplace_back();
+      t.span = checked(span_from(o));
+      t.kind = enum_from(kTokenKinds, o.at("kind").get<std::string>(), "token kind");
+      t.space_after = o.value("space_after", true);
+      t.upos = upos_of(o);
+      t.xpos = str_or_empty(o, "xpos");
+      t.head = o.value("head", uint32_t{0});
+      t.deprel = str_or_empty(o, "deprel");
+      t.rel = base_relation(t.deprel);
     }
     for (const json& o : j.value("entities", json::array())) {
       Entity e;

@@ -94,9 +94,9 @@ void SentenceCoder::code(std::vector<Event>& out) const {
   for (uint32_t v = 0; v < sv_.size(); ++v) {
     VerbResult& r = verbs[v];
     if (!r.coded()) continue;
-    const std::string_view rel = sv_.base_rel(v);
+    const UdRel rel = sv_.base_rel(v);
     const uint32_t u = sv_.head(v);
-    if (u == kNone || (rel != "xcomp" && rel != "ccomp") || !verbs[u].known) continue;
+    if (u == kNone || (rel != UdRel::kXcomp && rel != UdRel::kCcomp) || !verbs[u].known) continue;
     const VerbResult& up = verbs[u];
     // A pronoun subject of the clause is the upper verb's source ("Obama said he would ...").
     // A subject that names no actor stays without one ("Washington said such a step enjoyed
@@ -137,7 +137,8 @@ void SentenceCoder::code(std::vector<Event>& out) const {
                                           [&](uint32_t k) { return sv_.dominates(v, k); });
     // "Congress asked Obama to help Iran": Congress appeals to Obama (020 + 070 = 023), with the
     // upper verb's own code when its pattern only named this clause.
-    if (rel == "xcomp" && up.object_target && !up.code.empty() && !r.code.empty() && !up.sources.empty()) {
+    if (rel == UdRel::kXcomp && up.object_target && !up.code.empty() && !r.code.empty() &&
+        !up.sources.empty()) {
       if (const auto c = dicts_.ontology.combine(pattern_here ? up.verb_code : up.code, r.code)) {
         r.sources = up.sources;
         r.targets = up.targets;

@@ -133,7 +133,7 @@ void SentenceCoder::resolve_titles(std::vector<Actor>& actors) const {
 void SentenceCoder::actors_of(uint32_t h, int depth, std::vector<Actor>& out, bool parties) const {
   if (h == kNone || depth > kMaxNounDepth) return;
   const Token& t = sv_.tok(h);
-  if (sv_.is_verb(h) || t.upos == "AUX") return;
+  if (sv_.is_verb(h) || t.upos == Upos::kAux) return;
   std::string own;
   Span own_span;
   bool own_agent = false;
@@ -151,13 +151,14 @@ void SentenceCoder::actors_of(uint32_t h, int depth, std::vector<Actor>& out, bo
   // agreement or a conflict ("between A and B", "with C").
   std::vector<Actor> modifiers;
   for (const uint32_t k : sv_.kids(h)) {
-    const std::string_view r = sv_.rel(k);
     // A number may be a name ("M23 rebels": "M23" tagged a numeral); a title before a name is
     // its "nmod:desc" ("Syrian foreign minister Asaad al-Shaibani").
-    const bool nominal_modifier = r == "compound" || r == "amod" || r == "nmod:poss" || r == "flat" ||
-                                  r == "nmod" || r == "appos" || r == "nummod" || r == "nmod:desc";
+    const bool nominal_modifier = sv_.is(k, UdRel::kCompound) || sv_.is(k, UdRel::kAmod) ||
+                                  sv_.is(k, UdRel::kNmod, "poss") || sv_.is(k, UdRel::kFlat) ||
+                                  sv_.is(k, UdRel::kNmod) || sv_.is(k, UdRel::kAppos) ||
+                                  sv_.is(k, UdRel::kNummod) || sv_.is(k, UdRel::kNmod, "desc");
     if (!nominal_modifier) continue;
-    if (r == "nmod") {
+    if (sv_.is(k, UdRel::kNmod)) {
       const std::string c = sv_.case_of(k);
       const bool party = parties && (c == "between" || c == "with");
       // A role takes the country it is in ("a court in Guyana" GUYJUD).
@@ -185,8 +186,9 @@ void SentenceCoder::actors_of(uint32_t h, int depth, std::vector<Actor>& out, bo
     // group" is SOMUAF, as "Somali militants" ("Pakistan Army personnel" already has its role
     // from "Army").
     for (const uint32_t k : sv_.kids(h)) {
-      const std::string_view r = sv_.rel(k);
-      if ((r != "amod" && r != "compound") || span_at_[k] == kNone || !spans_[span_at_[k]].agent) continue;
+      if (!(sv_.is(k, UdRel::kAmod) || sv_.is(k, UdRel::kCompound)) || span_at_[k] == kNone ||
+          !spans_[span_at_[k]].agent)
+        continue;
       const ActorSpan& a = spans_[span_at_[k]];
       const bool bare =
           a.end == a.begin + 1 && std::none_of(sv_.kids(k).begin(), sv_.kids(k).end(),
@@ -228,15 +230,16 @@ void SentenceCoder::actors_of(uint32_t h, int depth, std::vector<Actor>& out, bo
     for (Actor& m : modifiers) out.push_back(std::move(m));
   }
   for (const uint32_t k : sv_.kids(h)) {
-    if (sv_.rel(k) != "conj") continue;
+    if (!sv_.is(k, UdRel::kConj)) continue;
     actors_of(k, depth, out, parties);
     // A bare country coordinated with a role qualified by another shares the role: "US and
     // British activists" are USAOPP and GBROPP.
-    const bool bare_country = own.size() == kActorPartLength && !own_agent && own_at < out.size() &&
-                              std::all_of(sv_.kids(h).begin(), sv_.kids(h).end(), [&](uint32_t c) {
-                                const std::string_view r = sv_.base_rel(c);
-                                return r == "conj" || r == "cc" || r == "punct" || r == "det";
-                              });
+    const bool bare_country =
+        own.size() == kActorPartLength && !own_agent && own_at < out.size() &&
+        std::all_of(sv_.kids(h).begin(), sv_.kids(h).end(), [&](uint32_t c) {
+          const UdRel r = sv_.base_rel(c);
+          return r == UdRel::kConj || r == UdRel::kCc || r == UdRel::kPunct || r == UdRel::kDet;
+        });
     if (bare_country && span_at_[k] != kNone && spans_[span_at_[k]].agent &&
         !spans_[span_at_[k]].agent_prefix) {
       const std::string& role = spans_[span_at_[k]].code;  // an agent's code is its role ("OPP")

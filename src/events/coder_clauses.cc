@@ -16,33 +16,33 @@ bool SentenceCoder::is_main_verb(uint32_t v) const {
   if (!sv_.is_verb(v)) return false;
   uint32_t cur = v;
   for (uint32_t steps = 0; steps < sv_.size(); ++steps) {
-    const std::string_view r = sv_.base_rel(cur);
-    if (r == "root") return true;
-    if (r != "conj" && r != "parataxis") break;
+    const UdRel r = sv_.base_rel(cur);
+    if (r == UdRel::kRoot) return true;
+    if (r != UdRel::kConj && r != UdRel::kParataxis) break;
     cur = sv_.head(cur);
     if (cur == kNone) return false;
   }
   // A verb directly under a root that is not a verb (a nominal or adjectival predicate).
   const uint32_t h = sv_.head(v);
-  return h != kNone && sv_.base_rel(h) == "root" && !sv_.is_verb(h) && sv_.rel(v) != "cop";
+  return h != kNone && sv_.base_rel(h) == UdRel::kRoot && !sv_.is_verb(h) && !sv_.is(v, UdRel::kCop);
 }
 
 bool SentenceCoder::is_lower_verb(uint32_t v, const std::vector<bool>& main) const {
   uint32_t cur = v;
-  while (sv_.base_rel(cur) == "conj" && sv_.head(cur) != kNone) cur = sv_.head(cur);
-  const std::string_view r = sv_.base_rel(cur);
+  while (sv_.base_rel(cur) == UdRel::kConj && sv_.head(cur) != kNone) cur = sv_.head(cur);
+  const UdRel r = sv_.base_rel(cur);
   const uint32_t h = sv_.head(cur);
-  return h != kNone && main[h] && (r == "advcl" || r == "ccomp" || r == "xcomp");
+  return h != kNone && main[h] && (r == UdRel::kAdvcl || r == UdRel::kCcomp || r == UdRel::kXcomp);
 }
 
 uint32_t SentenceCoder::passive_agent(uint32_t v) const {
   for (const uint32_t k : sv_.kids(v)) {
-    if (sv_.base_rel(k) == "obl" && sv_.case_of(k) == "by") return k;
+    if (sv_.base_rel(k) == UdRel::kObl && sv_.case_of(k) == "by") return k;
   }
   for (const uint32_t k : sv_.kids(v)) {
-    if (sv_.base_rel(k) != "obl") continue;
+    if (sv_.base_rel(k) != UdRel::kObl) continue;
     for (const uint32_t n : sv_.kids(k)) {
-      if (sv_.base_rel(n) == "nmod" && sv_.case_of(n) == "by") return n;
+      if (sv_.base_rel(n) == UdRel::kNmod && sv_.case_of(n) == "by") return n;
     }
   }
   return kNone;
@@ -52,8 +52,8 @@ bool SentenceCoder::in_prepositional_phrase(uint32_t k) const {
   for (uint32_t cur = k, steps = 0; cur != kNone && steps < sv_.size(); cur = sv_.head(cur), ++steps) {
     const std::string c = sv_.case_of(cur);
     if (!c.empty() && c != "'s" && c != "'") return true;
-    const std::string_view r = sv_.base_rel(cur);
-    if (r != "conj" && r != "flat" && r != "compound" && r != "appos") return false;
+    const UdRel r = sv_.base_rel(cur);
+    if (r != UdRel::kConj && r != UdRel::kFlat && r != UdRel::kCompound && r != UdRel::kAppos) return false;
   }
   return false;
 }
@@ -78,11 +78,13 @@ bool SentenceCoder::after_accident(uint32_t v) const {
   // injuring 40"), not a clause of its own ("crashes while repelling a Russian airstrike", "after
   // being shot down").
   uint32_t cur = v;
-  while (sv_.base_rel(cur) == "conj" && sv_.head(cur) != kNone && sv_.tok(sv_.head(cur)).xpos == "VBG") {
+  while (sv_.base_rel(cur) == UdRel::kConj && sv_.head(cur) != kNone &&
+         sv_.tok(sv_.head(cur)).xpos == "VBG") {
     cur = sv_.head(cur);
   }
-  const std::string_view r = sv_.base_rel(cur);  // "acl": "crashes" read as a noun
-  if (sv_.tok(cur).xpos != "VBG" || (r != "advcl" && r != "acl") || sv_.kid(cur, "mark") != kNone)
+  const UdRel r = sv_.base_rel(cur);  // "acl": "crashes" read as a noun
+  if (sv_.tok(cur).xpos != "VBG" || (r != UdRel::kAdvcl && r != UdRel::kAcl) ||
+      sv_.kid(cur, UdRel::kMark) != kNone)
     return false;
   const uint32_t up = sv_.head(cur);
   return up != kNone && kAccidents.contains(sv_.word(up));
@@ -96,8 +98,8 @@ bool SentenceCoder::failed(uint32_t v) const {
       "blocks",   "blocked",   "forbid",     "forbids",   "forbidden", "refrain", "refrains", "refrained"};
   const uint32_t up = sv_.head(v);
   if (up == kNone) return false;
-  if (sv_.base_rel(v) == "xcomp" && kFail.contains(sv_.word(up))) return true;
-  const uint32_t m = sv_.kid(v, "mark");
+  if (sv_.base_rel(v) == UdRel::kXcomp && kFail.contains(sv_.word(up))) return true;
+  const uint32_t m = sv_.kid(v, UdRel::kMark);
   return m != kNone && sv_.word(m) == "from" && kKeep.contains(sv_.word(up));
 }
 
@@ -106,9 +108,10 @@ bool SentenceCoder::in_attacker_phrase(uint32_t k) const {
     if (sv_.is_verb(cur)) return false;
     const uint32_t up = sv_.head(cur);
     if (up == kNone || !is_attack_noun(up)) continue;
-    const std::string_view r = sv_.base_rel(cur);
+    const UdRel r = sv_.base_rel(cur);
     const std::string c = sv_.case_of(cur);
-    return r == "amod" || r == "compound" || sv_.rel(cur) == "nmod:poss" || c == "by" || c == "from";
+    return r == UdRel::kAmod || r == UdRel::kCompound || sv_.is(cur, UdRel::kNmod, "poss") || c == "by" ||
+           c == "from";
   }
   return false;
 }
@@ -117,18 +120,19 @@ bool SentenceCoder::light_verb_word(uint32_t v, uint32_t w) const {
   uint32_t top = w;
   while (top != kNone && sv_.head(top) != v) top = sv_.head(top);
   if (top == kNone) return false;
-  const std::string_view r = sv_.base_rel(top);
-  if (r == "obj" || r == "iobj" || r == "xcomp" || r == "ccomp" || r == "compound" || r == "nsubj")
+  const UdRel r = sv_.base_rel(top);
+  if (r == UdRel::kObj || r == UdRel::kIobj || r == UdRel::kXcomp || r == UdRel::kCcomp ||
+      r == UdRel::kCompound || r == UdRel::kNsubj)
     return true;
   if (w == top) return true;
-  const std::string_view wr = sv_.base_rel(w);
-  return sv_.head(w) == top && (wr == "case" || wr == "det");
+  const UdRel wr = sv_.base_rel(w);
+  return sv_.head(w) == top && (wr == UdRel::kCase || wr == UdRel::kDet);
 }
 
 bool SentenceCoder::is_infinitive(uint32_t v) const {
-  const std::string_view r = sv_.base_rel(v);
-  if (r != "advcl" && r != "xcomp" && r != "acl") return false;
-  const uint32_t m = sv_.kid(v, "mark");
+  const UdRel r = sv_.base_rel(v);
+  if (r != UdRel::kAdvcl && r != UdRel::kXcomp && r != UdRel::kAcl) return false;
+  const uint32_t m = sv_.kid(v, UdRel::kMark);
   return m != kNone && sv_.word(m) == "to";
 }
 
@@ -146,10 +150,11 @@ bool SentenceCoder::is_attack_noun(uint32_t k) const {
   }
   if (kAttackNouns.contains(sv_.word(k))) return true;
   return std::any_of(sv_.kids(k).begin(), sv_.kids(k).end(), [&](uint32_t d) {
-    const std::string_view r = sv_.base_rel(d);
+    const UdRel r = sv_.base_rel(d);
     // "a series of Israeli strikes", "a wave of attacks".
-    const bool counted = r == "nmod" && sv_.case_of(d) == "of";
-    return (r == "compound" || r == "acl" || r == "conj" || counted) && kAttackNouns.contains(sv_.word(d));
+    const bool counted = r == UdRel::kNmod && sv_.case_of(d) == "of";
+    return (r == UdRel::kCompound || r == UdRel::kAcl || r == UdRel::kConj || counted) &&
+           kAttackNouns.contains(sv_.word(d));
   });
 }
 
@@ -171,49 +176,50 @@ bool SentenceCoder::is_place_phrase(uint32_t k) const {
 
 bool SentenceCoder::in_other_clause(uint32_t v, uint32_t k, bool through_xcomp) const {
   for (uint32_t cur = k; cur != kNone && cur != v; cur = sv_.head(cur)) {
-    if (sv_.is_verb(cur) && !(through_xcomp && sv_.base_rel(cur) == "xcomp")) return true;
+    if (sv_.is_verb(cur) && !(through_xcomp && sv_.base_rel(cur) == UdRel::kXcomp)) return true;
   }
   return false;
 }
 
 uint32_t SentenceCoder::subject_of(uint32_t v, bool& passive) const {
-  passive =
-      sv_.kid(v, "aux:pass") != kNone || (sv_.kid(v, "obl:agent") != kNone && sv_.kid(v, "nsubj") == kNone);
+  passive = sv_.kid(v, UdRel::kAux, "pass") != kNone ||
+            (sv_.kid(v, UdRel::kObl, "agent") != kNone && sv_.kid(v, UdRel::kNsubj) == kNone);
   for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
-    const uint32_t s = sv_.kid(cur, "nsubj", true);
+    const uint32_t s = sv_.kid_any(cur, UdRel::kNsubj);
     if (s != kNone) {
       // A passive verb may take its subject from the verb it depends on ("the civilians
       // imprisoned ... were released by Putin"): its auxiliary tells.
       // A participle coordinated with a passive shares its auxiliary ("are killed and 10 more
       // injured").
-      const bool shares_aux = sv_.tok(v).xpos == "VBN" && sv_.kid(v, "aux") == kNone;
-      passive = passive || (sv_.rel(s) == "nsubj:pass" && (cur == v || shares_aux));
+      const bool shares_aux = sv_.tok(v).xpos == "VBN" && sv_.kid(v, UdRel::kAux) == kNone;
+      passive = passive || (sv_.is(s, UdRel::kNsubj, "pass") && (cur == v || shares_aux));
       // A relative pronoun stands for the noun the clause modifies.
       const std::string_view x = sv_.tok(s).xpos;
-      if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == "acl") return sv_.head(cur);
+      if ((x == "WDT" || x == "WP") && sv_.base_rel(cur) == UdRel::kAcl) return sv_.head(cur);
       // A relative clause the parser hung on the verb ("condemns ISIL's attacks, which killed
       // civilians": "killed" advcl:relcl of "condemns"): "which" stands for the verb's object.
-      if ((x == "WDT" || x == "WP") && sv_.rel(cur) == "advcl:relcl" && sv_.head(cur) != kNone) {
-        const uint32_t o = sv_.kid(sv_.head(cur), "obj");
+      if ((x == "WDT" || x == "WP") && sv_.is(cur, UdRel::kAdvcl, "relcl") && sv_.head(cur) != kNone) {
+        const uint32_t o = sv_.kid(sv_.head(cur), UdRel::kObj);
         if (o != kNone && o < s) return o;
       }
       return s;
     }
-    const std::string_view r = sv_.base_rel(cur);
-    if (r == "acl" && sv_.rel(cur) != "acl:relcl") {
+    const UdRel r = sv_.base_rel(cur);
+    if (r == UdRel::kAcl && !sv_.is(cur, UdRel::kAcl, "relcl")) {
       // A participle modifying a noun: "soldiers killed in Ukraine" (the noun is the patient),
       // "the leader prepared to attend" (the agent).
-      passive = cur == v && sv_.tok(cur).xpos == "VBN" && sv_.kid(cur, "obj") == kNone;
+      passive = cur == v && sv_.tok(cur).xpos == "VBN" && sv_.kid(cur, UdRel::kObj) == kNone;
       return sv_.head(cur);
     }
-    if (r != "xcomp" && r != "conj" && r != "advcl") return kNone;
+    if (r != UdRel::kXcomp && r != UdRel::kConj && r != UdRel::kAdvcl) return kNone;
     const uint32_t up = sv_.head(cur);
     // "sentences three people to death for killing a rabbi", "accused Ukraine of attacking",
     // "prevented Hamas from attacking": the object of the governor does the gerund.
-    if (r == "advcl" && sv_.tok(cur).xpos == "VBG" && up != kNone && sv_.kid(up, "obj") != kNone) {
-      const uint32_t m = sv_.kid(cur, "mark");
+    if (r == UdRel::kAdvcl && sv_.tok(cur).xpos == "VBG" && up != kNone &&
+        sv_.kid(up, UdRel::kObj) != kNone) {
+      const uint32_t m = sv_.kid(cur, UdRel::kMark);
       if (m != kNone && (sv_.word(m) == "for" || sv_.word(m) == "of" || sv_.word(m) == "from")) {
-        return sv_.kid(up, "obj");
+        return sv_.kid(up, UdRel::kObj);
       }
     }
     // "asked Obama to help": the object of a verb of asking, ordering or letting does the
@@ -233,8 +239,9 @@ uint32_t SentenceCoder::subject_of(uint32_t v, bool& passive) const {
         "call",       "calls",      "called",     "direct",    "directs",    "directed",   "appeal",
         "appealed",   "lead",       "led",        "get",       "got",        "let",        "lets",
         "expect",     "expects",    "expected",   "warn",      "warns",      "warned"};
-    if (r == "xcomp" && up != kNone && sv_.kid(up, "obj") != kNone && kObjectControl.contains(sv_.word(up))) {
-      return sv_.kid(up, "obj");
+    if (r == UdRel::kXcomp && up != kNone && sv_.kid(up, UdRel::kObj) != kNone &&
+        kObjectControl.contains(sv_.word(up))) {
+      return sv_.kid(up, UdRel::kObj);
     }
     cur = up;
   }

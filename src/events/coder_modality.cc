@@ -12,7 +12,7 @@ namespace caspian::events::coding {
 EventModality SentenceCoder::modality_of(uint32_t v) const {
   for (const uint32_t k : sv_.kids(v)) {
     const std::string& w = sv_.word(k);
-    if (sv_.rel(k) == "aux" && (w == "will" || w == "would" || w == "shall" || w == "'ll")) {
+    if (sv_.is(k, UdRel::kAux) && (w == "will" || w == "would" || w == "shall" || w == "'ll")) {
       return EventModality::kIntends;
     }
   }
@@ -28,15 +28,15 @@ EventModality SentenceCoder::modality_of(uint32_t v) const {
   static const std::unordered_set<std::string_view> kSay = {
       "say", "says", "said", "told", "tell", "tells", "stated", "announced", "reported", "claimed"};
   for (uint32_t cur = v, steps = 0; cur != kNone && steps < sv_.size(); ++steps) {
-    const std::string_view r = sv_.base_rel(cur);
-    if (r != "xcomp" && r != "ccomp" && r != "advcl") break;
+    const UdRel r = sv_.base_rel(cur);
+    if (r != UdRel::kXcomp && r != UdRel::kCcomp && r != UdRel::kAdvcl) break;
     const uint32_t up = sv_.head(cur);
     if (up == kNone) break;
     const std::string& w = sv_.word(up);
-    if (r == "xcomp" && kOffer.contains(w)) return EventModality::kOffered;
-    if (r == "xcomp" && kPlan.contains(w)) return EventModality::kPlanned;
+    if (r == UdRel::kXcomp && kOffer.contains(w)) return EventModality::kOffered;
+    if (r == UdRel::kXcomp && kPlan.contains(w)) return EventModality::kPlanned;
     if (kDeny.contains(w)) return EventModality::kDenied;
-    if (r == "ccomp" && kSay.contains(w)) return EventModality::kSaid;
+    if (r == UdRel::kCcomp && kSay.contains(w)) return EventModality::kSaid;
     cur = up;
   }
   // The infinitive of a noun of plans, means or demands is no deed ("Israel's plan to annex the
@@ -46,9 +46,9 @@ EventModality SentenceCoder::modality_of(uint32_t v) const {
       "bid",    "attempt", "attempts", "effort",    "efforts",    "threat",     "threats",      "intention",
       "intent", "offer",   "offers",   "readiness", "commitment", "pledge",     "promise",      "promises",
       "plot",   "call",    "calls",    "demand",    "demands",    "request",    "requests"};
-  const uint32_t m = sv_.kid(v, "mark");
+  const uint32_t m = sv_.kid(v, UdRel::kMark);
   const uint32_t up = sv_.head(v);
-  if (sv_.base_rel(v) == "acl" && m != kNone && sv_.word(m) == "to" && up != kNone &&
+  if (sv_.base_rel(v) == UdRel::kAcl && m != kNone && sv_.word(m) == "to" && up != kNone &&
       kPlanNouns.contains(sv_.word(up))) {
     return kOffer.contains(sv_.word(up)) ? EventModality::kOffered : EventModality::kPlanned;
   }

@@ -39,10 +39,10 @@ bool SentenceCoder::match_items(const std::vector<PatternItem>& items, const std
       // of an infinitive is not the preposition of a pattern ("agreed to lift sanctions" is not
       // "* (TO SANCTIONS)").
       const uint32_t w = positions[pos];
-      if (sv_.rel(w) == "mark") continue;
+      if (sv_.is(w, UdRel::kMark)) continue;
       // The verb of a controlled clause is an event of its own, which the upper verb's code
       // frames ("wants to help Israel" is WANT 030 + HELP 070 = 033, not "* HELP" 023).
-      if (sv_.is_verb(w) && sv_.base_rel(w) == "xcomp") continue;
+      if (sv_.is_verb(w) && sv_.base_rel(w) == UdRel::kXcomp) continue;
       // A light verb's pattern names its object or a phrase of its own ("took part in", "made a
       // trip to", "taken into custody"), not a word deeper in an adjunct ("made his remarks at
       // the start of a regional trip" is no trip).
@@ -120,7 +120,7 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     if (const uint32_t k = passive_agent(v); k != kNone) {
       std::erase_if(after, [&](uint32_t w) { return sv_.dominates(k, w); });
       for (uint32_t w = 0; w < sv_.size(); ++w) {
-        if (sv_.dominates(k, w) && sv_.rel(w) != "case") before.push_back(w);
+        if (sv_.dominates(k, w) && !sv_.is(w, UdRel::kCase)) before.push_back(w);
       }
     }
   }
@@ -189,8 +189,8 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
   uint32_t source_head = passive || in_dateline(subj) ? kNone : subj;
   uint32_t target_head = passive ? subj : kNone;
   if (passive) source_head = passive_agent(v);
-  if (target_head == kNone) target_head = sv_.kid(v, "obj");
-  if (target_head == kNone) target_head = sv_.kid(v, "iobj");
+  if (target_head == kNone) target_head = sv_.kid(v, UdRel::kObj);
+  if (target_head == kNone) target_head = sv_.kid(v, UdRel::kIobj);
   std::vector<Actor> sources;
   std::vector<Actor> targets;
   const auto actors_at = [&](uint32_t tok, std::vector<Actor>& into) {
@@ -200,8 +200,8 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     // A name that qualifies a role is that role's country ("an attack by Osgiliath soldiers":
     // OSGMIL, not OSG).
     if (const uint32_t up = sv_.head(h); up != kNone && span_at_[up] != kNone && spans_[span_at_[up]].agent) {
-      const std::string_view r = sv_.base_rel(h);
-      if (r == "compound" || r == "amod" || sv_.rel(h) == "nmod:poss") h = up;
+      const UdRel r = sv_.base_rel(h);
+      if (r == UdRel::kCompound || r == UdRel::kAmod || sv_.is(h, UdRel::kNmod, "poss")) h = up;
     }
     actors_of(h, 0, into);
   };
@@ -242,11 +242,11 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     // A prepositional phrase of the verb, or of its object ("talks between A and B").
     std::vector<uint32_t> candidates;
     for (const uint32_t k : sv_.kids(v)) {
-      if (sv_.base_rel(k) == "obl") candidates.push_back(k);
+      if (sv_.base_rel(k) == UdRel::kObl) candidates.push_back(k);
     }
     if (target_head != kNone) {
       for (const uint32_t k : sv_.kids(target_head)) {
-        if (sv_.base_rel(k) == "nmod") candidates.push_back(k);
+        if (sv_.base_rel(k) == UdRel::kNmod) candidates.push_back(k);
       }
     }
     for (const uint32_t k : candidates) {
@@ -285,7 +285,7 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
       if (!targets.empty()) break;
     }
   }
-  if (!passive && !sources.empty() && sv_.base_rel(v) == "conj") {
+  if (!passive && !sources.empty() && sv_.base_rel(v) == UdRel::kConj) {
     // A verb coordinated with a noun phrase before its subject is the parser's reading of
     // coordinated subjects ("The US, Russia, and Switzerland met" with "met" under "US"): the
     // phrase's names, apposed and coordinated, are subjects too.
@@ -294,7 +294,7 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
       std::vector<Actor> more;
       actors_of(h, 0, more);
       for (const uint32_t k : sv_.kids(h)) {
-        if (sv_.rel(k) == "appos") actors_of(k, 0, more);
+        if (sv_.is(k, UdRel::kAppos)) actors_of(k, 0, more);
       }
       sources.insert(sources.begin(), more.begin(), more.end());
     }
@@ -321,7 +321,7 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     // "it has played a crucial role": the pronoun's antecedent.
     if (Actor a = antecedent_of(source_head); !a.code.empty()) sources.push_back(std::move(a));
   }
-  if (sources.empty() && !passive && (source_head == kNone || sv_.tok(source_head).upos == "PRON")) {
+  if (sources.empty() && !passive && (source_head == kNone || sv_.tok(source_head).upos == Upos::kPron)) {
     // The nearest actor named before a verb without a subject (or with a pronoun that refers to
     // nothing found); a subject that names no actor ("the conflict took a turn") leaves the event
     // without source. Not a name inside a prepositional phrase: the parties of "the conflict
@@ -341,13 +341,13 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     sources.clear();
     for (const uint32_t k : sv_.kids(v)) {
       const std::string c = sv_.case_of(k);
-      if (sv_.base_rel(k) == "obl" && (c == "by" || c == "at hands of" || c == "at the hands of")) {
+      if (sv_.base_rel(k) == UdRel::kObl && (c == "by" || c == "at hands of" || c == "at the hands of")) {
         actors_of(k, 0, sources);
       }
       const bool during = c == "in" || c == "from" || c == "after" || c == "during" || c == "under";
-      if (sv_.base_rel(k) == "obl" && during && is_attack_noun(k)) actors_of(k, 0, sources);
+      if (sv_.base_rel(k) == UdRel::kObl && during && is_attack_noun(k)) actors_of(k, 0, sources);
       // "at the hands of X": the actor is the object of "of" under "hands".
-      if (sv_.base_rel(k) == "obl" && c == "at" && sv_.word(k) == "hands") {
+      if (sv_.base_rel(k) == UdRel::kObl && c == "at" && sv_.word(k) == "hands") {
         for (const uint32_t n : sv_.kids(k)) {
           if (sv_.case_of(n) == "of") actors_of(n, 0, sources);
         }
@@ -362,7 +362,7 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
   r.negated = failed(v);
   for (const uint32_t k : sv_.kids(v)) {
     const std::string& w = sv_.word(k);
-    if (sv_.base_rel(k) == "neg" || (sv_.rel(k) == "advmod" && (w == "not" || w == "n't" || w == "never"))) {
+    if (sv_.is(k, UdRel::kAdvmod) && (w == "not" || w == "n't" || w == "never")) {
       r.negated = true;
     }
   }
@@ -387,13 +387,14 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
   // that names no actor.
   for (uint32_t k = 0; k < sv_.size() && !r.unnamed_target; ++k) {
     if (k == v || !sv_.dominates(v, k) || sv_.is_verb(k) || span_at_[k] != kNone) continue;
-    const std::string_view kr = sv_.base_rel(k);
-    if (kr != "obl" && kr != "nmod") continue;
+    const UdRel kr = sv_.base_rel(k);
+    if (kr != UdRel::kObl && kr != UdRel::kNmod) continue;
     // Within the verb's clause or a complement clause of it, not deeper ones.
     bool near = true;
     for (uint32_t up = sv_.head(k); up != v && up != kNone && near; up = sv_.head(up)) {
-      const std::string_view ur = sv_.base_rel(up);
-      near = ur == "xcomp" || ur == "ccomp" || ur == "obj" || ur == "nmod" || ur == "obl";
+      const UdRel ur = sv_.base_rel(up);
+      near = ur == UdRel::kXcomp || ur == UdRel::kCcomp || ur == UdRel::kObj || ur == UdRel::kNmod ||
+             ur == UdRel::kObl;
     }
     // Only nouns for other parties: "agree to a ceasefire" names no recipient.
     static const std::unordered_set<std::string_view> kParties = {
@@ -403,7 +404,8 @@ VerbResult SentenceCoder::analyse_verb(uint32_t v) const {
     r.unnamed_target = near && kParties.contains(sv_.word(k)) &&
                        (p == "to" || p == "toward" || p == "towards" || p == "with" || p == "against");
   }
-  r.noun_subject = source_head != kNone && sv_.head(source_head) == v && sv_.tok(source_head).upos != "PRON";
+  r.noun_subject =
+      source_head != kNone && sv_.head(source_head) == v && sv_.tok(source_head).upos != Upos::kPron;
   r.code = std::move(code);
   r.reverse_code = std::move(reverse_code);
   r.sources = std::move(sources);

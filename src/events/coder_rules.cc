@@ -57,7 +57,7 @@ std::optional<VerbResult> SentenceCoder::agreement_rule(uint32_t v) const {
   if (!kConclude.contains(sv_.word(v))) return std::nullopt;
   bool passive = false;
   const uint32_t subj = subject_of(v, passive);
-  const uint32_t patient = passive ? subj : sv_.kid(v, "obj");
+  const uint32_t patient = passive ? subj : sv_.kid(v, UdRel::kObj);
   if (patient == kNone || !kAgreement.contains(sv_.word(patient))) return std::nullopt;
   VerbResult r;
   r.known = true;
@@ -68,7 +68,7 @@ std::optional<VerbResult> SentenceCoder::agreement_rule(uint32_t v) const {
   // Estonia and Italy, not the military).
   for (const uint32_t k : sv_.kids(patient)) {
     const std::string c = sv_.case_of(k);
-    if (sv_.base_rel(k) == "nmod" && (c == "between" || c == "with")) actors_of(k, 0, r.targets, true);
+    if (sv_.base_rel(k) == UdRel::kNmod && (c == "between" || c == "with")) actors_of(k, 0, r.targets, true);
   }
   if (r.targets.empty()) actors_of(patient, 0, r.targets, true);
   if (r.targets.empty()) {

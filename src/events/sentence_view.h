@@ -32,7 +32,9 @@ class SentenceView {
       const Token& t = tok(i);
       words_.push_back(utf8::fold(doc.slice(t.span)));
       heads_.push_back(t.head == 0 || t.head > n_ ? kNone : t.head - 1);
-      rels_.emplace_back(t.deprel);
+      const size_t colon = t.deprel.find(':');
+      rels_.push_back({t.rel, colon == std::string::npos ? std::string_view()
+                                                         : std::string_view(t.deprel).substr(colon + 1)});
     }
     detach_dateline(dateline);
     repair_participle_root();
@@ -50,10 +52,10 @@ class SentenceView {
           "morning", "afternoon", "evening",  "night",  "day",      "week",
           "month",   "year",      "weekend",  "today",  "tonight",  "monday",
           "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
-      const std::string_view upos = tok(i).upos;
-      const uint32_t object = kid(i, "obj");
-      verb_[i] = upos == "VERB" ||
-                 ((upos == "ADJ" || upos == "NOUN") && object != kNone && !kTimes.contains(words_[object]));
+      const Upos upos = tok(i).upos;
+      const uint32_t object = kid(i, UdRel::kObj);
+      verb_[i] = upos == Upos::kVerb || ((upos == Upos::kAdj || upos == Upos::kNoun) && object != kNone &&
+                                         !kTimes.contains(words_[object]));
     }
   }
   [[nodiscard]] uint32_t size() const { return n_; }
@@ -66,15 +68,32 @@ class SentenceView {
   // Whether word `i` is a verb: tagged so, or heading a direct object.
   [[nodiscard]] bool is_verb(uint32_t i) const { return verb_[i]; }
   [[nodiscard]] uint32_t head(uint32_t i) const { return heads_[i]; }
-  [[nodiscard]] std::string_view rel(uint32_t i) const { return rels_[i]; }
-  [[nodiscard]] std::string_view base_rel(uint32_t i) const {
-    const std::string_view r = rel(i);
-    return r.substr(0, r.find(':'));
+  // The universal relation of `i` to its head, whatever its subtype ("nmod:poss" gives kNmod).
+  [[nodiscard]] UdRel base_rel(uint32_t i) const { return rels_[i].base; }
+  // Whether `i` hangs on its head by exactly `r`, with no subtype ("nsubj", not "nsubj:pass").
+  [[nodiscard]] bool is(uint32_t i, UdRel r) const { return rels_[i].base == r && rels_[i].subtype.empty(); }
+  // Whether `i` hangs on its head by `r` with subtype `subtype` (kNmod, "poss" for "nmod:poss").
+  [[nodiscard]] bool is(uint32_t i, UdRel r, std::string_view subtype) const {
+    return rels_[i].base == r && rels_[i].subtype == subtype;
   }
-  // The first child of `i` with relation `r` (exact, or by base relation when `base`), or kNone.
-  [[nodiscard]] uint32_t kid(uint32_t i, std::string_view r, bool base = false) const {
+  // The first child of `i` that hangs on it by exactly `r` (no subtype), or kNone.
+  [[nodiscard]] uint32_t kid(uint32_t i, UdRel r) const {
     for (const uint32_t k : kids_[i]) {
-      if ((base ? base_rel(k) : rel(k)) == r) return k;
+      if (is(k, r)) return k;
+    }
+    return kNone;
+  }
+  // The first child of `i` that hangs on it by `r` with subtype `subtype`, or kNone.
+  [[nodiscard]] uint32_t kid(uint32_t i, UdRel r, std::string_view subtype) const {
+    for (const uint32_t k : kids_[i]) {
+      if (is(k, r, subtype)) return k;
+    }
+    return kNone;
+  }
+  // The first child of `i` whose universal relation is `r`, whatever its subtype, or kNone.
+  [[nodiscard]] uint32_t kid_any(uint32_t i, UdRel r) const {
+    for (const uint32_t k : kids_[i]) {
+      if (base_rel(k) == r) return k;
     }
     return kNone;
   }
@@ -82,7 +101,7 @@ class SentenceView {
   [[nodiscard]] std::string case_of(uint32_t i) const {
     std::string c;
     for (const uint32_t k : kids_[i]) {
-      if (rel(k) == "case") {
+      if (is(k, UdRel::kCase)) {
         if (!c.empty()) c += ' ';
         c += words_[k];
       }
@@ -113,7 +132,7 @@ class SentenceView {
   void detach_dateline(Span dateline) {
     if (dateline.size() == 0) return;
     const std::vector<uint32_t> parsed_heads = heads_;
-    const std::vector<std::string_view> parsed_rels = rels_;
+    const std::vector<Rel> parsed_rels = rels_;
     const auto inside = [&](uint32_t i) {
       return tok(i).span.begin >= dateline.begin && tok(i).span.end <= dateline.end;
     };
@@ -123,7 +142,7 @@ class SentenceView {
       // after the dateline (through other dateline words) takes its place.
       uint32_t heir = kNone;
       for (uint32_t c = 0; c < n_ && heir == kNone; ++c) {
-        if (inside(c) || rels_[c] == "punct" || heads_[c] == kNone || !inside(heads_[c])) continue;
+        if (inside(c) || is(c, UdRel::kPunct) || heads_[c] == kNone || !inside(heads_[c])) continue;
         uint32_t top = heads_[c];
         for (uint32_t steps = 0; top != kNone && heads_[top] != kNone && inside(heads_[top]) && steps < n_;
              ++steps) {
@@ -139,7 +158,7 @@ class SentenceView {
         }
       }
       heads_[i] = heir != kNone ? heir : heads_[i];
-      if (heads_[i] != kNone) rels_[i] = "dep";
+      if (heads_[i] != kNone) rels_[i] = {UdRel::kDep, {}};
     }
     if (!acyclic()) {
       heads_ = parsed_heads;
@@ -172,30 +191,31 @@ class SentenceView {
         root = i;
       }
     }
-    if (root == kNone || tok(root).upos != "NOUN" || tok(n_ - 1).xpos != ".") return;
+    if (root == kNone || tok(root).upos != Upos::kNoun || tok(n_ - 1).xpos != ".") return;
     uint32_t verb = kNone;
     uint32_t subject = kNone;
     bool object = false;
     for (uint32_t i = root + 1; i < n_; ++i) {
-      if (heads_[i] == root && rels_[i] == "acl:relcl" && tok(i).upos == "VERB" && verb == kNone) verb = i;
+      if (heads_[i] == root && is(i, UdRel::kAcl, "relcl") && tok(i).upos == Upos::kVerb && verb == kNone)
+        verb = i;
     }
     if (verb == kNone) return;
     for (uint32_t i = 0; i < n_; ++i) {
       if (heads_[i] != verb) continue;
       const std::string_view x = tok(i).xpos;
       if (x == "WDT" || x == "WP" || x == "WRB") return;
-      if (rels_[i] == "nsubj") subject = i;
-      if (rels_[i] == "obj") object = true;
+      if (is(i, UdRel::kNsubj)) subject = i;
+      if (is(i, UdRel::kObj)) object = true;
     }
-    if (!object || subject != root + 1 || tok(subject).upos != "PROPN") return;
+    if (!object || subject != root + 1 || tok(subject).upos != Upos::kPropn) return;
     heads_[subject] = root;
-    rels_[subject] = "appos";
+    rels_[subject] = {UdRel::kAppos, {}};
     heads_[root] = verb;
-    rels_[root] = "nsubj";
+    rels_[root] = {UdRel::kNsubj, {}};
     heads_[verb] = kNone;
-    rels_[verb] = "root";
+    rels_[verb] = {UdRel::kRoot, {}};
     for (uint32_t i = 0; i < n_; ++i) {
-      if (heads_[i] == root && rels_[i] == "punct") heads_[i] = verb;
+      if (heads_[i] == root && is(i, UdRel::kPunct)) heads_[i] = verb;
     }
   }
 
@@ -210,42 +230,49 @@ class SentenceView {
         if (root != kNone) return;
         root = i;
       }
-      const std::string_view upos = tok(i).upos;
-      if (upos == "AUX" || (upos == "VERB" && rels_[i] != "amod")) return;
+      const Upos upos = tok(i).upos;
+      if (upos == Upos::kAux || (upos == Upos::kVerb && !is(i, UdRel::kAmod))) return;
     }
-    if (root == kNone || tok(root).upos != "NOUN" || n_ == 0 || tok(n_ - 1).xpos != ".") return;
+    if (root == kNone || tok(root).upos != Upos::kNoun || n_ == 0 || tok(n_ - 1).xpos != ".") return;
     uint32_t verb = kNone;
     for (uint32_t i = 0; i < root; ++i) {
       const std::string_view x = tok(i).xpos;
-      if (heads_[i] == root && rels_[i] == "amod" && tok(i).upos == "VERB" && (x == "VBD" || x == "VBN"))
+      if (heads_[i] == root && is(i, UdRel::kAmod) && tok(i).upos == Upos::kVerb &&
+          (x == "VBD" || x == "VBN"))
         verb = i;
     }
     if (verb == kNone) return;
     // The subject: the nominal right before the verb, attached to the root noun.
     const uint32_t subject = verb == 0 ? kNone : verb - 1;
-    if (subject == kNone || (tok(subject).upos != "PROPN" && tok(subject).upos != "NOUN") ||
-        !((heads_[subject] == root && rels_[subject] == "compound") ||
-          (heads_[subject] == verb && rels_[subject] == "nsubj"))) {
+    if (subject == kNone || (tok(subject).upos != Upos::kPropn && tok(subject).upos != Upos::kNoun) ||
+        !((heads_[subject] == root && is(subject, UdRel::kCompound)) ||
+          (heads_[subject] == verb && is(subject, UdRel::kNsubj)))) {
       return;
     }
     for (uint32_t i = 0; i < subject; ++i) {
       if (heads_[i] == root) heads_[i] = subject;
     }
     heads_[subject] = verb;
-    rels_[subject] = "nsubj";
+    rels_[subject] = {UdRel::kNsubj, {}};
     heads_[root] = verb;
-    rels_[root] = "obj";
+    rels_[root] = {UdRel::kObj, {}};
     heads_[verb] = kNone;
-    rels_[verb] = "root";
+    rels_[verb] = {UdRel::kRoot, {}};
   }
+
+  // A relation to the head: its universal part and its subtype ("poss" of "nmod:poss", or "").
+  struct Rel {
+    UdRel base = UdRel::kNone;
+    std::string_view subtype;  // into the document's strings
+  };
 
   const Document& doc_;
   uint32_t first_;
   uint32_t n_;
   std::vector<std::vector<uint32_t>> kids_;
   std::vector<std::string> words_;
-  std::vector<uint32_t> heads_;         // repaired heads (kNone for the root)
-  std::vector<std::string_view> rels_;  // repaired relations, into the document's strings
+  std::vector<uint32_t> heads_;  // repaired heads (kNone for the root)
+  std::vector<Rel> rels_;        // repaired relations
   std::vector<bool> verb_;
 };
 

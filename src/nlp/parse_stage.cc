@@ -48,7 +48,7 @@ class ParseStage final : public Stage {
       for (uint32_t t = s.first_token; t < s.first_token + s.token_count; ++t) {
         const Token& token = doc.tokens[t];
         words.push_back(doc.slice(token.span));
-        upos.push_back(token.upos);
+        upos.push_back(to_string(token.upos));
         xpos.push_back(token.xpos);
       }
       parser_->parse(words, upos, xpos, heads, deprels);
@@ -56,6 +56,7 @@ class ParseStage final : public Stage {
         Token& token = doc.tokens[s.first_token + k];
         token.head = static_cast<uint32_t>(heads[k]);
         token.deprel = std::move(deprels[k]);
+        token.rel = base_relation(token.deprel);
       }
     }
     return Status::Ok();

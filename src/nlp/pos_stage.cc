@@ -46,7 +46,8 @@ class PosStage final : public Stage {
       tagger_->tag(words, upos, xpos);
       for (uint32_t k = 0; k < s.token_count; ++k) {
         Token& token = doc.tokens[s.first_token + k];
-        token.upos = std::move(upos[k]);
+        // A model trained outside UD's 17 tags gives "X" for the tags it adds.
+        token.upos = upos_from(upos[k]).value_or(Upos::kX);
         token.xpos = std::move(xpos[k]);
       }
     }

@@ -35,16 +35,17 @@ using A = Annotation;
 // events and the checks that judge them. Each entry's contract is what its stage reads without
 // falling back and what it writes (the stage's file states the details).
 constexpr StageEntry kStages[] = {
-    {{"tokenize", {}, {A::kTokens, A::kSentences}}, &stages::make_tokenizer},
-    {{"pos", {A::kTokens, A::kSentences}, {A::kTags}}, &stages::make_pos_tagger},
-    {{"parse", {A::kTokens, A::kSentences, A::kTags}, {A::kTrees}}, &stages::make_parser},
+    {{"tokenize", {}, {A::kTokens, A::kSentences}, {}}, &stages::make_tokenizer},
+    {{"pos", {A::kTokens, A::kSentences}, {A::kTags}, {}}, &stages::make_pos_tagger},
+    {{"parse", {A::kTokens, A::kSentences, A::kTags}, {A::kTrees}, {}}, &stages::make_parser},
     // Works on the text; sentence numbers come from the sentences when there are any.
-    {{"timex", {}, {A::kTimes}}, &stages::make_timex},
-    {{"gazetteer", {}, {A::kPlaces}}, &stages::make_place_linker},
+    {{"timex", {}, {A::kTimes}, {}}, &stages::make_timex},
+    {{"gazetteer", {}, {A::kPlaces}, {}}, &stages::make_place_linker},
     // The recogniser's names are merged with the gazetteer's places.
-    {{"ner", {A::kTokens, A::kSentences, A::kPlaces}, {A::kNames}, {A::kPlaces}}, &stages::make_entity_linker},
+    {{"ner", {A::kTokens, A::kSentences, A::kPlaces}, {A::kNames}, {A::kPlaces}},
+     &stages::make_entity_linker},
     // Dates come from the times when there are any, else from the publication date.
-    {{"events", {A::kTokens, A::kSentences, A::kTags, A::kTrees, A::kPlaces, A::kNames}, {A::kEvents}},
+    {{"events", {A::kTokens, A::kSentences, A::kTags, A::kTrees, A::kPlaces, A::kNames}, {A::kEvents}, {}},
      &stages::make_event_coder},
     // Judges the events when there are any; the gazetteer checks need none.
     {{"checks", {A::kTokens, A::kSentences, A::kTags, A::kPlaces}, {A::kFlags}, {A::kEvents}},
