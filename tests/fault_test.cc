@@ -112,10 +112,11 @@ class FaultTest : public test_support::TempDirTest {
   FaultTest() : TempDirTest("caspian_fault_test_") {}
 };
 
-TEST_F(FaultTest, EventsExportIsTheSameWhateverTheThreadCount) {
+TEST_F(FaultTest, EventsAndStoriesAreTheSameWhateverTheThreadCount) {
   // The whole example corpus in the release build; a prefix under the sanitizers, which are slow.
   const std::string input = kSanitized ? write("part.jsonl", corpus_lines(1500)) : kCorpus;
   std::vector<std::string> exports;
+  std::vector<std::string> stories;
   for (int threads : {1, 2, 3}) {
     const std::string db = (dir_ / ("t" + std::to_string(threads) + ".db")).string();
     const CliRun in = run("ingest -q --threads " + std::to_string(threads) + " --db " + db + " " + input);
@@ -123,10 +124,23 @@ TEST_F(FaultTest, EventsExportIsTheSameWhateverTheThreadCount) {
     const CliRun ev = run("events --format tsv --db " + db);
     ASSERT_EQ(ev.exit_code, 0);
     exports.push_back(ev.out);
+    const CliRun st = run("stories --limit 0 --format jsonl --db " + db);
+    ASSERT_EQ(st.exit_code, 0) << st.out;
+    stories.push_back(st.out);
   }
   EXPECT_GT(std::count(exports[0].begin(), exports[0].end(), '\n'), 100);
   EXPECT_EQ(exports[0], exports[1]);
   EXPECT_EQ(exports[0], exports[2]);
+  // Fewer stories than articles: some reports were grouped.
+  EXPECT_GT(std::count(stories[0].begin(), stories[0].end(), '\n'), 100);
+  EXPECT_LT(std::count(stories[0].begin(), stories[0].end(), '\n'), kSanitized ? 1500 : 7000);
+  EXPECT_EQ(stories[0], stories[1]);
+  EXPECT_EQ(stories[0], stories[2]);
+  const CliRun one = run("show --story 1 --format json --db " + (dir_ / "t1.db").string());
+  EXPECT_EQ(one.exit_code, 0) << one.out;
+  EXPECT_NE(one.out.find("\"story_id\": "), std::string::npos) << one.out;
+  const CliRun none = run("show --story 999999 --db " + (dir_ / "t1.db").string());
+  EXPECT_EQ(none.exit_code, 1) << none.out;
 }
 
 TEST_F(FaultTest, AFullDiskLeavesTheStoreAsAtItsLastCommit) {

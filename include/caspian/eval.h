@@ -32,6 +32,8 @@ struct EvalOptions {
   std::string verb_dictionary;
   std::string agent_dictionary;
   bool only_given_actors = false;
+  // "stories": analysis threads of the ingest it runs (0: one per core; the scores are the same).
+  int threads = 0;
   // Where the default models, and the pipeline's data files ("events"), are read from.
   std::filesystem::path data_dir;  // empty: default_data_dir()
 };

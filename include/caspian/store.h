@@ -13,6 +13,7 @@
 #include "caspian/document.h"
 #include "caspian/json.h"
 #include "caspian/result.h"
+#include "caspian/stories.h"
 
 namespace caspian {
 
@@ -133,6 +134,12 @@ class Store {
   virtual Result<StoreStats> stats() = 0;
   // Stored events matching `q`, by event date then article and position.
   virtual Result<std::vector<StoredEvent>> events(const EventQuery& q) = 0;
+  // Stories matching `q` (caspian/stories.h), the latest first, with their articles and top
+  // entities. A text query that is not valid FTS5 fails with kInvalidArgument.
+  virtual Result<std::vector<Story>> stories(const StoryQuery& q) = 0;
+  // One story with its dated timeline; the id of a story that merged into another resolves to that
+  // one. nullopt when no story has the id.
+  virtual Result<std::optional<Story>> story(int64_t story_id) = 0;
   // The other URLs an article was seen at, oldest first.
   virtual Result<std::vector<ArticleCopy>> copies(int64_t article_id) = 0;
   // Conditional-GET state of a URL (as requested), if it was fetched before.

@@ -16,6 +16,7 @@
 #include "eval/parse_eval.h"
 #include "eval/pos_eval.h"
 #include "eval/segmentation_eval.h"
+#include "eval/stories_eval.h"
 #include "eval/timeml_eval.h"
 #include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
@@ -150,6 +151,20 @@ Result<std::string> eval_events(const std::vector<std::string>& inputs, const Ev
   return out;
 }
 
+Result<std::string> eval_stories(const std::vector<std::string>& inputs, const EvalOptions& options) {
+  PipelineOptions po;
+  po.data_dir = options.data_dir;
+  auto pipeline = Pipeline::create(po);
+  if (!pipeline.ok()) return pipeline.status();
+  std::string out;
+  for (const std::string& in : inputs) {
+    auto report = stories::evaluate_stories(*pipeline, in, options.threads);
+    if (!report.ok()) return Status(report.status().code(), in + ": " + report.status().message());
+    out += stories::format_report(*report);
+  }
+  return out;
+}
+
 struct EvalTask {
   std::string_view name;
   Result<std::string> (*run)(const std::vector<std::string>&, const EvalOptions&);
@@ -162,6 +177,7 @@ constexpr EvalTask kEvalTasks[] = {
     {"parse", &eval_parse},        // CoNLL-U: UAS and LAS on gold tokens, predicted tags
     {"ner", &eval_ner},            // CoNLL NER: conlleval exact-span P/R/F1 per type
     {"extract", &eval_extract},    // HTML pages: main-text shingle/word F1 (scrapinghub), title/author/date
+    {"stories", &eval_stories},    // Current Events records: B-cubed P/R/F1 of the stories made on ingest
     {"events", &eval_events},      // PETRARCH validation records: (code, source, target) P/R/F1
 };
 

@@ -48,6 +48,14 @@ Result<Document> document_from_news_json(std::string_view bytes) {
   doc.id = first_string(j, {"id"});
   doc.url = first_string(j, {"url", "link"});
   doc.source = first_string(j, {"source_domain", "source", "outlet"});
+  // Records that cite their outlets as a list (the Wikipedia Current Events Portal's
+  // "sources": [{"name", "url"}]) take the first one's when they name none of their own.
+  if (auto it = j.find("sources");
+      it != j.end() && it->is_array() && !it->empty() && it->front().is_object()) {
+    const json& first = it->front();
+    if (doc.url.empty()) doc.url = first_string(first, {"url"});
+    if (doc.source.empty()) doc.source = first_string(first, {"name"});
+  }
   std::string lang = first_string(j, {"language", "lang"});
   if (!lang.empty()) doc.language = std::move(lang);
   doc.license = first_string(j, {"license", "licence"});

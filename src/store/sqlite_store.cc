@@ -12,6 +12,7 @@
 #include "caspian/utf8.h"
 #include "store/near_duplicate.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_stories.h"
 
 namespace caspian {
 
@@ -26,7 +27,7 @@ constexpr std::string_view kSqlitePrefix = "sqlite:";
 
 // Schema migrations: kMigrations[i] takes the schema from version i to i + 1.
 // Append, never edit: a database records its version in PRAGMA user_version.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE articles (
   id            INTEGER PRIMARY KEY,
@@ -165,11 +166,40 @@ CREATE TABLE near_dup_bands (
     R"sql(
 ALTER TABLE seen_items ADD COLUMN item_hash TEXT NOT NULL DEFAULT '';
 )sql",
+    // 3 -> 4: stories (src/stories, store/sqlite_stories.h) and each article's record id (the id
+    // field of its JSON record). Stored articles are clustered after the migration, in C++.
+    R"sql(
+ALTER TABLE articles ADD COLUMN record_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN story_id INTEGER;
+UPDATE articles SET record_id = coalesce(json_extract(analysis, '$.id'), '');
+CREATE INDEX articles_story ON articles(story_id);
+CREATE TABLE stories (
+  id           INTEGER PRIMARY KEY,
+  title        TEXT NOT NULL,
+  title_score  REAL NOT NULL,
+  first_day    INTEGER NOT NULL,          -- days since 1970-01-01 of its first article
+  last_day     INTEGER NOT NULL,
+  num_articles INTEGER NOT NULL,
+  merged_into  INTEGER,                   -- the story this one joined, else NULL
+  centroid     TEXT NOT NULL              -- 'term<TAB>weight' lines, sorted by term
+);
+CREATE INDEX stories_last_day ON stories(last_day);
+CREATE TABLE story_terms (
+  term TEXT PRIMARY KEY,
+  df   INTEGER NOT NULL                   -- articles with the term, of those clustered
+) WITHOUT ROWID;
+CREATE TABLE story_meta (
+  key   TEXT PRIMARY KEY,                 -- 'documents': articles clustered; 'version': bumped per write
+  value INTEGER NOT NULL
+);
+)sql",
 };
 
 // The schema version whose migration has the stored articles indexed for
 // near-duplicates (done in C++: SQL cannot compute the bands).
 constexpr int kNearDupSchemaVersion = 2;
+// The schema version whose migration has the stored articles clustered into stories.
+constexpr int kStoriesSchemaVersion = 4;
 
 constexpr int kSchemaVersionLatest = static_cast<int>(kMigrations.size());
 
@@ -231,29 +261,6 @@ std::string quote_terms(std::string_view q) {
   return out;
 }
 
-// The lead of a body: cut at the end of the first sentence if it ends within
-// `bytes`, else at the last whole UTF-8 character, with newlines flattened.
-std::string lead_of(std::string bytes) {
-  if (auto bad = utf8::find_invalid(bytes)) bytes.resize(*bad);  // a character cut by the byte limit
-  for (char& c : bytes) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  // A period ends the first sentence when a lower-case letter or digit comes
-  // before it ("U.S. officials" does not end one) and a capital after it.
-  constexpr std::string_view kSentenceEnd = ". ";
-  for (size_t end = bytes.find(kSentenceEnd); end != std::string::npos;
-       end = bytes.find(kSentenceEnd, end + 1)) {
-    const auto before = static_cast<unsigned char>(end > 0 ? bytes[end - 1] : ' ');
-    const auto after = static_cast<unsigned char>(end + 2 < bytes.size() ? bytes[end + 2] : ' ');
-    if ((std::islower(before) != 0 || std::isdigit(before) != 0) && std::isupper(after) != 0) {
-      bytes.resize(end + 1);
-      return bytes;
-    }
-  }
-  if (bytes.size() + utf8::kMaxSequenceBytes > kLeadBytes) bytes += "…";
-  return bytes;
-}
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -297,6 +304,7 @@ class SqliteStore final : public Store {
       const int v = static_cast<int>(*version);
       Status st = db_->exec(kMigrations[static_cast<size_t>(v)]);
       if (st.ok() && v + 1 == kNearDupSchemaVersion && v > 0) st = index_stored_near_duplicates();
+      if (st.ok() && v + 1 == kStoriesSchemaVersion && v > 0) st = stories_.cluster_unassigned(*db_);
       if (st.ok())
         st = db_->exec(
             fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kApplicationId, v + 1));
@@ -315,6 +323,10 @@ class SqliteStore final : public Store {
     if (in_batch_) return Status::Ok();
     CASPIAN_RETURN_IF_ERROR(db_->exec("BEGIN IMMEDIATE"));
     in_batch_ = true;
+    if (Status st = stories_.sync(*db_); !st.ok()) {
+      (void)rollback_batch();
+      return st;
+    }
     return Status::Ok();
   }
 
@@ -327,6 +339,10 @@ class SqliteStore final : public Store {
       }
     }
     pending_fts_.clear();
+    if (Status st = stories_.flush(*db_); !st.ok()) {
+      (void)rollback_batch();
+      return Status(st.code(), "batch rolled back: " + st.message());
+    }
     in_batch_ = false;
     if (Status st = db_->exec("COMMIT"); !st.ok()) {
       // SQLITE_FULL or an I/O error at commit may leave the transaction open: end it, so that
@@ -342,6 +358,7 @@ class SqliteStore final : public Store {
     if (!in_batch_) return Status::Ok();
     in_batch_ = false;
     pending_fts_.clear();
+    stories_.invalidate();
     // The database may have rolled the transaction back itself (SQLITE_FULL, SQLITE_IOERR):
     // then there is nothing left to roll back.
     if (db_->in_transaction()) return db_->exec("ROLLBACK");
@@ -382,6 +399,17 @@ class SqliteStore final : public Store {
     if (id.ok() && !shingles.empty()) {
       if (Status st = insert_bands(*id, bands); !st.ok()) id = st;
     }
+    if (id.ok()) {
+      // Outside a batch the article's own transaction is the savepoint: the stories are read and
+      // written in it.
+      Status st = in_batch_ ? Status::Ok() : stories_.sync(*db_);
+      if (st.ok()) st = stories_.add(*db_, *id, doc);
+      if (st.ok() && !in_batch_) st = stories_.flush(*db_);
+      if (!st.ok()) {
+        stories_.invalidate();
+        id = st;
+      }
+    }
     if (!id.ok()) {
       (void)db_->exec("ROLLBACK TO put_article; RELEASE put_article");
       return id.status();
@@ -395,6 +423,7 @@ class SqliteStore final : public Store {
       pending_fts_.push_back({*id, doc.title, doc.text});
     } else if (Status st = index_fts(*id, doc.title, doc.text); !st.ok()) {
       (void)delete_article(*id);
+      stories_.invalidate();
       return st;
     }
     return PutResult{PutResult::Outcome::kStored, *id, {}, revision_of, 0.0};
@@ -405,6 +434,9 @@ class SqliteStore final : public Store {
     if (!id.ok()) return id.status();
     return *id != 0;
   }
+
+  Result<std::vector<Story>> stories(const StoryQuery& q) override { return store::list_stories(*db_, q); }
+  Result<std::optional<Story>> story(int64_t story_id) override { return store::get_story(*db_, story_id); }
 
   Result<std::vector<ArticleCopy>> copies(int64_t article_id) override {
     auto s = db_->prepare(
@@ -761,8 +793,8 @@ class SqliteStore final : public Store {
                              int64_t revision_of) {
     auto a_stmt = cached(
         "INSERT INTO articles(url, canonical_url, content_hash, source, title, published, language, license, "
-        "attribution, categories, text, body_offset, analysis, revision_of) VALUES "
-        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+        "attribution, categories, text, body_offset, analysis, revision_of, record_id) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
     if (!a_stmt.ok()) return a_stmt.status();
     Statement& a = **a_stmt;
     a.bind(1, doc.url);
@@ -779,6 +811,7 @@ class SqliteStore final : public Store {
     a.bind(12, int64_t{doc.body_offset});
     a.bind(13, to_json(doc, -1));
     revision_of == 0 ? a.bind_null(14) : a.bind(14, revision_of);
+    a.bind(15, doc.id);
     CASPIAN_RETURN_IF_ERROR(a.run());
     const int64_t id = db_->last_insert_rowid();
 
@@ -898,7 +931,7 @@ class SqliteStore final : public Store {
       if (!row.ok()) return row.status();
       if (!*row) break;
       out.push_back({s->col_int(0), s->col_text(1), s->col_text(2), s->col_text(3), date_or_null(*s, 4),
-                     s->col_text(5), lead_of(s->col_text(7)), s->col_double(6)});
+                     s->col_text(5), store::lead_of(s->col_text(7)), s->col_double(6)});
     }
     return out;
   }
@@ -923,6 +956,7 @@ class SqliteStore final : public Store {
   };
   std::vector<PendingFts> pending_fts_;  // articles of the open batch, to index at commit
   bool in_batch_ = false;
+  store::StoryWriter stories_;
 };
 
 }  // namespace

@@ -90,7 +90,8 @@ Result<RunOptions> run_options(const ReadFlags& f) {
   return o;
 }
 
-std::variant<int, RunSetup> prepare_run(std::string_view verb, const ReadFlags& f, const GlobalFlags& global) {
+std::variant<int, RunSetup> prepare_run(std::string_view verb, const ReadFlags& f,
+                                        const GlobalFlags& global) {
   auto source_options = input_source_options(f);
   auto run_opts = run_options(f);
   if (!source_options.ok() || !run_opts.ok()) {
@@ -102,7 +103,8 @@ std::variant<int, RunSetup> prepare_run(std::string_view verb, const ReadFlags& 
     error_line("loading the pipeline", pipeline.status());
     return kExitFatal;
   }
-  return RunSetup{std::move(source_options).value(), std::move(run_opts).value(), std::move(pipeline).value()};
+  return RunSetup{std::move(source_options).value(), std::move(run_opts).value(),
+                  std::move(pipeline).value()};
 }
 
 Result<std::unique_ptr<Store>> open_store_or_report(const std::string& db) {

@@ -57,6 +57,7 @@ std::unique_ptr<Verb> make_watch(CLI::App& app);
 std::unique_ptr<Verb> make_search(CLI::App& app);
 std::unique_ptr<Verb> make_events(CLI::App& app);
 std::unique_ptr<Verb> make_show(CLI::App& app);
+std::unique_ptr<Verb> make_stories(CLI::App& app);
 std::unique_ptr<Verb> make_summary(CLI::App& app);
 std::unique_ptr<Verb> make_eval(CLI::App& app);
 std::unique_ptr<Verb> make_extract(CLI::App& app);

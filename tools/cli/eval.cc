@@ -32,6 +32,8 @@ class EvalVerb final : public Verb {
         ->check(CLI::ExistingFile);
     cmd_->add_flag("--only-actors", o_.only_given_actors,
                    "events: the --actors files replace the built-in actor dictionaries");
+    cmd_->add_option("--threads", o_.threads, "stories: analysis threads of its ingest (0: one per core)")
+        ->check(CLI::NonNegativeNumber);
   }
   CLI::App* command() const override { return cmd_; }
 

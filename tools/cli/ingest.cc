@@ -119,8 +119,7 @@ class IngestVerb final : public Verb {
         fmt::print(stderr, "caspian: more failures follow; they are counted, not named\n");
       }
     };
-    auto stats =
-        ingest_records(input_source(inputs_, std::move(setup.source)), setup.pipeline, db_, options);
+    auto stats = ingest_records(input_source(inputs_, std::move(setup.source)), setup.pipeline, db_, options);
     if (!stats.ok()) {
       error_line("opening the database " + db_, stats.status());
       return kExitFatal;

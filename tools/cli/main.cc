@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   verbs.push_back(cli::make_search(app));
   verbs.push_back(cli::make_events(app));
   verbs.push_back(cli::make_show(app));
+  verbs.push_back(cli::make_stories(app));
   verbs.push_back(cli::make_watch(app));
   verbs.push_back(cli::make_summary(app));
   verbs.push_back(cli::make_eval(app));

@@ -109,7 +109,8 @@ class WatchVerb final : public Verb {
           "{} round {}: {} feeds ({} not modified, {} failed, {} backing off), {} items, {} new, {} changed: "
           "{} stored, {} duplicates, {} failed\n",
           utc_now(), round, stats->feeds, stats->not_modified, stats->feed_errors, stats->backing_off,
-          stats->items, stats->new_items, stats->changed_items, stats->stored, stats->duplicates, stats->failed);
+          stats->items, stats->new_items, stats->changed_items, stats->stored, stats->duplicates,
+          stats->failed);
       std::fflush(stdout);
       if (stats->interrupted || g_interrupted.load()) break;
       if (once_) return stats->feed_errors + stats->failed > 0 ? kExitPartial : kExitOk;

@@ -1,0 +1,80 @@
+// Stories: the same news across sources and days. Each stored article joins at most one story as
+// it is stored (Store::put), so every front door that stores articles clusters them; the store
+// answers for stories (Store::stories, Store::story).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace caspian {
+
+// How articles are grouped (src/stories/clusterer.h gives the similarity). Defaults were chosen
+// on the dev file of the Wikipedia Current Events Portal (`caspian eval stories`, docs/quality.md).
+struct StoryOptions {
+  // An article joins the most similar story whose last article is at most `window_days` older or
+  // newer, when the cosine of its term vector to the story's centroid, times
+  // exp(-day_decay * days apart), reaches `threshold`; else it starts a story.
+  double threshold = 0.30;
+  int window_days = 30;
+  double day_decay = 0.01;
+  // A story's centroid keeps its heaviest terms only, so memory and the stored state stay bounded.
+  size_t max_centroid_terms = 200;
+};
+
+// Which stories to list (`caspian stories`).
+struct StoryQuery {
+  std::optional<std::chrono::year_month_day> since, until;  // overlapping [first_seen, last_seen]
+  std::string entity_id;                                    // only stories with an article mentioning it
+  std::string text;  // FTS5 query: only stories with a matching article
+  int limit = 20;    // 0: all
+};
+
+struct StoryArticle {
+  int64_t id = 0;         // the stored article
+  std::string record_id;  // the input record's own id (Document::id), "" if none
+  std::string url;
+  std::string source;
+  std::optional<std::chrono::year_month_day> published;
+  std::string title;  // the headline, or the first sentence when there is none
+};
+
+struct StoryEntity {
+  std::string entity_id;
+  std::string name;
+  std::string kind;
+  int64_t articles = 0;  // of the story's articles mentioning it
+};
+
+// One dated event of a story's timeline.
+struct StoryEvent {
+  std::string date;  // YYYY-MM-DD, YYYY-MM or YYYY as coded
+  int64_t article_id = 0;
+  std::string code;    // CAMEO
+  std::string source;  // actor codes
+  std::string target;
+  std::string text;  // the sentence's words the event was read from (the evidence)
+};
+
+struct Story {
+  int64_t id = 0;  // stable; a merged story's id resolves to the story it joined
+  std::string title;
+  std::optional<std::chrono::year_month_day> first_seen, last_seen;
+  int64_t num_articles = 0;
+  int64_t num_sources = 0;                // distinct non-empty sources
+  std::vector<StoryEntity> top_entities;  // by articles, at most 10
+  std::vector<StoryArticle> articles;     // by date then id
+  std::vector<StoryEvent> timeline;       // by date; filled by Store::story only
+};
+
+// One JSON object on one line (the jsonl of `caspian stories`; docs/schema.md): story_id, title,
+// first_seen, last_seen, num_articles, num_sources, top_entities, articles and, when the story has
+// one, timeline.
+[[nodiscard]] std::string story_to_json(const Story& story);
+
+// A readable block: title, dates, counts, top entities, articles and timeline.
+[[nodiscard]] std::string story_to_text(const Story& story);
+
+}  // namespace caspian

@@ -1,0 +1,174 @@
+// Reading stories back from the SQLite store (contract in store/sqlite_stories.h).
+#include <fmt/format.h>
+
+#include "caspian/json.h"
+#include "caspian/store.h"
+#include "store/sqlite_stories.h"
+
+namespace caspian::store {
+namespace {
+
+constexpr int kTopEntities = 10;
+// Merge chains are short (a story joins a larger one once); this bounds a corrupt cycle.
+constexpr int kMaxMergeHops = 64;
+
+std::optional<std::chrono::year_month_day> date_column(const Statement& s, int i) {
+  if (s.col_null(i)) return std::nullopt;
+  auto d = parse_iso_date(s.col_text(i));
+  if (!d.ok()) return std::nullopt;
+  return *d;
+}
+
+Status fill_articles(Database& db, Story& story) {
+  CASPIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare("SELECT id, record_id, url, source, published, title, substr(text, body_offset + 1, ?2) "
+                 "FROM articles WHERE story_id = ?1 ORDER BY published IS NULL, published, id"));
+  s.bind(1, story.id);
+  s.bind(2, static_cast<int64_t>(kLeadBytes));
+  for (;;) {
+    CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    StoryArticle a;
+    a.id = s.col_int(0);
+    a.record_id = s.col_text(1);
+    a.url = s.col_text(2);
+    a.source = s.col_text(3);
+    a.published = date_column(s, 4);
+    a.title = s.col_text(5);
+    if (a.title.empty()) a.title = lead_of(s.col_text(6));
+    story.articles.push_back(std::move(a));
+  }
+  return Status::Ok();
+}
+
+Status fill_entities(Database& db, Story& story) {
+  CASPIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare("SELECT m.entity_id, e.name, e.kind, count(DISTINCT m.article_id) FROM mentions m "
+                 "JOIN entities e ON e.id = m.entity_id JOIN articles a ON a.id = m.article_id "
+                 "WHERE a.story_id = ?1 GROUP BY m.entity_id ORDER BY 4 DESC, 1 LIMIT ?2"));
+  s.bind(1, story.id);
+  s.bind(2, int64_t{kTopEntities});
+  for (;;) {
+    CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    story.top_entities.push_back({s.col_text(0), s.col_text(1), s.col_text(2), s.col_int(3)});
+  }
+  return Status::Ok();
+}
+
+Status fill_timeline(Database& db, Story& story) {
+  CASPIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare(
+          "SELECT e.event_date, e.article_id, e.cameo_code, e.source_actor, e.target_actor, "
+          "e.record FROM events e JOIN articles a ON a.id = e.article_id "
+          "WHERE a.story_id = ?1 AND e.event_date IS NOT NULL ORDER BY e.event_date, e.article_id, e.id"));
+  s.bind(1, story.id);
+  for (;;) {
+    CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    StoryEvent e{s.col_text(0), s.col_int(1), s.col_text(2), s.col_text(3), s.col_text(4), {}};
+    if (auto rec = event_from_json(s.col_text(5)); rec.ok()) e.text = rec->sentence_text;
+    story.timeline.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+// The columns every story query selects, grouped by story.
+constexpr std::string_view kStoryColumns =
+    "SELECT s.id, s.title, min(a.published), max(a.published), count(*), count(DISTINCT nullif(a.source, "
+    "'')) "
+    "FROM stories s JOIN articles a ON a.story_id = s.id ";
+
+Story story_row(const Statement& s) {
+  Story st;
+  st.id = s.col_int(0);
+  st.title = s.col_text(1);
+  st.first_seen = date_column(s, 2);
+  st.last_seen = date_column(s, 3);
+  st.num_articles = s.col_int(4);
+  st.num_sources = s.col_int(5);
+  return st;
+}
+
+}  // namespace
+
+Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
+  std::string sql(kStoryColumns);
+  sql += "WHERE s.merged_into IS NULL";
+  if (!q.entity_id.empty())
+    sql +=
+        " AND s.id IN (SELECT a2.story_id FROM mentions m JOIN articles a2 ON a2.id = m.article_id "
+        "WHERE m.entity_id = ?1)";
+  if (!q.text.empty())
+    sql +=
+        " AND s.id IN (SELECT a3.story_id FROM articles_fts JOIN articles a3 ON a3.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH ?2)";
+  sql += " GROUP BY s.id HAVING 1";
+  if (q.since) sql += " AND max(a.published) >= ?3";
+  if (q.until) sql += " AND min(a.published) <= ?4";
+  sql += " ORDER BY max(a.published) DESC, count(*) DESC, s.id";
+  if (q.limit > 0) sql += " LIMIT ?5";
+  CASPIAN_ASSIGN_OR_RETURN(Statement s, db.prepare(sql));
+  if (!q.entity_id.empty()) s.bind(1, q.entity_id);
+  if (!q.text.empty()) s.bind(2, q.text);
+  if (q.since) s.bind(3, format_date(*q.since));
+  if (q.until) s.bind(4, format_date(*q.until));
+  if (q.limit > 0) s.bind(5, int64_t{q.limit});
+  std::vector<Story> out;
+  for (;;) {
+    auto row = s.step();
+    if (!row.ok()) {
+      if (!q.text.empty())
+        return Status(ErrorCode::kInvalidArgument,
+                      fmt::format("query '{}': {}", q.text, row.status().message()));
+      return row.status();
+    }
+    if (!*row) break;
+    out.push_back(story_row(s));
+  }
+  for (Story& st : out) {
+    CASPIAN_RETURN_IF_ERROR(fill_articles(db, st));
+    CASPIAN_RETURN_IF_ERROR(fill_entities(db, st));
+  }
+  return out;
+}
+
+Result<std::optional<Story>> get_story(Database& db, int64_t id) {
+  CASPIAN_ASSIGN_OR_RETURN(Statement hop, db.prepare("SELECT merged_into FROM stories WHERE id = ?1"));
+  for (int hops = 0;; ++hops) {
+    if (hops > kMaxMergeHops)
+      return Status(ErrorCode::kCorrupt, fmt::format("story {}: merge chain too long", id));
+    hop.bind(1, id);
+    CASPIAN_ASSIGN_OR_RETURN(bool row, hop.step());
+    if (!row) return std::optional<Story>();
+    const bool merged = !hop.col_null(0);
+    const int64_t next = hop.col_int(0);
+    hop.reset();
+    if (!merged) break;
+    id = next;
+  }
+  std::string sql(kStoryColumns);
+  sql += "WHERE s.id = ?1 GROUP BY s.id";
+  CASPIAN_ASSIGN_OR_RETURN(Statement s, db.prepare(sql));
+  s.bind(1, id);
+  CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+  if (!row) return std::optional<Story>();
+  Story st = story_row(s);
+  CASPIAN_RETURN_IF_ERROR(fill_articles(db, st));
+  CASPIAN_RETURN_IF_ERROR(fill_entities(db, st));
+  CASPIAN_RETURN_IF_ERROR(fill_timeline(db, st));
+  return std::optional<Story>(std::move(st));
+}
+
+Result<int64_t> story_of(Database& db, int64_t article_id) {
+  CASPIAN_ASSIGN_OR_RETURN(Statement s,
+                           db.prepare("SELECT coalesce(story_id, 0) FROM articles WHERE id = ?1"));
+  s.bind(1, article_id);
+  CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+  return row ? s.col_int(0) : 0;
+}
+
+}  // namespace caspian::store
