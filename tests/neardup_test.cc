@@ -187,16 +187,20 @@ TEST_F(NearDupTest, MigrationFromVersion1IndexesStoredArticles) {
   // Back to a version-1 database: no fetch, copies or near-duplicate tables.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE fetch_state; DROP TABLE seen_items; DROP TABLE article_copies; "
-                         "DROP TABLE near_dup_bands; PRAGMA user_version=1;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          db,
+          "DROP TABLE stories; DROP TABLE story_terms; DROP TABLE story_meta; DROP INDEX articles_story; "
+          "ALTER TABLE articles DROP COLUMN story_id; ALTER TABLE articles DROP COLUMN record_id; "
+          "DROP TABLE fetch_state; DROP TABLE seen_items; DROP TABLE article_copies; "
+          "DROP TABLE near_dup_bands; PRAGMA user_version=1;",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto reopened = caspian::open_store(path_.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status().to_string();
   store_ = std::move(reopened).value();
-  EXPECT_EQ(store_->stats()->schema_version, 3);
+  EXPECT_EQ(store_->stats()->schema_version, 4);
   auto copy = store_->put(
       article("Copy", std::string(kWireStory) + " Copyright 2025 B.", "https://b.example/2", "b.example"));
   ASSERT_TRUE(copy.ok());
@@ -219,12 +223,14 @@ TEST_F(NearDupTest, FetchStateAndSeenItems) {
   EXPECT_EQ((*got)->fetched_at.size(), 20U);  // 2025-01-01T00:00:00Z
   EXPECT_FALSE(store_->item_seen("https://a.example/1")->has_value());
   ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h1").ok());
-  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h1").ok());  // idempotent
+  ASSERT_TRUE(
+      store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h1").ok());  // idempotent
   auto seen = store_->item_seen("https://a.example/1");
   ASSERT_TRUE(seen.ok() && seen->has_value());
   EXPECT_EQ((*seen)->feed_url, "https://a.example/feed");
   EXPECT_EQ((*seen)->item_hash, "h1");
-  ASSERT_TRUE(store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h2").ok());  // updated
+  ASSERT_TRUE(
+      store_->mark_item_seen("https://a.example/1", "https://a.example/feed", 0, "h2").ok());  // updated
   EXPECT_EQ((*store_->item_seen("https://a.example/1"))->item_hash, "h2");
 }
 
