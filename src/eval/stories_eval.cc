@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include "caspian/ingest.h"
@@ -129,16 +130,16 @@ Result<StoriesReport> evaluate_stories(const Pipeline& pipeline, const std::file
   // An item that was not stored (a duplicate of another, or a failure) is a story of its own.
   std::vector<int64_t> predicted;
   std::vector<int64_t> alone;
+  std::set<std::string> classes;
   int64_t next_alone = -1;
   for (const GoldItem& g : gold) {
     const auto it = story_of.find(g.record_id);
     predicted.push_back(it != story_of.end() ? it->second : next_alone--);
     alone.push_back(static_cast<int64_t>(alone.size()));
-    if (g.story) ++report.scored;
-  }
-  std::map<std::string, int> classes;
-  for (const GoldItem& g : gold) {
-    if (g.story) ++classes[*g.story];
+    if (g.story) {
+      ++report.scored;
+      classes.insert(*g.story);
+    }
   }
   report.gold_stories = static_cast<int64_t>(classes.size());
   bcubed(predicted, gold, report.precision, report.recall);

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <map>
 #include <unordered_map>
 
@@ -127,9 +126,6 @@ Status StoryWriter::load(Database& db) {
       st.last_day = static_cast<int32_t>(s.col_int(4));
       st.num_articles = s.col_int(5);
       st.centroid = decode(s.col_text(6));
-      double n = 0;
-      for (const auto& [term, w] : st.centroid) n += static_cast<double>(w) * w;
-      st.norm = std::sqrt(n);
       active.push_back(std::move(st));
     }
   }
@@ -150,10 +146,14 @@ Status StoryWriter::sync(Database& db) {
 Status StoryWriter::add(Database& db, int64_t article_id, const Document& doc) {
   const stories::Assignment a =
       clusterer_.add(stories::story_terms(doc), day_of(doc), stories::story_title(doc));
-  CASPIAN_ASSIGN_OR_RETURN(Statement s, db.prepare("UPDATE articles SET story_id = ?1 WHERE id = ?2"));
-  s.bind(1, a.story_id);
-  s.bind(2, article_id);
-  if (Status st = s.run(); !st.ok()) {
+  // Prepared once: this runs for every stored article.
+  if (!assign_) {
+    CASPIAN_ASSIGN_OR_RETURN(Statement s, db.prepare("UPDATE articles SET story_id = ?1 WHERE id = ?2"));
+    assign_ = std::make_unique<Statement>(std::move(s));
+  }
+  assign_->bind(1, a.story_id);
+  assign_->bind(2, article_id);
+  if (Status st = assign_->run(); !st.ok()) {
     invalidate();
     return st;
   }

@@ -44,7 +44,8 @@ class StoryWriter {
   stories::StoryClusterer clusterer_;
   StoryOptions options_;
   bool loaded_ = false;
-  int64_t version_ = 0;  // story_meta 'version' as this connection last read or wrote it
+  int64_t version_ = 0;                // story_meta 'version' as this connection last read or wrote it
+  std::unique_ptr<Statement> assign_;  // sets an article's story
 };
 
 // Stories matching `q`, newest first (by last_seen), with their articles and top entities.

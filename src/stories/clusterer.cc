@@ -22,6 +22,12 @@ float group_weight(const std::string& term) {
   return term.starts_with("c:") ? kCountryWeight : 1.0F;
 }
 
+double norm_of(const TermVector& v) {
+  double n = 0;
+  for (const auto& [term, w] : v) n += static_cast<double>(w) * w;
+  return std::sqrt(n);
+}
+
 void sort_by_term(TermVector& v) {
   std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
@@ -84,6 +90,7 @@ void StoryClusterer::restore(std::unordered_map<std::string, int64_t> df, int64_
   df_delta_.clear();
   newest_day_ = INT32_MIN;
   for (StoryState& s : active) {
+    s.norm = norm_of(s.centroid);
     newest_day_ = std::max(newest_day_, s.last_day);
     index_story(s);
     stories_.emplace(s.id, std::move(s));
@@ -133,9 +140,7 @@ void StoryClusterer::add_to_centroid(StoryState& s, const TermVector& v) const {
     sort_by_term(sum);
   }
   s.centroid = std::move(sum);
-  double n = 0;
-  for (const auto& [term, w] : s.centroid) n += static_cast<double>(w) * w;
-  s.norm = std::sqrt(n);
+  s.norm = norm_of(s.centroid);
 }
 
 void StoryClusterer::merge_into(StoryState& keep, StoryState& gone) {
@@ -155,7 +160,12 @@ Assignment StoryClusterer::add(const TermVector& terms, int32_t day, const std::
     ++df_[term];
     ++df_delta_[term];
   }
-  newest_day_ = std::max(newest_day_, day);
+  // Forgetting depends only on the sequence of articles, never on when batches commit, so that
+  // the stories are the same whatever the thread count.
+  if (day > newest_day_) {
+    newest_day_ = day;
+    evict_before(newest_day_);
+  }
   TermVector v;
   v.reserve(terms.size());
   double n = 0;
@@ -247,17 +257,21 @@ StoryClusterer::Changes StoryClusterer::take_changes() {
     if (it->second.merged_into != 0) stories_.erase(it);
   }
   changed_.clear();
+  for (StoryState& s : retired_) c.stories.push_back(std::move(s));
+  retired_.clear();
+  std::sort(c.stories.begin(), c.stories.end(),
+            [](const StoryState& a, const StoryState& b) { return a.id < b.id; });
   c.df_delta = std::move(df_delta_);
   df_delta_.clear();
   c.documents = documents_;
-  if (newest_day_ != INT32_MIN) evict_before(newest_day_);
   return c;
 }
 
 void StoryClusterer::evict_before(int32_t day) {
   for (auto it = stories_.begin(); it != stories_.end();) {
-    if (!changed_.contains(it->first) && it->second.last_day < day - options_.window_days) {
+    if (it->second.last_day < day - options_.window_days) {
       unindex_story(it->second);
+      if (changed_.erase(it->first) > 0) retired_.push_back(std::move(it->second));
       it = stories_.erase(it);
     } else {
       ++it;

@@ -42,7 +42,7 @@ struct StoryState {
   int32_t last_day = 0;
   int64_t num_articles = 0;
   TermVector centroid;  // sorted by term
-  double norm = 0;      // of the centroid
+  double norm = 0;      // of the centroid; derived by the clusterer
   std::string title;
   double title_score = 0;   // cosine of the title's article to the centroid when it became the title
   int64_t merged_into = 0;  // non-zero: this story joined that one
@@ -60,7 +60,7 @@ class StoryClusterer {
   explicit StoryClusterer(StoryOptions options = {}) : options_(options) {}
 
   // Resumes from stored state: document frequencies over `documents` articles, the stories that
-  // may still grow and the next free id.
+  // may still grow (their norms are computed here) and the next free id.
   void restore(std::unordered_map<std::string, int64_t> df, int64_t documents, std::vector<StoryState> active,
                int64_t next_id);
 
@@ -77,10 +77,10 @@ class StoryClusterer {
   };
   Changes take_changes();
 
-  // Forgets stories whose last article is more than the window older than `day`, except changed ones.
-  void evict_before(int32_t day);
-
  private:
+  // Forgets stories whose last article is more than the window older than `day`; changed ones
+  // wait in retired_ for take_changes().
+  void evict_before(int32_t day);
   [[nodiscard]] double idf(const std::string& term) const;
   void index_story(const StoryState& s);
   void unindex_story(const StoryState& s);
@@ -94,6 +94,7 @@ class StoryClusterer {
   std::map<int64_t, StoryState> stories_;                        // active, by id
   std::unordered_map<std::string, std::set<int64_t>> postings_;  // centroid term -> stories
   std::set<int64_t> changed_;
+  std::vector<StoryState> retired_;  // evicted while changed
   std::map<std::string, int64_t> df_delta_;
   int32_t newest_day_ = INT32_MIN;
 };
