@@ -22,6 +22,12 @@ struct StoryOptions {
   double day_decay = 0.01;
   // A story's centroid keeps its heaviest terms only, so memory and the stored state stay bounded.
   size_t max_centroid_terms = 200;
+  // Candidate stories are those sharing a term with the article, gathered through the rarest terms
+  // first until this many are found (0: every story sharing any term). Common terms (a country,
+  // "say") are shared by most stories yet cannot lift one over the threshold alone: on the dev file
+  // F1 is the same at 200 as with no limit, and clustering the example corpus takes 40% less time
+  // (bench/stories_bench).
+  size_t candidate_budget = 256;
 };
 
 // Which stories to list (`caspian stories`).

@@ -24,10 +24,6 @@ int32_t day_of(const Document& doc) {
   return static_cast<int32_t>(days.time_since_epoch().count());
 }
 
-std::optional<std::chrono::year_month_day> date_of_day(int64_t day) {
-  return std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(day)));
-}
-
 std::string encode(const stories::TermVector& v) {
   std::string out;
   for (const auto& [term, w] : v) out += fmt::format("{}\t{}\n", term, w);

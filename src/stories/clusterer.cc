@@ -28,10 +28,6 @@ double norm_of(const TermVector& v) {
   return std::sqrt(n);
 }
 
-void sort_by_term(TermVector& v) {
-  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-}
-
 }  // namespace
 
 double dot(const TermVector& a, const TermVector& b) {
@@ -103,55 +99,98 @@ double StoryClusterer::idf(const std::string& term) const {
   return std::log((static_cast<double>(documents_) + 1.0) / (df + 1.0)) + 1.0;
 }
 
+void StoryClusterer::index_term(const std::string& term, int64_t id) {
+  postings_[term].push_back(id);
+}
+
+void StoryClusterer::unindex_term(const std::string& term, int64_t id) {
+  const auto it = postings_.find(term);
+  if (it == postings_.end()) return;
+  std::vector<int64_t>& ids = it->second;
+  if (const auto at = std::find(ids.begin(), ids.end(), id); at != ids.end()) {
+    *at = ids.back();
+    ids.pop_back();
+  }
+  if (ids.empty()) postings_.erase(it);
+}
+
 void StoryClusterer::index_story(const StoryState& s) {
-  for (const auto& [term, w] : s.centroid) postings_[term].insert(s.id);
+  for (const auto& [term, w] : s.centroid) index_term(term, s.id);
 }
 
 void StoryClusterer::unindex_story(const StoryState& s) {
-  for (const auto& [term, w] : s.centroid) {
-    auto it = postings_.find(term);
-    if (it == postings_.end()) continue;
-    it->second.erase(s.id);
-    if (it->second.empty()) postings_.erase(it);
-  }
+  for (const auto& [term, w] : s.centroid) unindex_term(term, s.id);
 }
 
-void StoryClusterer::add_to_centroid(StoryState& s, const TermVector& v) const {
-  TermVector sum;
+void StoryClusterer::add_to_centroid(StoryState& s, const TermVector& v) {
+  struct Entry {
+    std::string term;
+    float weight;
+    bool fresh;  // not in the centroid before
+  };
+  std::vector<Entry> sum;
   sum.reserve(s.centroid.size() + v.size());
   size_t i = 0;
   size_t j = 0;
   while (i < s.centroid.size() || j < v.size()) {
     if (j == v.size() || (i < s.centroid.size() && s.centroid[i].first < v[j].first)) {
-      sum.push_back(std::move(s.centroid[i++]));
+      sum.push_back({std::move(s.centroid[i].first), s.centroid[i].second, false});
+      ++i;
     } else if (i == s.centroid.size() || v[j].first < s.centroid[i].first) {
-      sum.push_back(v[j++]);
+      sum.push_back({v[j].first, v[j].second, true});
+      ++j;
     } else {
-      sum.emplace_back(std::move(s.centroid[i].first), s.centroid[i].second + v[j].second);
+      sum.push_back({std::move(s.centroid[i].first), s.centroid[i].second + v[j].second, false});
       ++i;
       ++j;
     }
   }
   if (sum.size() > options_.max_centroid_terms) {
-    std::sort(sum.begin(), sum.end(), [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    std::sort(sum.begin(), sum.end(), [](const Entry& a, const Entry& b) {
+      return a.weight != b.weight ? a.weight > b.weight : a.term < b.term;
     });
+    for (size_t k = options_.max_centroid_terms; k < sum.size(); ++k) {
+      if (!sum[k].fresh) unindex_term(sum[k].term, s.id);
+    }
     sum.resize(options_.max_centroid_terms);
-    sort_by_term(sum);
+    std::sort(sum.begin(), sum.end(), [](const Entry& a, const Entry& b) { return a.term < b.term; });
   }
-  s.centroid = std::move(sum);
+  s.centroid.clear();
+  s.centroid.reserve(sum.size());
+  for (Entry& e : sum) {
+    if (e.fresh) index_term(e.term, s.id);
+    s.centroid.emplace_back(std::move(e.term), e.weight);
+  }
   s.norm = norm_of(s.centroid);
 }
 
 void StoryClusterer::merge_into(StoryState& keep, StoryState& gone) {
-  unindex_story(keep);
   unindex_story(gone);
   add_to_centroid(keep, gone.centroid);
   keep.first_day = std::min(keep.first_day, gone.first_day);
   keep.last_day = std::max(keep.last_day, gone.last_day);
   keep.num_articles += gone.num_articles;
-  index_story(keep);
   gone.merged_into = keep.id;
+}
+
+std::vector<int64_t> StoryClusterer::candidates(const TermVector& v) const {
+  std::vector<const std::vector<int64_t>*> lists;
+  lists.reserve(v.size());
+  for (const auto& [term, w] : v) {
+    if (const auto it = postings_.find(term); it != postings_.end()) lists.push_back(&it->second);
+  }
+  // The rarest terms first: a story that shares none of them but only common terms (a country, "say")
+  // cannot reach the threshold, and the common terms' lists are what made clustering slow.
+  std::sort(lists.begin(), lists.end(), [](const auto* a, const auto* b) { return a->size() < b->size(); });
+  std::vector<int64_t> out;
+  for (const auto* ids : lists) {
+    if (options_.candidate_budget > 0 && !out.empty() && out.size() + ids->size() > options_.candidate_budget)
+      break;
+    out.insert(out.end(), ids->begin(), ids->end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 Assignment StoryClusterer::add(const TermVector& terms, int32_t day, const std::string& title) {
@@ -178,17 +217,12 @@ Assignment StoryClusterer::add(const TermVector& terms, int32_t day, const std::
   if (n > 0) {
     for (auto& [term, w] : v) w = static_cast<float>(w / n);
   }
-  // Candidates: stories sharing a term, in id order, so that ties go to the older story.
-  std::set<int64_t> candidates;
-  for (const auto& [term, w] : v) {
-    if (const auto it = postings_.find(term); it != postings_.end())
-      candidates.insert(it->second.begin(), it->second.end());
-  }
   int64_t best = 0;
   int64_t second = 0;
   double best_sim = 0;
   double second_sim = 0;
-  for (const int64_t id : candidates) {
+  // In id order, so that ties go to the older story.
+  for (const int64_t id : candidates(v)) {
     const StoryState& s = stories_.at(id);
     const int gap = std::abs(day - s.last_day);
     if (gap > options_.window_days || s.norm <= 0) continue;
@@ -211,7 +245,6 @@ Assignment StoryClusterer::add(const TermVector& terms, int32_t day, const std::
     s.num_articles = 1;
     s.title = title;
     add_to_centroid(s, v);
-    index_story(s);
     changed_.insert(s.id);
     out.story_id = s.id;
     out.created = true;
@@ -219,9 +252,7 @@ Assignment StoryClusterer::add(const TermVector& terms, int32_t day, const std::
     return out;
   }
   StoryState& s = stories_.at(best);
-  unindex_story(s);
   add_to_centroid(s, v);
-  index_story(s);
   s.first_day = std::min(s.first_day, day);
   s.last_day = std::max(s.last_day, day);
   ++s.num_articles;

@@ -84,7 +84,12 @@ class StoryClusterer {
   [[nodiscard]] double idf(const std::string& term) const;
   void index_story(const StoryState& s);
   void unindex_story(const StoryState& s);
-  void add_to_centroid(StoryState& s, const TermVector& v) const;
+  void index_term(const std::string& term, int64_t id);
+  void unindex_term(const std::string& term, int64_t id);
+  // Adds `v` to the centroid of `s`, keeping the postings in step with the terms it gains and loses.
+  void add_to_centroid(StoryState& s, const TermVector& v);
+  // The stories that share a selective term with `v` (see kMaxCandidatePostings), in id order.
+  [[nodiscard]] std::vector<int64_t> candidates(const TermVector& v) const;
   void merge_into(StoryState& keep, StoryState& gone);
 
   StoryOptions options_;
@@ -92,7 +97,8 @@ class StoryClusterer {
   int64_t documents_ = 0;
   int64_t next_id_ = 1;
   std::map<int64_t, StoryState> stories_;                        // active, by id
-  std::unordered_map<std::string, std::set<int64_t>> postings_;  // centroid term -> stories
+  // Centroid term -> the active stories whose centroid has it, in no order.
+  std::unordered_map<std::string, std::vector<int64_t>> postings_;
   std::set<int64_t> changed_;
   std::vector<StoryState> retired_;  // evicted while changed
   std::map<std::string, int64_t> df_delta_;
