@@ -130,18 +130,25 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
             "Armenia was finalized on July 10 in Abu Dhabi, diplomats said.\n");
   ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-07-12 --source one.example " + a).exit_code, 0);
   ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-07-13 --source two.example " + b).exit_code, 0);
+  // The same story from a third outlet, without the event: it counts for NumArticles/NumSources.
+  const std::string c = write("c.txt",
+                              "Diplomats in Abu Dhabi praised the peace agreement between Azerbaijan and "
+                              "Armenia as a historic step for the region.\n");
+  ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-07-14 --source three.example " + c).exit_code, 0);
   auto tsv = run("events --db " + db_ + " --code 057 --actor AZE");
   ASSERT_EQ(tsv.exit_code, 0) << tsv.out;
   std::istringstream lines(tsv.out);
   std::string header;
   std::getline(lines, header);
   EXPECT_TRUE(header.starts_with("date\tdate_granularity\tsource")) << header;
-  EXPECT_TRUE(header.ends_with("\tsource_entity\ttarget_entity")) << header;
+  EXPECT_TRUE(header.ends_with("\tsource_entity\ttarget_entity\tstory_id\tstory_articles\tstory_sources"))
+      << header;
   std::vector<std::string> rows;
   for (std::string line; std::getline(lines, line);) rows.push_back(line);
   ASSERT_EQ(rows.size(), 2U) << tsv.out;  // AZE -> ARM and ARM -> AZE, each reported twice
   EXPECT_NE(rows[0].find("2025-07-10\tday\t"), std::string::npos) << rows[0];
   EXPECT_NE(rows[0].find("\t2\t2\t2\t"), std::string::npos) << rows[0];  // mentions, outlets, articles
+  EXPECT_TRUE(rows[0].ends_with("\t3\t3")) << rows[0];  // the story's articles and outlets
   auto gdelt = run("events --db " + db_ + " --format gdelt --code 057");
   ASSERT_EQ(gdelt.exit_code, 0) << gdelt.out;
   std::istringstream grows(gdelt.out);
@@ -155,7 +162,9 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
     EXPECT_EQ(cols[1], "20250710");  // SQLDATE
     EXPECT_EQ(cols[26], "057");      // EventCode
     EXPECT_EQ(cols[29], "1");        // QuadClass: verbal cooperation
-    EXPECT_EQ(cols[31], "2");        // NumMentions
+    EXPECT_EQ(cols[31], "2");        // NumMentions: the identical reports
+    EXPECT_EQ(cols[32], "3");        // NumSources: over the story
+    EXPECT_EQ(cols[33], "3");        // NumArticles: over the story
     EXPECT_EQ(cols[53], "AE");       // ActionGeo_CountryCode (FIPS)
     EXPECT_EQ(cols[58], "292968");   // ActionGeo_FeatureID: Abu Dhabi's GeoNames id
     // Actor geography: the countries the actors are, at country level (type 1), in FIPS codes.

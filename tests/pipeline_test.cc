@@ -105,6 +105,9 @@ std::string snapshot(const Document& d, Annotation a) {
     case Annotation::kFlags:
       for (const Flag& f : d.flags) s << f.kind << ' ';
       break;
+    case Annotation::kTopics:
+      for (const Topic& t : d.topics) s << t.id << '@' << t.score << ' ';
+      break;
   }
   return s.str();
 }

@@ -149,6 +149,15 @@ struct Flag {
   bool operator==(const Flag&) const = default;
 };
 
+// A topic of the article, from the "topics" stage: an IPTC Media Topic with the default model.
+struct Topic {
+  std::string id;      // "medtop:16000000"
+  std::string label;   // "conflict, war and peace"
+  int level = 1;       // 1: top level; 2: its subtopics; ...
+  double score = 0.0;  // in [0, 1]: the model's probability of the topic, its subtopics' included
+  bool operator==(const Topic&) const = default;
+};
+
 // A failure inside one stage, recorded against the article.
 struct StageIssue {
   std::string stage;
@@ -180,6 +189,7 @@ struct Document {
   std::vector<TimeExpression> times;
   std::vector<Event> events;
   std::vector<Flag> flags;
+  std::vector<Topic> topics;  // by level, then score (best first)
   std::vector<StageIssue> issues;
 
   std::string_view slice(Span s) const { return std::string_view(text).substr(s.begin, s.size()); }

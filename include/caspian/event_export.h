@@ -22,7 +22,13 @@ struct EventGroup {
   const StoredEvent* first = nullptr;  // the earliest report (lowest event id)
   int64_t mentions = 0;                // reports of it (GDELT NumMentions)
   int64_t sources = 0;                 // distinct outlets among them (NumSources)
-  int64_t articles = 0;                // distinct articles (NumArticles)
+  int64_t articles = 0;                // distinct articles among them
+  // Over the stories of its reports (the same news told by other articles, src/stories), as GDELT
+  // counts NumArticles and NumSources: the stories' articles and distinct outlets, never fewer
+  // than `articles` and `sources`. story_id is the first report's story (0: none).
+  int64_t story_id = 0;
+  int64_t story_articles = 0;
+  int64_t story_sources = 0;
 };
 
 // Groups `events` (which must outlive the result) in the order of their first report.

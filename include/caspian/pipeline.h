@@ -39,6 +39,7 @@ struct Resources {
   std::filesystem::path pos_model;            // the models; empty: the default (see PipelineOptions)
   std::filesystem::path parse_model;
   std::filesystem::path ner_model;
+  std::filesystem::path topic_model;
   EventDictionaryOptions event_dictionaries;  // see PipelineOptions
   std::unique_ptr<kb::Gazetteer> gazetteer;   // loaded on demand by stages that need it
 
@@ -77,8 +78,9 @@ enum class Annotation : uint8_t {
   kNames,      // the recogniser's mentions (people, organisations, ...) and their entities
   kEvents,     // Document::events
   kFlags,      // Document::flags (the checks)
+  kTopics,     // Document::topics
 };
-inline constexpr size_t kAnnotationCount = 9;
+inline constexpr size_t kAnnotationCount = 10;
 
 // The annotation's name in messages: "tokens", "sentences", "tags", ...
 std::string_view annotation_name(Annotation a) noexcept;
@@ -148,12 +150,16 @@ struct PipelineOptions {
   std::filesystem::path pos_model;
   std::filesystem::path parse_model;
   std::filesystem::path ner_model;
+  // The model of "topics". Empty: models/topics-iptc-cep.bin beside the data directory, with the
+  // taxonomy data/topic/iptc-mediatopics.tsv.
+  std::filesystem::path topic_model;
   // The "events" stage's dictionaries: users' actor files, or replacements (docs/events.md).
   EventDictionaryOptions event_dictionaries;
 };
 
 // For front doors (the CLI, the benchmarks): fills the models left empty in `options` from
-// $CASPIAN_POS_MODEL, $CASPIAN_PARSE_MODEL and $CASPIAN_NER_MODEL when they are set.
+// $CASPIAN_POS_MODEL, $CASPIAN_PARSE_MODEL, $CASPIAN_NER_MODEL and $CASPIAN_TOPIC_MODEL when they
+// are set.
 void models_from_environment(PipelineOptions& options);
 
 // The directory holding caspian's data files: $CASPIAN_DATA if set, else the

@@ -48,6 +48,7 @@ struct SearchQuery {
   std::string text;                                         // FTS5 query; empty: match all
   std::vector<std::string> entity_ids;                      // every one must be mentioned
   std::optional<std::chrono::year_month_day> since, until;  // inclusive, on publication date
+  std::string topic;  // only articles with this topic id ("medtop:16000000"); empty: any
   int limit = 10;
   bool oldest_first = false;  // order by date instead of rank
 };
@@ -82,7 +83,8 @@ struct EventQuery {
   std::string code;  // CAMEO event code prefix ("04", "0421"); empty: any
   // Inclusive, on the event's date; a month or a year counts when it overlaps the range.
   std::optional<std::chrono::year_month_day> since, until;
-  int limit = 0;  // 0: all
+  int limit = 0;      // 0: all
+  std::string topic;  // only events of articles with this topic id ("medtop:16000000"); empty: any
 };
 
 // A stored event with its article.
@@ -100,6 +102,10 @@ struct StoredEvent {
   // or a city has coordinates; GDELT's actor geography).
   std::optional<Entity> source_entity;
   std::optional<Entity> target_entity;
+  // The story of the event's article (0: none) and that story's articles and distinct sources.
+  int64_t story_id = 0;
+  int64_t story_articles = 0;
+  int64_t story_sources = 0;
 };
 
 struct StoreStats {

@@ -34,8 +34,9 @@ struct StoryOptions {
 struct StoryQuery {
   std::optional<std::chrono::year_month_day> since, until;  // overlapping [first_seen, last_seen]
   std::string entity_id;                                    // only stories with an article mentioning it
-  std::string text;  // FTS5 query: only stories with a matching article
-  int limit = 20;    // 0: all
+  std::string text;   // FTS5 query: only stories with a matching article
+  std::string topic;  // only stories with an article of this topic id ("medtop:16000000")
+  int limit = 20;     // 0: all
 };
 
 struct StoryArticle {

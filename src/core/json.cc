@@ -452,6 +452,18 @@ std::string to_json(const Document& doc, int indent) {
   }
   w.end_array();
 
+  w.key("topics");
+  w.begin_array();
+  for (const Topic& t : doc.topics) {
+    w.begin_object();
+    w.member("id", t.id);
+    w.member("label", t.label);
+    w.member("level", t.level);
+    w.member("score", t.score);
+    w.end_object();
+  }
+  w.end_array();
+
   w.key("issues");
   w.begin_array();
   for (const StageIssue& i : doc.issues) {
@@ -557,6 +569,10 @@ Result<Document> from_json(std::string_view text) {
       for (const json& s : o.value("evidence", json::array())) f.evidence.push_back(checked(span_from(s)));
       f.confidence = o.value("confidence", 0.0);
       doc.flags.push_back(std::move(f));
+    }
+    for (const json& o : j.value("topics", json::array())) {
+      doc.topics.push_back({str_or_empty(o, "id"), str_or_empty(o, "label"), o.value("level", 1),
+                            o.value("score", 0.0)});
     }
     for (const json& o : j.value("issues", json::array())) {
       doc.issues.push_back({str_or_empty(o, "stage"), str_or_empty(o, "message")});

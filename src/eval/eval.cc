@@ -18,6 +18,7 @@
 #include "eval/segmentation_eval.h"
 #include "eval/stories_eval.h"
 #include "eval/timeml_eval.h"
+#include "eval/topics_eval.h"
 #include "nlp/default_models.h"
 #include "nlp/dep_parser.h"
 #include "nlp/ner_tagger.h"
@@ -165,6 +166,25 @@ Result<std::string> eval_stories(const std::vector<std::string>& inputs, const E
   return out;
 }
 
+Result<nlp::TopicTaxonomy> topic_taxonomy(const std::filesystem::path& data_dir) {
+  return nlp::TopicTaxonomy::load(data_dir_or_default(data_dir) / nlp::kTopicTaxonomyFile);
+}
+
+Result<std::string> eval_topics(const std::vector<std::string>& inputs, const EvalOptions& options) {
+  auto model = nlp::TopicModel::load(options.model.empty() ? default_model(options.data_dir, nlp::kTopicModelFile)
+                                                           : std::filesystem::path(options.model));
+  if (!model.ok()) return model.status();
+  auto taxonomy = topic_taxonomy(options.data_dir);
+  if (!taxonomy.ok()) return taxonomy.status();
+  std::string out;
+  for (const std::string& in : inputs) {
+    auto examples = nlp::read_topic_examples(in);
+    if (!examples.ok()) return examples.status();
+    out += nlp::format_report(nlp::evaluate_topics(**model, *taxonomy, *examples, in));
+  }
+  return out;
+}
+
 struct EvalTask {
   std::string_view name;
   Result<std::string> (*run)(const std::vector<std::string>&, const EvalOptions&);
@@ -179,6 +199,7 @@ constexpr EvalTask kEvalTasks[] = {
     {"extract", &eval_extract},    // HTML pages: main-text shingle/word F1 (scrapinghub), title/author/date
     {"stories", &eval_stories},    // Current Events records: B-cubed P/R/F1 of the stories made on ingest
     {"events", &eval_events},      // PETRARCH validation records: (code, source, target) P/R/F1
+    {"topics", &eval_topics},      // labelled JSONL (text, labels): level-1 accuracy and macro-F1, level-2 F1
 };
 
 // Reads every training file with `read(path)` (returning a Result of a vector) and concatenates
@@ -326,6 +347,28 @@ Result<std::string> train_ner(const TrainOptions& options) {
   return log.str();
 }
 
+// Labelled JSONL (text, labels) with the data directory's taxonomy (see models/topics-iptc-cep.md).
+Result<std::string> train_topics(const TrainOptions& options) {
+  auto train = read_training_files(
+      options.train, [](const std::filesystem::path& p) { return nlp::read_topic_examples(p); }, false);
+  if (!train.ok()) return train.status();
+  auto taxonomy = topic_taxonomy(options.data_dir);
+  if (!taxonomy.ok()) return taxonomy.status();
+  nlp::TopicTrainOptions opts;
+  opts.train_source = train_source(options);
+  std::ostringstream log;
+  auto model = nlp::TopicModel::train(*train, *taxonomy, opts, &log);
+  if (!model.ok()) return model.status();
+  CASPIAN_RETURN_IF_ERROR((*model)->save(options.output));
+  log << "wrote " << options.output << "\n";
+  if (!options.dev.empty()) {
+    auto dev = nlp::read_topic_examples(options.dev);
+    if (!dev.ok()) return dev.status();
+    log << nlp::format_report(nlp::evaluate_topics(**model, *taxonomy, *dev, options.dev));
+  }
+  return log.str();
+}
+
 struct TrainTask {
   std::string_view name;
   Result<std::string> (*run)(const TrainOptions&);
@@ -335,6 +378,7 @@ constexpr TrainTask kTrainTasks[] = {
     {"pos", &train_pos},      // averaged perceptron, UD English EWT
     {"parse", &train_parse},  // arc-hybrid perceptron, dynamic oracle, UD English EWT
     {"ner", &train_ner},      // BILOU averaged perceptron, CoNLL-2003 English
+    {"topics", &train_topics},  // softmax over hashed word n-grams, labelled JSONL
 };
 
 }  // namespace

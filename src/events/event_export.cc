@@ -68,12 +68,14 @@ constexpr std::string_view kColumns[] = {"date",         "date_granularity",
                                          "article_id",   "url",
                                          "published",    "sentence",
                                          "pattern",      "source_entity",
-                                         "target_entity"};
+                                         "target_entity", "story_id",
+                                         "story_articles", "story_sources"};
 
 // Columns written as JSON numbers in "jsonl" (null when empty).
 const std::set<std::string_view> kNumericColumns = {"quad_class",  "goldstein",    "lat",
                                                     "lon",         "confidence",   "num_mentions",
-                                                    "num_sources", "num_articles", "article_id"};
+                                                    "num_sources", "num_articles", "article_id",
+                                                    "story_id",    "story_articles", "story_sources"};
 
 std::vector<std::string> row_of(const EventGroup& g) {
   const StoredEvent& s = *g.first;
@@ -111,7 +113,10 @@ std::vector<std::string> row_of(const EventGroup& g) {
           s.record.sentence_text,
           e.pattern,
           e.source.entity_id,
-          e.target.entity_id};
+          e.target.entity_id,
+          g.story_id == 0 ? std::string() : std::to_string(g.story_id),
+          std::to_string(g.story_articles),
+          std::to_string(g.story_sources)};
 }
 
 // ISO 3166-1 alpha-2 -> FIPS 10-4, and the ISO alpha-3 codes that are countries.
@@ -268,7 +273,7 @@ std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   constexpr uint32_t kRootSentences = 2;
   f.push_back(e.sentence < kRootSentences ? "1" : "0");
   f.insert(f.end(), {e.code, e.base_code, e.root_code, std::to_string(e.quad_class), number(e.goldstein),
-                     std::to_string(g.mentions), std::to_string(g.sources), std::to_string(g.articles),
+                     std::to_string(g.mentions), std::to_string(g.story_sources), std::to_string(g.story_articles),
                      "0"});  // AvgTone: caspian does not score tone
   // Actor geography: the place an actor's words are linked to (a country, a city); GDELT's blanks
   // (type 0) for actors that are no place (people, organisations, roles).
@@ -305,24 +310,39 @@ std::vector<EventGroup> group_events(const std::vector<StoredEvent>& events) {
   std::vector<EventGroup> groups;
   std::vector<std::set<std::string>> outlets;
   std::vector<std::set<int64_t>> articles;
+  std::vector<std::map<int64_t, std::pair<int64_t, int64_t>>> stories;  // story -> (articles, sources)
   for (const StoredEvent& s : events) {
     const Event& e = s.record.event;
     const Key key{e.date, e.source.code, e.target.code, e.code, e.location_id};
     auto [it, fresh] = index.try_emplace(key, groups.size());
     if (fresh) {
-      groups.push_back({&s, 0, 0, 0});
+      groups.push_back({&s, 0, 0, 0, 0, 0, 0});
       outlets.emplace_back();
       articles.emplace_back();
+      stories.emplace_back();
     }
     EventGroup& g = groups[it->second];
     if (s.event_id < g.first->event_id) g.first = &s;
     ++g.mentions;
     outlets[it->second].insert(outlet(s));
     articles[it->second].insert(s.article_id);
+    if (s.story_id != 0) stories[it->second][s.story_id] = {s.story_articles, s.story_sources};
   }
   for (size_t i = 0; i < groups.size(); ++i) {
-    groups[i].sources = static_cast<int64_t>(outlets[i].size());
-    groups[i].articles = static_cast<int64_t>(articles[i].size());
+    EventGroup& g = groups[i];
+    g.sources = static_cast<int64_t>(outlets[i].size());
+    g.articles = static_cast<int64_t>(articles[i].size());
+    g.story_id = g.first->story_id;
+    // Stories are disjoint, so their articles add up; their sources may overlap, so the largest
+    // story's count is a floor. Never fewer than the identical reports themselves.
+    int64_t story_articles = 0;
+    int64_t story_sources = 0;
+    for (const auto& [id, counts] : stories[i]) {
+      story_articles += counts.first;
+      story_sources = std::max(story_sources, counts.second);
+    }
+    g.story_articles = std::max(g.articles, story_articles);
+    g.story_sources = std::max(g.sources, story_sources);
   }
   return groups;
 }

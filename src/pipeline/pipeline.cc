@@ -50,10 +50,12 @@ constexpr StageEntry kStages[] = {
     // Judges the events when there are any; the gazetteer checks need none.
     {{"checks", {A::kTokens, A::kSentences, A::kTags, A::kPlaces}, {A::kFlags}, {A::kEvents}},
      &stages::make_checks},
+    // Reads the words only; any stage order after tokenize will do.
+    {{"topics", {A::kTokens, A::kSentences}, {A::kTopics}, {}}, &stages::make_topics},
 };
 
 constexpr std::string_view kAnnotationNames[kAnnotationCount] = {
-    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags"};
+    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "topics"};
 
 const StageEntry* find_stage(std::string_view name) {
   for (const StageEntry& e : kStages) {
@@ -166,6 +168,7 @@ void models_from_environment(PipelineOptions& options) {
   fill(options.pos_model, "CASPIAN_POS_MODEL");
   fill(options.parse_model, "CASPIAN_PARSE_MODEL");
   fill(options.ner_model, "CASPIAN_NER_MODEL");
+  fill(options.topic_model, "CASPIAN_TOPIC_MODEL");
 }
 
 std::filesystem::path default_data_dir() {
@@ -184,6 +187,7 @@ Result<Pipeline> Pipeline::create(PipelineOptions options) {
   p.resources_->pos_model = options.pos_model;
   p.resources_->parse_model = options.parse_model;
   p.resources_->ner_model = options.ner_model;
+  p.resources_->topic_model = options.topic_model;
   p.resources_->event_dictionaries = options.event_dictionaries;
   const std::vector<std::string> names = options.stages.empty() ? stage_names() : options.stages;
   CASPIAN_RETURN_IF_ERROR(check_stage_order(names, options.given));

@@ -33,5 +33,7 @@ Result<std::unique_ptr<Stage>> make_event_coder(Resources& res);
 // "checks": headlines the body does not support, statements that contradict the gazetteer
 // (src/checks/checks_stage.cc).
 Result<std::unique_ptr<Stage>> make_checks(Resources& res);
+// "topics": IPTC Media Topics (or the model's own labels) with scores (src/nlp/topics_stage.cc).
+Result<std::unique_ptr<Stage>> make_topics(Resources& res);
 
 }  // namespace caspian::stages

@@ -12,6 +12,7 @@
 #include "caspian/utf8.h"
 #include "store/near_duplicate.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_event_queries.h"
 #include "store/sqlite_stories.h"
 
 namespace caspian {
@@ -202,25 +203,6 @@ constexpr int kNearDupSchemaVersion = 2;
 constexpr int kStoriesSchemaVersion = 4;
 
 constexpr int kSchemaVersionLatest = static_cast<int>(kMigrations.size());
-
-// Whether an event date (TIMEX3: "2025-07-10", "2025-07", "2025"; "" unknown) overlaps
-// [since, until]: a partial date covers its whole month or year.
-bool date_overlaps(std::string_view date, const std::optional<std::chrono::year_month_day>& since,
-                   const std::optional<std::chrono::year_month_day>& until) {
-  if (!since && !until) return true;
-  constexpr size_t kYear = 4;
-  constexpr size_t kMonth = 7;
-  constexpr size_t kDay = 10;
-  if (date.size() < kYear) return false;
-  const std::string_view y = date.substr(0, kYear);
-  const std::string_view m = date.size() >= kMonth ? date.substr(kYear + 1, 2) : std::string_view();
-  const std::string_view d = date.size() >= kDay ? date.substr(kMonth + 1, 2) : std::string_view();
-  const std::string first = fmt::format("{}-{}-{}", y, m.empty() ? "01" : m, d.empty() ? "01" : d);
-  const std::string last = fmt::format("{}-{}-{}", y, m.empty() ? "12" : m, d.empty() ? "31" : d);
-  if (since && last < format_date(*since)) return false;
-  if (until && first > format_date(*until)) return false;
-  return true;
-}
 
 std::string content_hash(std::string_view text) {
   const XXH128_hash_t h = XXH3_128bits(text.data(), text.size());
@@ -559,87 +541,7 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<StoredEvent>> events(const EventQuery& q) override {
-    std::string sql =
-        "SELECT e.id, e.article_id, a.url, a.source, a.title, a.published, a.ingested_at, e.record, "
-        "l.id, l.kind, l.name, l.country, l.lat, l.lon, l.population, l.feature_code, "
-        "s.id, s.kind, s.name, s.country, s.lat, s.lon, s.population, s.feature_code, "
-        "t.id, t.kind, t.name, t.country, t.lat, t.lon, t.population, t.feature_code "
-        "FROM events e JOIN articles a ON a.id = e.article_id LEFT JOIN entities l ON l.id = e.location_id "
-        "LEFT JOIN entities s ON s.id = json_extract(e.record, '$.source.entity_id') "
-        "LEFT JOIN entities t ON t.id = json_extract(e.record, '$.target.entity_id') "
-        "WHERE e.cameo_code LIKE ?1 ESCAPE '\\'";
-    // Actor prefixes are bound as ?2, ?3, ...
-    if (!q.actors.empty()) {
-      sql += " AND (";
-      for (size_t i = 0; i < q.actors.size(); ++i) {
-        if (i > 0) sql += " OR ";
-        sql += fmt::format("e.source_actor LIKE ?{0} ESCAPE '\\' OR e.target_actor LIKE ?{0} ESCAPE '\\'",
-                           i + 2);
-      }
-      sql += ")";
-    }
-    sql += " ORDER BY e.event_date, e.article_id, e.id";
-    auto s = db_->prepare(sql);
-    if (!s.ok()) return s.status();
-    const auto like_prefix = [](std::string_view prefix) {
-      std::string p;
-      for (const char c : prefix) {
-        if (c == '%' || c == '_' || c == '\\') p += '\\';
-        p += c;
-      }
-      return p + "%";
-    };
-    s->bind(1, like_prefix(q.code));
-    for (size_t i = 0; i < q.actors.size(); ++i) s->bind(static_cast<int>(i + 2), like_prefix(q.actors[i]));
-    std::vector<StoredEvent> out;
-    for (;;) {
-      auto row = s->step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      auto record = event_from_json(s->col_text(7));
-      if (!record.ok()) {
-        return Status(ErrorCode::kCorrupt,
-                      fmt::format("event {}: {}", s->col_int(0), record.status().message()));
-      }
-      if (!date_overlaps(record->event.date, q.since, q.until)) continue;
-      StoredEvent e;
-      e.event_id = s->col_int(0);
-      e.article_id = s->col_int(1);
-      e.url = s->col_text(2);
-      e.source = s->col_text(3);
-      e.title = s->col_text(4);
-      if (!s->col_null(5)) {
-        if (auto d = parse_iso_date(s->col_text(5)); d.ok()) e.published = *d;
-      }
-      e.ingested_at = s->col_text(6);
-      e.record = std::move(record).value();
-      // The entity in the eight columns from `first` (id, kind, name, country, lat, lon,
-      // population, feature code), if the join found one.
-      const auto entity_at = [&](int first) -> std::optional<Entity> {
-        if (s->col_null(first)) return std::nullopt;
-        Entity l;
-        l.id = s->col_text(first);
-        l.kind = entity_kind_from(s->col_text(first + 1)).value_or(EntityKind::kMisc);
-        l.name = s->col_text(first + 2);
-        l.country = s->col_text(first + 3);
-        if (!s->col_null(first + 4)) l.lat = s->col_double(first + 4);
-        if (!s->col_null(first + 5)) l.lon = s->col_double(first + 5);
-        l.population = s->col_int(first + 6);
-        l.feature_code = s->col_text(first + 7);
-        return l;
-      };
-      constexpr int kLocationColumn = 8;
-      constexpr int kSourceColumn = 16;
-      constexpr int kTargetColumn = 24;
-      e.location = entity_at(kLocationColumn);
-      e.source_entity = entity_at(kSourceColumn);
-      e.target_entity = entity_at(kTargetColumn);
-      out.push_back(std::move(e));
-      if (q.limit > 0 && out.size() >= static_cast<size_t>(q.limit)) break;
-    }
-    return out;
-  }
+  Result<std::vector<StoredEvent>> events(const EventQuery& q) override { return store::list_events(*db_, q); }
 
   Result<StoreStats> stats() override {
     StoreStats st;
@@ -888,6 +790,14 @@ class SqliteStore final : public Store {
       ev.bind(10, event_to_json(doc, e));
       CASPIAN_RETURN_IF_ERROR(ev.run());
     }
+    auto top_stmt = cached("INSERT OR REPLACE INTO topics(article_id, topic, score) VALUES (?1,?2,?3)");
+    if (!top_stmt.ok()) return top_stmt.status();
+    for (const Topic& t : doc.topics) {
+      (*top_stmt)->bind(1, id);
+      (*top_stmt)->bind(2, t.id);
+      (*top_stmt)->bind(3, t.score);
+      CASPIAN_RETURN_IF_ERROR((*top_stmt)->run());
+    }
     return id;
   }
 
@@ -914,6 +824,7 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < q.entity_ids.size(); ++i) {
       sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
     }
+    if (!q.topic.empty()) sql += fmt::format(" AND a.id IN (SELECT article_id FROM topics WHERE topic = ?{})", next++);
     sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id"
                           : (fts ? " ORDER BY score" : " ORDER BY a.published DESC, a.id");
     sql += fmt::format(" LIMIT ?{}", next);
@@ -924,6 +835,7 @@ class SqliteStore final : public Store {
     if (q.since) s->bind(b++, format_date(*q.since));
     if (q.until) s->bind(b++, format_date(*q.until));
     for (const std::string& e : q.entity_ids) s->bind(b++, e);
+    if (!q.topic.empty()) s->bind(b++, q.topic);
     s->bind(b, int64_t{q.limit});
     std::vector<SearchHit> out;
     for (;;) {

@@ -106,6 +106,10 @@ Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
     sql +=
         " AND s.id IN (SELECT a3.story_id FROM articles_fts JOIN articles a3 ON a3.id = articles_fts.rowid "
         "WHERE articles_fts MATCH ?2)";
+  if (!q.topic.empty())
+    sql +=
+        " AND s.id IN (SELECT a4.story_id FROM topics t JOIN articles a4 ON a4.id = t.article_id "
+        "WHERE t.topic = ?6)";
   sql += " GROUP BY s.id HAVING 1";
   if (q.since) sql += " AND max(a.published) >= ?3";
   if (q.until) sql += " AND min(a.published) <= ?4";
@@ -117,6 +121,7 @@ Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
   if (q.since) s.bind(3, format_date(*q.since));
   if (q.until) s.bind(4, format_date(*q.until));
   if (q.limit > 0) s.bind(5, int64_t{q.limit});
+  if (!q.topic.empty()) s.bind(6, q.topic);
   std::vector<Story> out;
   for (;;) {
     auto row = s.step();

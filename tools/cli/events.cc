@@ -18,6 +18,7 @@ class EventsVerb final : public Verb {
                      "Source or target actor code starts with this (KAZ, ARMGOV); repeatable")
         ->allow_extra_args(false);
     cmd_->add_option("--code", code_, "CAMEO event code starts with this (04, 0421)");
+    cmd_->add_option("--topic", topic_, "Only events of articles with this topic id (medtop:16000000)");
     cmd_->add_option("--since", since_, "Event date on or after this date (YYYY-MM-DD)");
     cmd_->add_option("--until", until_, "Event date on or before this date (YYYY-MM-DD)");
     cmd_->add_option("--format", format_,
@@ -33,6 +34,7 @@ class EventsVerb final : public Verb {
     EventQuery q;
     q.actors = actors_;
     q.code = code_;
+    q.topic = topic_;
     q.limit = limit_;
     auto since = date_flag(since_, "--since");
     auto until = date_flag(until_, "--until");
@@ -66,7 +68,7 @@ class EventsVerb final : public Verb {
  private:
   CLI::App* cmd_ = nullptr;
   std::vector<std::string> actors_;
-  std::string code_, since_, until_;
+  std::string code_, since_, until_, topic_;
   std::string format_ = "tsv";
   int limit_ = 0;
   std::string db_ = "caspian.db";

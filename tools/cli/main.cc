@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--ner-model", global.pipeline.ner_model,
                  "Named-entity model of analyze, ingest and watch (default: $CASPIAN_NER_MODEL or "
                  "models/ner-en-conll.bin)");
+  app.add_option("--topic-model", global.pipeline.topic_model,
+                 "Topic model of analyze, ingest and watch (default: $CASPIAN_TOPIC_MODEL or "
+                 "models/topics-iptc-cep.bin; caspian train topics makes one)");
   app.add_option("--actors", global.pipeline.event_dictionaries.actors,
                  "Actor dictionary (PETRARCH format, docs/events.md) read after the built-in ones by "
                  "the events stage of analyze, ingest and watch; repeatable")

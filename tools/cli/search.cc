@@ -29,6 +29,7 @@ class SearchVerb final : public Verb {
     cmd_->add_option("query", query_, "Query (FTS5 syntax; plain words are ANDed)");
     cmd_->add_option("--entity", entities_, "Only articles mentioning this entity id (repeatable)")
         ->allow_extra_args(false);
+    cmd_->add_option("--topic", topic_, "Only articles with this topic id (medtop:16000000)");
     cmd_->add_option("--since", since_, "Published on or after this date (YYYY-MM-DD)");
     cmd_->add_option("--until", until_, "Published on or before this date (YYYY-MM-DD)");
     cmd_->add_option("--limit", limit_, "Maximum number of hits")
@@ -46,6 +47,7 @@ class SearchVerb final : public Verb {
     SearchQuery q;
     q.text = query_;
     q.entity_ids = entities_;
+    q.topic = topic_;
     q.limit = limit_;
     q.oldest_first = oldest_first_;
     auto since = date_flag(since_, "--since");
@@ -76,7 +78,7 @@ class SearchVerb final : public Verb {
   CLI::App* cmd_ = nullptr;
   std::string query_;
   std::vector<std::string> entities_;
-  std::string since_, until_;
+  std::string since_, until_, topic_;
   int limit_ = 10;
   std::string format_ = "text";
   bool oldest_first_ = false;

@@ -11,6 +11,7 @@ class StoriesVerb final : public Verb {
  public:
   explicit StoriesVerb(CLI::App& app) {
     cmd_ = app.add_subcommand("stories", "List stored stories: articles grouped across sources and days");
+    cmd_->add_option("--topic", topic_, "Only stories with an article with this topic id (medtop:16000000)");
     cmd_->add_option("--since", since_, "Stories seen on or after this date (YYYY-MM-DD)");
     cmd_->add_option("--until", until_, "Stories seen on or before this date (YYYY-MM-DD)");
     cmd_->add_option("--entity", entity_, "Only stories with an article mentioning this entity id");
@@ -26,6 +27,7 @@ class StoriesVerb final : public Verb {
   int run(const GlobalFlags& /*global*/) override {
     StoryQuery q;
     q.entity_id = entity_;
+    q.topic = topic_;
     q.text = query_;
     q.limit = limit_;
     auto since = date_flag(since_, "--since");
@@ -62,7 +64,7 @@ class StoriesVerb final : public Verb {
 
  private:
   CLI::App* cmd_ = nullptr;
-  std::string since_, until_, entity_, query_;
+  std::string since_, until_, entity_, query_, topic_;
   int limit_ = 20;
   std::string format_ = "text";
   std::string db_ = "caspian.db";
