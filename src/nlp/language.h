@@ -11,6 +11,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace caspian::nlp {
 
@@ -25,6 +27,13 @@ struct LanguageGuess {
   int percent = 0;        // share of the text's letters in that language, 0..100
   bool reliable = false;  // CLD2's verdict: clearly more probable than the runner-up
   int letters = 0;        // bytes of letters CLD2 scored (text without digits and punctuation)
+  // CLD2's top three languages (ISO 639 codes as `code`) with their shares, best first; languages
+  // CLD2 did not find are left out.
+  std::vector<std::pair<std::string, int>> top;
+  int latin_percent = 0;  // share of the letters (code points) in Latin script, 0..100
+
+  // The share of the text CLD2 gives to `language` (an ISO 639 code), 0 when not in `top`.
+  int percent_of(std::string_view language) const;
 };
 
 // Identifies the main language of `text` (UTF-8; invalid bytes end the text looked at). `hint` is
@@ -38,8 +47,16 @@ LanguageGuess identify_language(std::string_view text, std::string_view hint = {
 std::string iso639_code(std::string_view cld2_code);
 
 // The language a document is labelled with, from a guess and its declared language (may be
-// empty): the guess when it is reliable; else the declared language when there is one; else the
-// guess when it covers most of the text; else kUndetermined.
+// empty), in order:
+//  1. the declared language when CLD2 finds it in at least a fifth of the text, or when it is
+//     written in Latin script, the text is mostly Latin and short (under 400 bytes of letters).
+//     On short English news full of names CLD2 is sometimes "reliably" wrong (Uzbek, 99%, for a
+//     sentence on Tashkent; Malagasy for one on Madagascar); a declaration the script of the text
+//     contradicts (a Chinese or Russian page declared "en") never holds;
+//  2. the guess when it is reliable;
+//  3. the declared language when there is one;
+//  4. the guess when it covers most of the text;
+//  5. kUndetermined.
 std::string decide_language(const LanguageGuess& guess, std::string_view declared);
 
 }  // namespace caspian::nlp

@@ -18,10 +18,11 @@ class LanguageStage final : public Stage {
 
   // Requires: doc.text is valid UTF-8; doc.language is the record's declared language (from JSON,
   //   an HTML lang attribute, a feed) or empty when it declared none.
-  // Guarantees: doc.language is the identified language when CLD2 is reliable; else the declared
-  //   one when there is one; else the unreliable guess when it covers most of the text; else "und"
-  //   (nlp::decide_language). The declared language is a hint to CLD2, never a veto. Touches
-  //   nothing else.
+  // Guarantees: doc.language is nlp::decide_language of CLD2's guess and the declared language:
+  //   the declared one when the text bears it out or is too short and in its script to refute it;
+  //   else the identified language when CLD2 is reliable; else the declared one; else the guess
+  //   when it covers most of the text; else "und". A declaration the text plainly contradicts (a
+  //   Chinese page declared "en") loses. Touches nothing else.
   // Thread safety: const; CLD2 keeps no shared mutable state.
   Status process(Document& doc) const override {
     const nlp::LanguageGuess guess = nlp::identify_language(doc.text, doc.language);
