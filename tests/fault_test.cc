@@ -21,6 +21,7 @@
 #include "caspian/caspian.h"
 #include "temp_dir_test_base.h"
 #include "cli_runner.h"
+#include "store/fts_tokenizer.h"
 
 namespace caspian {
 namespace {
@@ -63,6 +64,8 @@ std::string sql_exec(const std::string& db, const std::string& sql) {
   sqlite3* h = nullptr;
   std::string error;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) return "cannot open";
+  // articles_fts is read through caspian's tokenizer (store/fts_tokenizer.h).
+  if (!caspian::store::register_fts_tokenizer(h).ok()) error = "cannot register the tokenizer";
   char* msg = nullptr;
   if (sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK)
     error = msg != nullptr ? msg : "failed";

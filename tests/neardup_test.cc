@@ -200,7 +200,7 @@ TEST_F(NearDupTest, MigrationFromVersion1IndexesStoredArticles) {
   auto reopened = caspian::open_store(path_.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status().to_string();
   store_ = std::move(reopened).value();
-  EXPECT_EQ(store_->stats()->schema_version, 4);
+  EXPECT_EQ(store_->stats()->schema_version, 5);
   auto copy = store_->put(
       article("Copy", std::string(kWireStory) + " Copyright 2025 B.", "https://b.example/2", "b.example"));
   ASSERT_TRUE(copy.ok());

@@ -50,7 +50,7 @@ TEST(StageContractTest, AnImpossibleOrderIsRefusedWithWhatIsMissing) {
   EXPECT_NE(create_error({"tokenize", "gazetteer", "ner", "ner"}).find("'ner' is listed twice"),
             std::string::npos);
   const std::string unknown = create_error({"tokenize", "sentiment"});
-  EXPECT_NE(unknown.find("unknown stage 'sentiment' (known: tokenize, pos, parse"), std::string::npos)
+  EXPECT_NE(unknown.find("unknown stage 'sentiment' (known: language, tokenize, pos, parse"), std::string::npos)
       << unknown;
   EXPECT_FALSE(stage_contract("sentiment").ok());
 }
@@ -107,6 +107,9 @@ std::string snapshot(const Document& d, Annotation a) {
       break;
     case Annotation::kTopics:
       for (const Topic& t : d.topics) s << t.id << '@' << t.score << ' ';
+      break;
+    case Annotation::kLanguage:
+      s << d.language;
       break;
   }
   return s.str();

@@ -211,7 +211,7 @@ TEST_F(StoreTest, SeenItemsSurviveTheMigrationToItemHashes) {
       SQLITE_OK);
   sqlite3_close(db);
   auto s = open();
-  EXPECT_EQ(s->stats()->schema_version, 4);
+  EXPECT_EQ(s->stats()->schema_version, 5);
   auto seen = s->item_seen("https://a.example/1");
   ASSERT_TRUE(seen.ok() && seen->has_value());
   EXPECT_EQ((*seen)->feed_url, "https://a.example/feed");
@@ -280,7 +280,7 @@ TEST_F(StoreTest, ReopenKeepsData) {
   auto st = s->stats();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->articles, 1);
-  EXPECT_EQ(st->schema_version, 4);
+  EXPECT_EQ(st->schema_version, 5);
 }
 
 TEST(CanonicalUrlTest, DropsTrackingAndFragments) {

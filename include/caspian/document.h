@@ -171,7 +171,10 @@ struct Document {
   std::string url;
   std::string source;  // outlet or domain
   std::string title;
-  std::string language = "en";
+  // The article's language: as read, the language the record declares (BCP 47 primary subtag,
+  // "fr"), empty when it declares none; after the "language" stage, the identified ISO 639-1 code
+  // ("zh", "ru"; "und" when undecidable, see src/nlp/language.h).
+  std::string language;
   std::optional<std::chrono::year_month_day> published;
   std::string license;      // licence of the text, if known
   std::string attribution;  // who to credit, if known

@@ -52,7 +52,8 @@ struct ExtractedArticle {
 
 // The same, as a Document ready for the pipeline: title, body (the main text),
 // url (canonical URL if found, else options.url), source (site name, else the
-// URL's host), published (the date part), language ("en" when unknown).
+// URL's host), published (the date part), language (the page's declared one, "" when none;
+// the "language" stage identifies it).
 // Errors: those of extract_article(), and kEmptyInput when no main text was found.
 [[nodiscard]] Result<Document> document_from_html(std::string_view html, const ExtractOptions& options);
 

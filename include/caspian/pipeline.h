@@ -79,8 +79,9 @@ enum class Annotation : uint8_t {
   kEvents,     // Document::events
   kFlags,      // Document::flags (the checks)
   kTopics,     // Document::topics
+  kLanguage,   // Document::language, identified (ISO 639-1)
 };
-inline constexpr size_t kAnnotationCount = 10;
+inline constexpr size_t kAnnotationCount = 11;
 
 // The annotation's name in messages: "tokens", "sentences", "tags", ...
 std::string_view annotation_name(Annotation a) noexcept;

@@ -49,6 +49,7 @@ struct SearchQuery {
   std::vector<std::string> entity_ids;                      // every one must be mentioned
   std::optional<std::chrono::year_month_day> since, until;  // inclusive, on publication date
   std::string topic;  // only articles with this topic id ("medtop:16000000"); empty: any
+  std::string language;  // only articles in this language (ISO 639-1, "zh"); empty: any
   int limit = 10;
   bool oldest_first = false;  // order by date instead of rank
 };

@@ -110,6 +110,7 @@ class Checks final : public Stage {
   std::string_view name() const noexcept override { return "checks"; }
 
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     const std::vector<std::string> words = words_of(doc);
     check_capitals(doc, words);
     check_headline(doc, words);

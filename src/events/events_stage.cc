@@ -17,6 +17,7 @@ class EventsStage final : public Stage {
       : dicts_(std::move(dicts)), coder_(*dicts_) {}
   std::string_view name() const noexcept override { return "events"; }
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     coder_.code(doc);
     return Status();
   }

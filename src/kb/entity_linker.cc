@@ -20,7 +20,8 @@
 // capitalisation signal, and the recogniser, trained on running text, finds names in them that are
 // not names. In such a headline only names also recognised in the body, with the same type, are kept.
 //
-// The recogniser is English: documents whose language is set to another one are left alone, and
+// The recogniser is English: documents in another language are left alone (the skip is recorded in
+// Document::issues, stages::skip_unsupported_language), and
 // spans without a single Latin letter (a Cyrillic word in an English article) are dropped.
 //
 // Ids: person:<slug>, org:<slug>, misc:<slug> of the normalised name (a leading "the" dropped);
@@ -176,7 +177,7 @@ class EntityLinker final : public Stage {
   // Requires doc.sentences to index doc.tokens (as "tokenize" guarantees); a sentence pointing
   // outside doc.tokens is an error for this document (kInternal), not a crash.
   Status process(Document& doc) const override {
-    if (!doc.language.empty() && doc.language != "en") return Status::Ok();
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     std::vector<std::vector<std::string_view>> sentences;
     sentences.reserve(doc.sentences.size());
     for (const Sentence& s : doc.sentences) {

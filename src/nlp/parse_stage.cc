@@ -32,6 +32,7 @@ class ParseStage final : public Stage {
   // (kInternal), not a crash.
   // Thread safety: const and safe to call concurrently (DepParser::parse is).
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     std::vector<std::string_view> words;
     std::vector<std::string_view> upos;
     std::vector<std::string_view> xpos;

@@ -31,6 +31,7 @@ class PosStage final : public Stage {
   // a sentence pointing outside doc.tokens is an error for this document (kInternal), not a crash.
   // Thread safety: const and safe to call concurrently (PosTagger::tag is).
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     std::vector<std::string_view> words;
     std::vector<std::string> upos;
     std::vector<std::string> xpos;

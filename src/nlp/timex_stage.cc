@@ -24,6 +24,7 @@ class TimexStage final : public Stage {
   //   entries already there keep their place. Touches nothing else.
   // Thread safety: const; no shared mutable state.
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     std::vector<TimeExpression> found = nlp::find_time_expressions(doc.text, doc.published);
     for (TimeExpression& t : found) t.sentence = doc.sentence_at(t.span.begin);
     doc.times.insert(doc.times.end(), std::make_move_iterator(found.begin()),

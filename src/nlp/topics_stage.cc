@@ -20,9 +20,11 @@ class TopicsStage final : public Stage {
 
   // Replaces Document::topics with the model's topics of the article's words (headline and body):
   // the best level-1 topic always, every other topic whose score reaches nlp::kMinTopicScore.
-  // Requires tokens and sentences; a document without words gets the model's prior.
+  // Requires tokens and sentences; a document without words gets the model's prior. The default
+  // model knows English words only: other languages are skipped (stages::skip_unsupported_language).
   // Thread safety: const and safe to call concurrently.
   Status process(Document& doc) const override {
+    if (stages::skip_unsupported_language(doc, name())) return Status::Ok();  // English only
     doc.topics = model_->topics_of(doc, taxonomy_);
     return Status::Ok();
   }

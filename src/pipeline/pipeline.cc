@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <exception>
 #include <functional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "kb/gazetteer.h"
@@ -31,10 +33,12 @@ struct StageEntry {
 using A = Annotation;
 
 // The registry, in default pipeline order: the life of an article through
-// nlp (tokens, part of speech, trees, then time), kb (places, then people and organisations),
+// nlp (its language, tokens, part of speech, trees, then time), kb (places, then people and organisations),
 // events and the checks that judge them. Each entry's contract is what its stage reads without
 // falling back and what it writes (the stage's file states the details).
 constexpr StageEntry kStages[] = {
+    // First: the English-only stages skip articles in other languages.
+    {{"language", {}, {A::kLanguage}, {}}, &stages::make_language_identifier},
     {{"tokenize", {}, {A::kTokens, A::kSentences}, {}}, &stages::make_tokenizer},
     {{"pos", {A::kTokens, A::kSentences}, {A::kTags}, {}}, &stages::make_pos_tagger},
     {{"parse", {A::kTokens, A::kSentences, A::kTags}, {A::kTrees}, {}}, &stages::make_parser},
@@ -55,7 +59,7 @@ constexpr StageEntry kStages[] = {
 };
 
 constexpr std::string_view kAnnotationNames[kAnnotationCount] = {
-    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "topics"};
+    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "topics", "language"};
 
 const StageEntry* find_stage(std::string_view name) {
   for (const StageEntry& e : kStages) {
@@ -156,6 +160,14 @@ Result<const kb::Gazetteer*> shared_gazetteer(Resources& res) {
     res.gazetteer = std::move(loaded).value();
   }
   return static_cast<const kb::Gazetteer*>(res.gazetteer.get());
+}
+
+bool skip_unsupported_language(Document& doc, std::string_view stage) {
+  const std::string_view lang = doc.language;
+  if (lang.empty() || lang == "en" || lang == "und") return false;
+  doc.issues.push_back(
+      {std::string(stage), "skipped: language '" + std::string(lang) + "' is not supported (English only)"});
+  return true;
 }
 
 }  // namespace stages

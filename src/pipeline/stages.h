@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "caspian/pipeline.h"
 
@@ -14,6 +15,16 @@ namespace caspian::stages {
 // The gazetteer shared by the stages that read it, loaded from res.data_dir/gazetteer by the
 // first of them (src/pipeline/pipeline.cc).
 Result<const kb::Gazetteer*> shared_gazetteer(Resources& res);
+
+// "language": the article's language, identified by CLD2, in Document::language
+// (src/nlp/language_stage.cc).
+Result<std::unique_ptr<Stage>> make_language_identifier(Resources& res);
+// For the stages whose models or rules are English only ("pos", "parse", "timex", "ner", "events",
+// "checks"): whether `doc` is in another language. English ("en"), undetermined ("und") and
+// unlabelled ("", no "language" stage ran) documents are analysed. When it returns true it has
+// recorded the skip in doc.issues ({stage, "skipped: language 'zh' is not supported (English
+// only)"}) and the stage must leave the document as it is.
+bool skip_unsupported_language(Document& doc, std::string_view stage);
 
 // "tokenize": sentences and tokens with byte offsets (src/nlp/tokenizer.cc).
 Result<std::unique_ptr<Stage>> make_tokenizer(Resources& res);

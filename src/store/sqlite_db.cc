@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+#include "store/fts_tokenizer.h"
+
 namespace caspian::store {
 
 namespace {
@@ -25,6 +27,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   }
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
+  if (Status st = register_fts_tokenizer(db); !st.ok()) {
+    sqlite3_close_v2(db);
+    return Status(st.code(), fmt::format("cannot open database '{}': {}", path, st.message()));
+  }
   return std::unique_ptr<Database>(new Database(db));
 }
 

@@ -10,6 +10,7 @@
 #include "caspian/json.h"
 #include "caspian/store.h"
 #include "caspian/utf8.h"
+#include "store/fts_tokenizer.h"
 #include "store/near_duplicate.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_event_queries.h"
@@ -28,7 +29,7 @@ constexpr std::string_view kSqlitePrefix = "sqlite:";
 
 // Schema migrations: kMigrations[i] takes the schema from version i to i + 1.
 // Append, never edit: a database records its version in PRAGMA user_version.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE articles (
   id            INTEGER PRIMARY KEY,
@@ -194,6 +195,9 @@ CREATE TABLE story_meta (
   value INTEGER NOT NULL
 );
 )sql",
+    // 4 -> 5: articles_fts tokenized by "caspian", which makes each Chinese, Japanese, Thai, ...
+    // character a token (store/fts_tokenizer.h), rebuilt.
+    store::kFtsUnspacedScriptsMigration,
 };
 
 // The schema version whose migration has the stored articles indexed for
@@ -821,6 +825,7 @@ class SqliteStore final : public Store {
     int next = 2;
     if (q.since) sql += fmt::format(" AND a.published >= ?{}", next++);
     if (q.until) sql += fmt::format(" AND a.published <= ?{}", next++);
+    if (!q.language.empty()) sql += fmt::format(" AND a.language = ?{}", next++);
     for (size_t i = 0; i < q.entity_ids.size(); ++i) {
       sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
     }
@@ -834,6 +839,7 @@ class SqliteStore final : public Store {
     fts ? s->bind(b++, match) : s->bind_null(b++);
     if (q.since) s->bind(b++, format_date(*q.since));
     if (q.until) s->bind(b++, format_date(*q.until));
+    if (!q.language.empty()) s->bind(b++, q.language);
     for (const std::string& e : q.entity_ids) s->bind(b++, e);
     if (!q.topic.empty()) s->bind(b++, q.topic);
     s->bind(b, int64_t{q.limit});

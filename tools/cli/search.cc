@@ -32,6 +32,7 @@ class SearchVerb final : public Verb {
     cmd_->add_option("--topic", topic_, "Only articles with this topic id (medtop:16000000)");
     cmd_->add_option("--since", since_, "Published on or after this date (YYYY-MM-DD)");
     cmd_->add_option("--until", until_, "Published on or before this date (YYYY-MM-DD)");
+    cmd_->add_option("--language", language_, "Only articles in this language (ISO 639-1 code: en, zh, ru)");
     cmd_->add_option("--limit", limit_, "Maximum number of hits")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
@@ -50,6 +51,7 @@ class SearchVerb final : public Verb {
     q.topic = topic_;
     q.limit = limit_;
     q.oldest_first = oldest_first_;
+    q.language = language_;
     auto since = date_flag(since_, "--since");
     auto until = date_flag(until_, "--until");
     if (!since.ok() || !until.ok()) {
@@ -79,6 +81,7 @@ class SearchVerb final : public Verb {
   std::string query_;
   std::vector<std::string> entities_;
   std::string since_, until_, topic_;
+  std::string language_;
   int limit_ = 10;
   std::string format_ = "text";
   bool oldest_first_ = false;
