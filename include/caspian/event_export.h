@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ struct EventGroup {
   int64_t mentions = 0;                // reports of it (GDELT NumMentions)
   int64_t sources = 0;                 // distinct outlets among them (NumSources)
   int64_t articles = 0;                // distinct articles (NumArticles)
+  // The mean tone (Tone::avg_tone) of the distinct articles that report it and were scored (GDELT
+  // AvgTone: the average tone of the documents that mention the event); nullopt when none was.
+  std::optional<double> avg_tone;
 };
 
 // Groups `events` (which must outlive the result) in the order of their first report.

@@ -77,8 +77,9 @@ enum class Annotation : uint8_t {
   kNames,      // the recogniser's mentions (people, organisations, ...) and their entities
   kEvents,     // Document::events
   kFlags,      // Document::flags (the checks)
+  kTone,       // Document::tone and Event::tone
 };
-inline constexpr size_t kAnnotationCount = 9;
+inline constexpr size_t kAnnotationCount = 10;
 
 // The annotation's name in messages: "tokens", "sentences", "tags", ...
 std::string_view annotation_name(Annotation a) noexcept;

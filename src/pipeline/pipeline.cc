@@ -32,8 +32,9 @@ using A = Annotation;
 
 // The registry, in default pipeline order: the life of an article through
 // nlp (tokens, part of speech, trees, then time), kb (places, then people and organisations),
-// events and the checks that judge them. Each entry's contract is what its stage reads without
-// falling back and what it writes (the stage's file states the details).
+// events, the checks that judge them, and the tone of the article and its events. Each entry's
+// contract is what its stage reads without falling back and what it writes (the stage's file states
+// the details).
 constexpr StageEntry kStages[] = {
     {{"tokenize", {}, {A::kTokens, A::kSentences}, {}}, &stages::make_tokenizer},
     {{"pos", {A::kTokens, A::kSentences}, {A::kTags}, {}}, &stages::make_pos_tagger},
@@ -50,10 +51,12 @@ constexpr StageEntry kStages[] = {
     // Judges the events when there are any; the gazetteer checks need none.
     {{"checks", {A::kTokens, A::kSentences, A::kTags, A::kPlaces}, {A::kFlags}, {A::kEvents}},
      &stages::make_checks},
+    // Scores each sentence; the events get their sentence's tone when there are any.
+    {{"tone", {A::kTokens, A::kSentences}, {A::kTone}, {A::kEvents}}, &stages::make_tone},
 };
 
 constexpr std::string_view kAnnotationNames[kAnnotationCount] = {
-    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags"};
+    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "tone"};
 
 const StageEntry* find_stage(std::string_view name) {
   for (const StageEntry& e : kStages) {

@@ -33,5 +33,8 @@ Result<std::unique_ptr<Stage>> make_event_coder(Resources& res);
 // "checks": headlines the body does not support, statements that contradict the gazetteer
 // (src/checks/checks_stage.cc).
 Result<std::unique_ptr<Stage>> make_checks(Resources& res);
+// "tone": the article's and each event's tone from VADER's lexicon, on GDELT's AvgTone scale
+// (src/nlp/tone_stage.cc).
+Result<std::unique_ptr<Stage>> make_tone(Resources& res);
 
 }  // namespace caspian::stages
