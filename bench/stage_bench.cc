@@ -69,6 +69,9 @@ void BM_Parse(benchmark::State& s) {
 void BM_Ner(benchmark::State& s) {
   run_stages(s, {"ner"}, {"tokenize", "gazetteer"});
 }
+void BM_Tone(benchmark::State& s) {
+  run_stages(s, {"tone"});
+}
 void BM_Pipeline(benchmark::State& s) {
   run_stages(s, caspian::stage_names());
 }
@@ -79,6 +82,7 @@ BENCHMARK(BM_Timex);
 BENCHMARK(BM_Gazetteer);
 BENCHMARK(BM_Parse);
 BENCHMARK(BM_Ner);
+BENCHMARK(BM_Tone);
 BENCHMARK(BM_Pipeline);
 
 }  // namespace

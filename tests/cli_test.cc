@@ -1,6 +1,7 @@
 // End-to-end tests of the `caspian` binary: analyse, ingest, search, show,
 // bad input, and an interrupted ingest.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,6 +166,7 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
     EXPECT_EQ(cols[31], "2");        // NumMentions: the identical reports
     EXPECT_EQ(cols[32], "3");        // NumSources: over the story
     EXPECT_EQ(cols[33], "3");        // NumArticles: over the story
+    EXPECT_NE(cols[34], "0");        // AvgTone: the mean tone of the two articles
     EXPECT_EQ(cols[53], "AE");       // ActionGeo_CountryCode (FIPS)
     EXPECT_EQ(cols[58], "292968");   // ActionGeo_FeatureID: Abu Dhabi's GeoNames id
     // Actor geography: the countries the actors are, at country level (type 1), in FIPS codes.
@@ -176,6 +178,29 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
   EXPECT_EQ(n, 2);
   EXPECT_EQ(run("events --db " + db_ + " --since 2026-01-01").out.find("057"), std::string::npos);
   EXPECT_EQ(run("events --db " + db_ + " --format xml").exit_code, 2);
+}
+
+TEST_F(CliTest, GdeltAvgToneIsTheToneOfTheArticle) {
+  auto analysis = run("analyze --date 2025-08-20 " + kSeed);
+  ASSERT_EQ(analysis.exit_code, 0) << analysis.out;
+  const auto json = nlohmann::json::parse(analysis.out);
+  const double tone = json.at("tone").at("avg_tone").get<double>();
+  EXPECT_NE(tone, 0.0);
+  ASSERT_FALSE(json.at("events").empty());
+  for (const auto& e : json.at("events")) EXPECT_TRUE(e.contains("tone")) << e.dump();
+  ASSERT_EQ(run("ingest -q --db " + db_ + " --date 2025-08-20 " + kSeed).exit_code, 0);
+  auto gdelt = run("events --db " + db_ + " --format gdelt");
+  ASSERT_EQ(gdelt.exit_code, 0) << gdelt.out;
+  std::istringstream rows(gdelt.out);
+  int n = 0;
+  for (std::string line; std::getline(rows, line); ++n) {
+    std::vector<std::string> cols;
+    std::istringstream fields(line);
+    for (std::string c; std::getline(fields, c, '\t');) cols.push_back(c);
+    ASSERT_GT(cols.size(), 34U) << line;
+    EXPECT_EQ(cols[34], fmt::format("{:.4f}", tone)) << line;  // AvgTone
+  }
+  EXPECT_GT(n, 0);
 }
 
 TEST_F(CliTest, IngestTwiceStoresNothingNew) {

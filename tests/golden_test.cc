@@ -1,12 +1,13 @@
 // Golden, data-driven cases: tests/golden/NAME.input.json (a news-please
 // style article) -> tests/golden/NAME.expected.json (the parts of the
-// analysis worth pinning: linked mentions, time expressions, sentence count).
+// analysis worth pinning: linked mentions, time expressions, sentence count, the article's tone).
 //
 // To add a case, drop in NAME.input.json and run
 //   CASPIAN_UPDATE_GOLDEN=1 build/release/tests/golden_test
 // then read NAME.expected.json carefully before committing it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -41,7 +42,18 @@ json project(const caspian::Document& d) {
   for (const auto& t : d.times) {
     times.push_back({std::string(d.slice(t.span)), t.value, t.mod});
   }
-  return {{"sentences", d.sentences.size()}, {"mentions", mentions}, {"times", times}};
+  // The tone rounded (two decimals on GDELT's scale, three of the compound), so that a change in
+  // the last bits of a sum does not show.
+  json tone = nullptr;
+  if (d.tone) {
+    const auto rounded = [](double v, double scale) { return std::round(v * scale) / scale; };
+    constexpr double kHundredths = 100.0;
+    constexpr double kThousandths = 1000.0;
+    tone = {{"avg_tone", rounded(d.tone->avg_tone, kHundredths)},
+            {"compound", rounded(d.tone->compound, kThousandths)},
+            {"words", d.tone->words}};
+  }
+  return {{"sentences", d.sentences.size()}, {"mentions", mentions}, {"times", times}, {"tone", tone}};
 }
 
 std::vector<fs::path> cases() {

@@ -35,6 +35,19 @@ Document sample() {
                      "",
                      true});
   d.issues.push_back({"timex", "example issue"});
+  d.tone = Tone{-3.125, 1.5625, 4.6875, -0.2731, 64};
+  return d;
+}
+
+// The sample with an event, scored on tone or not.
+Document sample_with_event(bool scored) {
+  Document d = sample();
+  Event e;
+  e.code = "057";
+  e.source = {{0, 9}, "AZE", "iso3166:AZE"};
+  if (scored) e.tone = Tone{10.0, 12.5, 2.5, 0.4404, 8};
+  d.events.push_back(e);
+  if (!scored) d.tone.reset();
   return d;
 }
 
@@ -47,6 +60,24 @@ TEST(JsonTest, RoundTripPreservesEverything) {
   auto back2 = from_json(to_json(d, -1));
   ASSERT_TRUE(back2.ok());
   EXPECT_EQ(*back2, d);
+}
+
+TEST(JsonTest, ToneRoundTripsAndStaysAbsentWhenNotScored) {
+  for (const bool scored : {true, false}) {
+    SCOPED_TRACE(scored);
+    const Document d = sample_with_event(scored);
+    const std::string json = to_json(d);
+    EXPECT_EQ(json.find("\"tone\"") != std::string::npos, scored) << json;
+    auto back = from_json(json);
+    ASSERT_TRUE(back.ok()) << back.status().to_string();
+    EXPECT_EQ(*back, d);
+    auto record = event_from_json(event_to_json(d, d.events[0]));
+    ASSERT_TRUE(record.ok()) << record.status().to_string();
+    EXPECT_EQ(record->event, d.events[0]);
+    EXPECT_EQ(record->article_tone, d.tone);
+  }
+  const std::string broken = R"({"schema_version":1,"text":"x","tone":{"avg_tone":"high"}})";
+  EXPECT_EQ(from_json(broken).status().code(), ErrorCode::kParseError);
 }
 
 TEST(JsonTest, RefusesOtherSchemaVersion) {

@@ -164,7 +164,7 @@ TEST(LanguageStageTest, EnglishOnlyStagesSkipARussianArticleAndSaySo) {
     EXPECT_EQ(i.message, "skipped: language 'ru' is not supported (English only)") << i.stage;
     skipped.push_back(i.stage);
   }
-  EXPECT_EQ(skipped, (std::vector<std::string>{"pos", "parse", "timex", "ner", "events", "checks", "topics"}));
+  EXPECT_EQ(skipped, (std::vector<std::string>{"pos", "parse", "timex", "ner", "events", "checks", "tone", "topics"}));
   for (const Token& t : d.tokens) EXPECT_TRUE(t.xpos.empty());
   EXPECT_TRUE(d.times.empty());
   EXPECT_TRUE(d.events.empty());
@@ -176,7 +176,7 @@ TEST(LanguageStageTest, ChineseIsTokenizedWithoutAnalysisByEnglishModels) {
   pipeline().run(d);
   EXPECT_EQ(d.language, "zh");
   EXPECT_GT(d.tokens.size(), 10u) << "ICU's dictionary breaks the words";
-  EXPECT_EQ(d.issues.size(), 7u);  // pos, parse, timex, ner, events, checks, topics
+  EXPECT_EQ(d.issues.size(), 8u);  // pos, parse, timex, ner, events, checks, tone, topics
 }
 
 class LanguageStoreTest : public test_support::TempDirTest {

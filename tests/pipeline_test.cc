@@ -111,6 +111,12 @@ std::string snapshot(const Document& d, Annotation a) {
     case Annotation::kLanguage:
       s << d.language;
       break;
+    case Annotation::kTone:
+      if (d.tone) s << d.tone->avg_tone << '/' << d.tone->compound << ' ';
+      for (const Event& e : d.events) {
+        if (e.tone) s << e.tone->avg_tone << ' ';
+      }
+      break;
   }
   return s.str();
 }

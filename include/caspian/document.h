@@ -102,6 +102,19 @@ struct TimeExpression {
   bool operator==(const TimeExpression&) const = default;
 };
 
+// The tone of a text, set by the "tone" stage (src/nlp/tone.h) from VADER's lexicon and rules
+// (Hutto & Gilbert 2014; data/tone/ATTRIBUTION.md). On GDELT's scales, the words are the text's
+// word and number tokens, and a positive (negative) word is one whose VADER valence, after its
+// negation, boosters and "but" are applied, is above (below) zero.
+struct Tone {
+  double avg_tone = 0.0;  // GDELT AvgTone: positive - negative, -100..+100 (news: mostly -10..+10)
+  double positive = 0.0;  // GDELT PositiveScore: positive words per 100 words
+  double negative = 0.0;  // GDELT NegativeScore: negative words per 100 words
+  double compound = 0.0;  // VADER's compound score, -1..+1 (of an article: the mean over sentences)
+  uint32_t words = 0;     // the words counted (GDELT WordCount)
+  bool operator==(const Tone&) const = default;
+};
+
 // An actor of a political event: who acts (the source) or is acted upon (the target).
 struct EventActor {
   Span span;              // the words that name it in the text (empty when inferred)
@@ -136,6 +149,9 @@ struct Event {
   std::string pattern;          // the dictionary pattern that matched ("* OFFER TO HOST")
   double confidence = 0.0;      // in [0, 1]
   std::string method;           // "dictionary" or "fallback"
+  // The tone of the event's sentence (its words, its VADER compound), set by the "tone" stage;
+  // nullopt when not scored.
+  std::optional<Tone> tone;
   bool operator==(const Event&) const = default;
 };
 
@@ -194,6 +210,7 @@ struct Document {
   std::vector<Flag> flags;
   std::vector<Topic> topics;  // by level, then score (best first)
   std::vector<StageIssue> issues;
+  std::optional<Tone> tone;  // the article's tone ("tone" stage); nullopt when not scored
 
   std::string_view slice(Span s) const { return std::string_view(text).substr(s.begin, s.size()); }
   std::string_view body() const { return std::string_view(text).substr(body_offset); }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct EventGroup {
   int64_t story_id = 0;
   int64_t story_articles = 0;
   int64_t story_sources = 0;
+  // The mean tone (Tone::avg_tone) of the distinct articles that report it and were scored (GDELT
+  // AvgTone: the average tone of the documents that mention the event); nullopt when none was.
+  std::optional<double> avg_tone;
 };
 
 // Groups `events` (which must outlive the result) in the order of their first report.

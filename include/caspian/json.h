@@ -1,6 +1,7 @@
 // The versioned analysis JSON (docs/schema.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,12 +18,14 @@ std::string to_json(const Document& doc, int indent = 2);
 Result<Document> from_json(std::string_view json);
 
 // One event with the words it was read from, as the store keeps it (events.record): the event's
-// object of the analysis JSON plus "sentence_text".
+// object of the analysis JSON plus "sentence_text" and, when the article was scored, its tone as
+// "article_tone" (the GDELT export's AvgTone).
 struct EventRecord {
   Event event;
   std::string source_text;
   std::string target_text;
   std::string sentence_text;
+  std::optional<Tone> article_tone;
 };
 std::string event_to_json(const Document& doc, const Event& e);
 // Parses what event_to_json wrote (spans are not checked against a text): kParseError otherwise.

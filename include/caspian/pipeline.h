@@ -80,8 +80,9 @@ enum class Annotation : uint8_t {
   kFlags,      // Document::flags (the checks)
   kTopics,     // Document::topics
   kLanguage,   // Document::language, identified (ISO 639-1)
+  kTone,       // Document::tone and Event::tone
 };
-inline constexpr size_t kAnnotationCount = 11;
+inline constexpr size_t kAnnotationCount = 12;
 
 // The annotation's name in messages: "tokens", "sentences", "tags", ...
 std::string_view annotation_name(Annotation a) noexcept;

@@ -60,6 +60,21 @@ Upos upos_of(const json& o) {
   return *upos;
 }
 
+// The tone object at `key` of `o` (written by write_tone()), or nullopt when there is none. Throws on
+// malformed input.
+std::optional<Tone> tone_from(const json& o, const char* key) {
+  const auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  const json& t = *it;
+  Tone tone;
+  tone.avg_tone = t.at("avg_tone").get<double>();
+  tone.positive = t.at("positive").get<double>();
+  tone.negative = t.at("negative").get<double>();
+  tone.compound = t.at("compound").get<double>();
+  tone.words = t.at("words").get<uint32_t>();
+  return tone;
+}
+
 // Reads an event written by write_event(); `checked` validates its spans. Throws on malformed input.
 template <class Checked>
 Event event_from(const json& o, Checked checked) {
@@ -94,6 +109,7 @@ Event event_from(const json& o, Checked checked) {
   e.pattern = str_or_empty(o, "pattern");
   e.confidence = o.value("confidence", 0.0);
   e.method = str_or_empty(o, "method");
+  e.tone = tone_from(o, "tone");
   return e;
 }
 
@@ -286,6 +302,19 @@ void write_span(JsonWriter& w, const Document& doc, Span s) {
   w.member("text", doc.slice(s));
 }
 
+// Writes `key` with the tone as an object, or nothing when there is none.
+void write_tone(JsonWriter& w, std::string_view key, const std::optional<Tone>& t) {
+  if (!t) return;
+  w.key(key);
+  w.begin_object();
+  w.member("avg_tone", t->avg_tone);
+  w.member("positive", t->positive);
+  w.member("negative", t->negative);
+  w.member("compound", t->compound);
+  w.member("words", t->words);
+  w.end_object();
+}
+
 void write_event(JsonWriter& w, const Document& doc, const Event& e) {
   w.member("sentence", e.sentence);
   const auto actor = [&](const char* key, const EventActor& a) {
@@ -322,6 +351,7 @@ void write_event(JsonWriter& w, const Document& doc, const Event& e) {
   w.member("pattern", e.pattern);
   w.member("confidence", e.confidence);
   w.member("method", e.method);
+  write_tone(w, "tone", e.tone);
 }
 
 }  // namespace
@@ -464,6 +494,8 @@ std::string to_json(const Document& doc, int indent) {
   }
   w.end_array();
 
+  write_tone(w, "tone", doc.tone);
+
   w.key("issues");
   w.begin_array();
   for (const StageIssue& i : doc.issues) {
@@ -577,6 +609,7 @@ Result<Document> from_json(std::string_view text) {
     for (const json& o : j.value("issues", json::array())) {
       doc.issues.push_back({str_or_empty(o, "stage"), str_or_empty(o, "message")});
     }
+    doc.tone = tone_from(j, "tone");
     return doc;
   } catch (const std::exception& e) {
     // nlohmann reports malformed input by exception; turn it into a value here,
@@ -592,6 +625,7 @@ std::string event_to_json(const Document& doc, const Event& e) {
   write_event(w, doc, e);
   w.member("sentence_text", e.sentence < doc.sentences.size() ? doc.slice(doc.sentences[e.sentence].span)
                                                               : std::string_view());
+  write_tone(w, "article_tone", doc.tone);
   w.end_object();
   return out;
 }
@@ -612,6 +646,7 @@ Result<EventRecord> event_from_json(std::string_view text) {
     r.source_text = text_of("source");
     r.target_text = text_of("target");
     r.sentence_text = str_or_empty(o, "sentence_text");
+    r.article_tone = tone_from(o, "article_tone");
     return r;
   } catch (const std::exception& e) {
     return Status(ErrorCode::kParseError, e.what());

@@ -244,6 +244,14 @@ std::vector<std::string> gdelt_geo(const std::optional<Entity>& place, const Cou
           country_level ? country : feature};
 }
 
+// AvgTone with GDELT's precision; 0, as GDELT writes for no tone, when no reporting article was
+// scored (stores written before the "tone" stage).
+std::string gdelt_tone(const std::optional<double>& avg_tone) {
+  if (!avg_tone) return "0";
+  const std::string s = fmt::format("{:.4f}", *avg_tone);
+  return s == "-0.0000" ? "0.0000" : s;
+}
+
 std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   const StoredEvent& s = *g.first;
   const Event& e = s.record.event;
@@ -274,7 +282,7 @@ std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   f.push_back(e.sentence < kRootSentences ? "1" : "0");
   f.insert(f.end(), {e.code, e.base_code, e.root_code, std::to_string(e.quad_class), number(e.goldstein),
                      std::to_string(g.mentions), std::to_string(g.story_sources), std::to_string(g.story_articles),
-                     "0"});  // AvgTone: caspian does not score tone
+                     gdelt_tone(g.avg_tone)});
   // Actor geography: the place an actor's words are linked to (a country, a city); GDELT's blanks
   // (type 0) for actors that are no place (people, organisations, roles).
   for (const auto* place : {&s.source_entity, &s.target_entity}) {
@@ -311,27 +319,33 @@ std::vector<EventGroup> group_events(const std::vector<StoredEvent>& events) {
   std::vector<std::set<std::string>> outlets;
   std::vector<std::set<int64_t>> articles;
   std::vector<std::map<int64_t, std::pair<int64_t, int64_t>>> stories;  // story -> (articles, sources)
+  std::vector<std::pair<double, int>> tones;  // per group: the sum of its articles' tones, and how many
   for (const StoredEvent& s : events) {
     const Event& e = s.record.event;
     const Key key{e.date, e.source.code, e.target.code, e.code, e.location_id};
     auto [it, fresh] = index.try_emplace(key, groups.size());
     if (fresh) {
-      groups.push_back({&s, 0, 0, 0, 0, 0, 0});
+      groups.push_back({&s, 0, 0, 0, 0, 0, 0, std::nullopt});
       outlets.emplace_back();
       articles.emplace_back();
       stories.emplace_back();
+      tones.emplace_back(0.0, 0);
     }
     EventGroup& g = groups[it->second];
     if (s.event_id < g.first->event_id) g.first = &s;
     ++g.mentions;
     outlets[it->second].insert(outlet(s));
-    articles[it->second].insert(s.article_id);
+    if (articles[it->second].insert(s.article_id).second && s.record.article_tone) {
+      tones[it->second].first += s.record.article_tone->avg_tone;
+      ++tones[it->second].second;
+    }
     if (s.story_id != 0) stories[it->second][s.story_id] = {s.story_articles, s.story_sources};
   }
   for (size_t i = 0; i < groups.size(); ++i) {
     EventGroup& g = groups[i];
     g.sources = static_cast<int64_t>(outlets[i].size());
     g.articles = static_cast<int64_t>(articles[i].size());
+    if (tones[i].second > 0) g.avg_tone = tones[i].first / tones[i].second;
     g.story_id = g.first->story_id;
     // Stories are disjoint, so their articles add up; their sources may overlap, so the largest
     // story's count is a floor. Never fewer than the identical reports themselves.

@@ -34,8 +34,9 @@ using A = Annotation;
 
 // The registry, in default pipeline order: the life of an article through
 // nlp (its language, tokens, part of speech, trees, then time), kb (places, then people and organisations),
-// events and the checks that judge them. Each entry's contract is what its stage reads without
-// falling back and what it writes (the stage's file states the details).
+// events, the checks that judge them, the tone of the article and its events, and its topics. Each
+// entry's contract is what its stage reads without falling back and what it writes (the stage's
+// file states the details).
 constexpr StageEntry kStages[] = {
     // First: the English-only stages skip articles in other languages.
     {{"language", {}, {A::kLanguage}, {}}, &stages::make_language_identifier},
@@ -54,12 +55,14 @@ constexpr StageEntry kStages[] = {
     // Judges the events when there are any; the gazetteer checks need none.
     {{"checks", {A::kTokens, A::kSentences, A::kTags, A::kPlaces}, {A::kFlags}, {A::kEvents}},
      &stages::make_checks},
+    // Scores each sentence; the events get their sentence's tone when there are any.
+    {{"tone", {A::kTokens, A::kSentences}, {A::kTone}, {A::kEvents}}, &stages::make_tone},
     // Reads the words only; any stage order after tokenize will do.
     {{"topics", {A::kTokens, A::kSentences}, {A::kTopics}, {}}, &stages::make_topics},
 };
 
 constexpr std::string_view kAnnotationNames[kAnnotationCount] = {
-    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "topics", "language"};
+    "tokens", "sentences", "tags", "trees", "times", "places", "names", "events", "flags", "topics", "language", "tone"};
 
 const StageEntry* find_stage(std::string_view name) {
   for (const StageEntry& e : kStages) {

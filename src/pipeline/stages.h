@@ -46,5 +46,8 @@ Result<std::unique_ptr<Stage>> make_event_coder(Resources& res);
 Result<std::unique_ptr<Stage>> make_checks(Resources& res);
 // "topics": IPTC Media Topics (or the model's own labels) with scores (src/nlp/topics_stage.cc).
 Result<std::unique_ptr<Stage>> make_topics(Resources& res);
+// "tone": the article's and each event's tone from VADER's lexicon, on GDELT's AvgTone scale
+// (src/nlp/tone_stage.cc).
+Result<std::unique_ptr<Stage>> make_tone(Resources& res);
 
 }  // namespace caspian::stages

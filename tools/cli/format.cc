@@ -24,6 +24,10 @@ std::string format_text(const Document& doc) {
   if (!doc.license.empty()) out += fmt::format("Licence:   {}\n", doc.license);
   out += fmt::format("Text:      {} bytes, {} sentences, {} tokens\n", doc.text.size(), doc.sentences.size(),
                      doc.tokens.size());
+  if (doc.tone) {
+    out += fmt::format("Tone:      {:+.2f} ({:.2f}% positive, {:.2f}% negative words), compound {:+.3f}\n",
+                       doc.tone->avg_tone, doc.tone->positive, doc.tone->negative, doc.tone->compound);
+  }
 
   // Group mentions by entity kind, then by entity, in order of first mention.
   const std::vector<std::pair<EntityKind, const char*>> sections = {
