@@ -111,10 +111,12 @@ int main(int argc, char** argv) {
   print_step("store", store_seconds, docs.size(), tokens);
   print_step("clustering", clustering, docs.size(), tokens);
   print_step("(baseline)", baseline, docs.size(), tokens);
-  fmt::print("clustering (default options; the baseline has no candidate budget) in memory: {:.1f}% of analysis + store ({:.0f} us/article); the store step "
-             "includes clustering and its SQL: {:.1f}% of analysis + store\n",
-             100 * clustering / (analysis + store_seconds), 1e6 * clustering / static_cast<double>(docs.size()),
-             100 * store_seconds / (analysis + store_seconds));
+  fmt::print(
+      "clustering (default options; the baseline has no candidate budget) in memory: {:.1f}% of analysis + "
+      "store ({:.0f} us/article); the store step "
+      "includes clustering and its SQL: {:.1f}% of analysis + store\n",
+      100 * clustering / (analysis + store_seconds), 1e6 * clustering / static_cast<double>(docs.size()),
+      100 * store_seconds / (analysis + store_seconds));
   fmt::print("peak RSS {:.0f} MiB\n", caspian::bench::peak_rss_mib());
   return 0;
 }

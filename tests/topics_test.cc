@@ -62,7 +62,8 @@ TEST(TopicExamplesTest, BadLinesNameFileAndLine) {
   write(p, "{\"text\":\"a\",\"labels\":[\"x\"]}\n{\"text\":\"b\"}\n");
   auto r = nlp::read_topic_examples(p);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("bad.jsonl:2: no \"labels\""), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("bad.jsonl:2: no \"labels\""), std::string::npos)
+      << r.status().message();
   fs::remove(p);
 }
 
@@ -71,7 +72,8 @@ TEST(TopicModelTest, TrainsOnAnyLabelsDeterministicallyAndRoundTrips) {
   const fs::path train = temp("train.jsonl");
   std::string lines;
   for (int i = 0; i < 20; ++i) {
-    lines += "{\"text\":\"The striker scored a goal in the final match of the league.\",\"labels\":[\"sport\"]}\n";
+    lines +=
+        "{\"text\":\"The striker scored a goal in the final match of the league.\",\"labels\":[\"sport\"]}\n";
     lines += "{\"text\":\"Shares fell as the central bank raised interest rates.\",\"labels\":\"money\"}\n";
   }
   write(train, lines);
@@ -140,10 +142,10 @@ TEST_F(TopicsStageTest, TopicsAreStoredAndFilterSearchEventsAndStories) {
   {
     auto store = open_store(db.string());
     ASSERT_TRUE(store.ok());
-    Document war = analyse("", "Russian drones and missiles strike Kyiv, killing nine civilians, Ukraine says.",
-                           "2025-06-01");
-    Document match = analyse("", "Real Madrid beat Barcelona 3-1 to win the Spanish league title in football.",
-                             "2025-06-01");
+    Document war = analyse(
+        "", "Russian drones and missiles strike Kyiv, killing nine civilians, Ukraine says.", "2025-06-01");
+    Document match = analyse(
+        "", "Real Madrid beat Barcelona 3-1 to win the Spanish league title in football.", "2025-06-01");
     ASSERT_TRUE((*store)->put(war).ok());
     ASSERT_TRUE((*store)->put(match).ok());
     SearchQuery q;

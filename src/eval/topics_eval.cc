@@ -13,7 +13,8 @@ namespace caspian::nlp {
 namespace {
 
 // The level-`level` topics among `ids` and their ancestors.
-std::set<std::string> at_level(const std::vector<std::string>& ids, const TopicTaxonomy& taxonomy, int level) {
+std::set<std::string> at_level(const std::vector<std::string>& ids, const TopicTaxonomy& taxonomy,
+                               int level) {
   std::set<std::string> out;
   for (const std::string& id : ids) {
     for (const std::string& up : taxonomy.lineage(id)) {
@@ -71,7 +72,8 @@ TopicsReport evaluate_topics(const TopicModel& model, const TopicTaxonomy& taxon
     report.per_topic.push_back(t);
   }
   report.macro_f1 = per.empty() ? 0 : f1_sum / static_cast<double>(per.size());
-  report.level2_precision = l2_predicted == 0 ? 0 : static_cast<double>(l2_right) / static_cast<double>(l2_predicted);
+  report.level2_precision =
+      l2_predicted == 0 ? 0 : static_cast<double>(l2_right) / static_cast<double>(l2_predicted);
   report.level2_recall =
       report.level2_gold == 0 ? 0 : static_cast<double>(l2_right) / static_cast<double>(report.level2_gold);
   report.level2_f1 = f1_of(report.level2_precision, report.level2_recall);
@@ -84,7 +86,8 @@ std::string format_report(const TopicsReport& r) {
       "  items {}\n"
       "  level 1: accuracy {:.4f} macro-F1 {:.4f}\n"
       "  level 2: precision {:.4f} recall {:.4f} F1 {:.4f} ({} gold)\n",
-      r.file, r.items, r.accuracy, r.macro_f1, r.level2_precision, r.level2_recall, r.level2_f1, r.level2_gold);
+      r.file, r.items, r.accuracy, r.macro_f1, r.level2_precision, r.level2_recall, r.level2_f1,
+      r.level2_gold);
   for (const TopicsReport::PerTopic& t : r.per_topic) {
     const double p = t.predicted == 0 ? 0 : static_cast<double>(t.right) / static_cast<double>(t.predicted);
     const double rc = t.gold == 0 ? 0 : static_cast<double>(t.right) / static_cast<double>(t.gold);

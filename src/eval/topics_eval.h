@@ -30,7 +30,8 @@ struct TopicsReport {
 
 // Classifies every example of `examples` (read from `file`, named in the report) with `model`.
 [[nodiscard]] TopicsReport evaluate_topics(const TopicModel& model, const TopicTaxonomy& taxonomy,
-                                           const std::vector<TopicExample>& examples, const std::string& file);
+                                           const std::vector<TopicExample>& examples,
+                                           const std::string& file);
 [[nodiscard]] std::string format_report(const TopicsReport& r);
 
 }  // namespace caspian::nlp

@@ -53,29 +53,45 @@ std::string number(double v) {
 }
 
 // The columns of the tsv/csv/jsonl export, in order.
-constexpr std::string_view kColumns[] = {"date",         "date_granularity",
-                                         "source",       "source_text",
-                                         "target",       "target_text",
-                                         "code",         "base_code",
-                                         "root_code",    "plover_type",
-                                         "plover_mode",  "quad_class",
-                                         "goldstein",    "modality",
-                                         "negated",      "location_id",
-                                         "location",     "lat",
-                                         "lon",          "confidence",
-                                         "method",       "num_mentions",
-                                         "num_sources",  "num_articles",
-                                         "article_id",   "url",
-                                         "published",    "sentence",
-                                         "pattern",      "source_entity",
-                                         "target_entity", "story_id",
-                                         "story_articles", "story_sources"};
+constexpr std::string_view kColumns[] = {"date",
+                                         "date_granularity",
+                                         "source",
+                                         "source_text",
+                                         "target",
+                                         "target_text",
+                                         "code",
+                                         "base_code",
+                                         "root_code",
+                                         "plover_type",
+                                         "plover_mode",
+                                         "quad_class",
+                                         "goldstein",
+                                         "modality",
+                                         "negated",
+                                         "location_id",
+                                         "location",
+                                         "lat",
+                                         "lon",
+                                         "confidence",
+                                         "method",
+                                         "num_mentions",
+                                         "num_sources",
+                                         "num_articles",
+                                         "article_id",
+                                         "url",
+                                         "published",
+                                         "sentence",
+                                         "pattern",
+                                         "source_entity",
+                                         "target_entity",
+                                         "story_id",
+                                         "story_articles",
+                                         "story_sources"};
 
 // Columns written as JSON numbers in "jsonl" (null when empty).
-const std::set<std::string_view> kNumericColumns = {"quad_class",  "goldstein",    "lat",
-                                                    "lon",         "confidence",   "num_mentions",
-                                                    "num_sources", "num_articles", "article_id",
-                                                    "story_id",    "story_articles", "story_sources"};
+const std::set<std::string_view> kNumericColumns = {
+    "quad_class",  "goldstein",    "lat",        "lon",      "confidence",     "num_mentions",
+    "num_sources", "num_articles", "article_id", "story_id", "story_articles", "story_sources"};
 
 std::vector<std::string> row_of(const EventGroup& g) {
   const StoredEvent& s = *g.first;
@@ -281,8 +297,8 @@ std::string gdelt_row(const EventGroup& g, const CountryCodes& cc) {
   constexpr uint32_t kRootSentences = 2;
   f.push_back(e.sentence < kRootSentences ? "1" : "0");
   f.insert(f.end(), {e.code, e.base_code, e.root_code, std::to_string(e.quad_class), number(e.goldstein),
-                     std::to_string(g.mentions), std::to_string(g.story_sources), std::to_string(g.story_articles),
-                     gdelt_tone(g.avg_tone)});
+                     std::to_string(g.mentions), std::to_string(g.story_sources),
+                     std::to_string(g.story_articles), gdelt_tone(g.avg_tone)});
   // Actor geography: the place an actor's words are linked to (a country, a city); GDELT's blanks
   // (type 0) for actors that are no place (people, organisations, roles).
   for (const auto* place : {&s.source_entity, &s.target_entity}) {

@@ -75,8 +75,8 @@ Result<TopicTaxonomy> TopicTaxonomy::load(const std::filesystem::path& path) {
     if (n == 1) {
       if (line != kTaxonomyHeader) {
         status = Status(ErrorCode::kUnsupportedVersion,
-                        fmt::format("{}:1: not a caspian taxonomy of version 1 (expected '{}')", path.string(),
-                                    kTaxonomyHeader));
+                        fmt::format("{}:1: not a caspian taxonomy of version 1 (expected '{}')",
+                                    path.string(), kTaxonomyHeader));
       }
       return;
     }
@@ -172,7 +172,8 @@ std::vector<float> TopicModel::predict(const std::vector<uint32_t>& features) co
   std::vector<float> z(bias_);
   std::vector<const float*> rows;
   for (const uint32_t f : features) {
-    if (const auto it = row_of_.find(f); it != row_of_.end()) rows.push_back(&weights_[size_t{it->second} * k]);
+    if (const auto it = row_of_.find(f); it != row_of_.end())
+      rows.push_back(&weights_[size_t{it->second} * k]);
   }
   // Features are weighted 1/n over the n the document has, known or not, as in training.
   const float scale = features.empty() ? 0.0F : 1.0F / static_cast<float>(features.size());
@@ -245,8 +246,11 @@ void TopicModel::quantize() {
 Status TopicModel::save(const std::filesystem::path& path) const {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return Status(ErrorCode::kIoError, "cannot write " + path.string());
-  const nlohmann::json head = {{"version", kModelVersion}, {"buckets", buckets_},     {"classes", classes_},
-                               {"rows", row_of_.size()},   {"train", train_source_}};
+  const nlohmann::json head = {{"version", kModelVersion},
+                               {"buckets", buckets_},
+                               {"classes", classes_},
+                               {"rows", row_of_.size()},
+                               {"train", train_source_}};
   out << kModelMagic << '\t' << kModelVersion << '\n' << head.dump() << '\n';
   const size_t k = classes_.size();
   out.write(reinterpret_cast<const char*>(bias_.data()), static_cast<std::streamsize>(k * sizeof(float)));
@@ -295,7 +299,8 @@ Result<std::unique_ptr<TopicModel>> TopicModel::load(const std::filesystem::path
     return Status(ErrorCode::kCorrupt, fmt::format("{}: bad model header: {}", path.string(), e.what()));
   }
   const size_t k = m->classes_.size();
-  if (k == 0 || m->buckets_ == 0) return Status(ErrorCode::kCorrupt, path.string() + ": a model without classes");
+  if (k == 0 || m->buckets_ == 0)
+    return Status(ErrorCode::kCorrupt, path.string() + ": a model without classes");
   m->bias_.resize(k);
   m->scale_.resize(k);
   in.read(reinterpret_cast<char*>(m->bias_.data()), static_cast<std::streamsize>(k * sizeof(float)));

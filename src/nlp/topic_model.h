@@ -51,8 +51,8 @@ class TopicTaxonomy {
   std::unordered_map<std::string, Entry> entries_;
 };
 
-// The hashed features of a text's tokens: its case-folded words, digits as '0', each once, sorted. Requires tokens and sentences (the "tokenize"
-// stage).
+// The hashed features of a text's tokens: its case-folded words, digits as '0', each once, sorted. Requires
+// tokens and sentences (the "tokenize" stage).
 [[nodiscard]] std::vector<uint32_t> topic_features(const Document& doc, uint32_t buckets);
 
 // One labelled text for training or evaluation.
@@ -83,8 +83,8 @@ class TopicModel {
   // has is implied by it, through `taxonomy`); an example with several labels spreads its target
   // evenly over them. Deterministic for the same inputs. Errors: kInvalidArgument (no examples).
   static Result<std::unique_ptr<TopicModel>> train(const std::vector<TopicExample>& examples,
-                                                   const TopicTaxonomy& taxonomy, const TopicTrainOptions& options,
-                                                   std::ostream* log);
+                                                   const TopicTaxonomy& taxonomy,
+                                                   const TopicTrainOptions& options, std::ostream* log);
   [[nodiscard]] Status save(const std::filesystem::path& path) const;
 
   // The probability of each class (classes()) for a document's features.

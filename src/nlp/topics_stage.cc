@@ -47,7 +47,8 @@ Result<std::unique_ptr<Stage>> make_topics(Resources& res) {
   if (!model.ok()) return model.status();
   auto taxonomy = nlp::TopicTaxonomy::load(res.data_dir / nlp::kTopicTaxonomyFile);
   if (!taxonomy.ok()) return taxonomy.status();
-  return std::unique_ptr<Stage>(std::make_unique<TopicsStage>(std::move(model).value(), std::move(taxonomy).value()));
+  return std::unique_ptr<Stage>(
+      std::make_unique<TopicsStage>(std::move(model).value(), std::move(taxonomy).value()));
 }
 
 }  // namespace stages

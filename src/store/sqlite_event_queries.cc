@@ -49,8 +49,8 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
     sql += " AND (";
     for (size_t i = 0; i < q.actors.size(); ++i) {
       if (i > 0) sql += " OR ";
-      sql += fmt::format("e.source_actor LIKE ?{0} ESCAPE '\\' OR e.target_actor LIKE ?{0} ESCAPE '\\'",
-                         i + 2);
+      sql +=
+          fmt::format("e.source_actor LIKE ?{0} ESCAPE '\\' OR e.target_actor LIKE ?{0} ESCAPE '\\'", i + 2);
     }
     sql += ")";
   }

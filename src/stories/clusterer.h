@@ -96,7 +96,7 @@ class StoryClusterer {
   std::unordered_map<std::string, int64_t> df_;
   int64_t documents_ = 0;
   int64_t next_id_ = 1;
-  std::map<int64_t, StoryState> stories_;                        // active, by id
+  std::map<int64_t, StoryState> stories_;  // active, by id
   // Centroid term -> the active stories whose centroid has it, in no order.
   std::unordered_map<std::string, std::vector<int64_t>> postings_;
   std::set<int64_t> changed_;

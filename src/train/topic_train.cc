@@ -17,7 +17,8 @@ namespace caspian::nlp {
 namespace {
 
 // The example's labels without those implied by another of its labels (an ancestor of it).
-std::vector<std::string> deepest_labels(const std::vector<std::string>& labels, const TopicTaxonomy& taxonomy) {
+std::vector<std::string> deepest_labels(const std::vector<std::string>& labels,
+                                        const TopicTaxonomy& taxonomy) {
   std::set<std::string> implied;
   for (const std::string& l : labels) {
     const std::vector<std::string> up = taxonomy.lineage(l);
