@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "caspian/caspian.h"
+#include "seed_article.h"
 
 namespace caspian {
 namespace {
@@ -122,14 +123,7 @@ std::string snapshot(const Document& d, Annotation a) {
 }
 
 Document seed() {
-  std::ifstream in(CASPIAN_SOURCE_DIR "/data/corpus/almaty.txt");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  ReadOptions o;
-  o.date = "2025-08-20";
-  auto d = document_from_text(ss.str(), o);
-  EXPECT_TRUE(d.ok());
-  return std::move(d).value();
+  return test_support::seed_article();
 }
 
 TEST(StageContractTest, EachStageAssignsWhatItDeclaresAndNothingElse) {

@@ -7,10 +7,12 @@
 #include <array>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "caspian/caspian.h"
+#include "seed_article.h"
 
 namespace caspian {
 namespace {
@@ -181,13 +183,7 @@ TEST(ToneStageTest, AMissingLexiconFailsAtCreation) {
 TEST(ToneStageTest, TheSeedArticleAndItsEventsAreScored) {
   auto p = pipeline({});
   ASSERT_TRUE(p.ok()) << p.status().to_string();
-  std::ifstream in(CASPIAN_SOURCE_DIR "/data/corpus/almaty.txt");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  ReadOptions o;
-  o.date = "2025-08-20";
-  auto d = document_from_text(ss.str(), o);
-  ASSERT_TRUE(d.ok());
+  std::optional<Document> d = test_support::seed_article();
   p->run(*d);
   ASSERT_TRUE(d->tone.has_value());
   EXPECT_GT(d->tone->words, 300U);

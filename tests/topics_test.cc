@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "caspian/store.h"
 #include "nlp/tokenizer.h"
 #include "nlp/topic_model.h"
+#include "seed_article.h"
 #include "shared_pipeline.h"
 
 namespace caspian {
@@ -121,13 +123,7 @@ class TopicsStageTest : public SharedPipelineTest {};
 
 // The committed model: the seed article is politics, international relations at level 2.
 TEST_F(TopicsStageTest, SeedArticleIsPoliticsAndInternationalRelations) {
-  std::ifstream in(kData / "corpus/almaty.txt");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  ReadOptions o;
-  o.date = "2025-08-20";
-  auto d = document_from_text(ss.str(), o);
-  ASSERT_TRUE(d.ok());
+  std::optional<Document> d = test_support::seed_article();
   pipeline().run(*d);
   ASSERT_GE(d->topics.size(), 2U);
   EXPECT_EQ(d->topics[0].id, "medtop:11000000");
