@@ -301,6 +301,23 @@ Result<std::unique_ptr<TopicModel>> TopicModel::load(const std::filesystem::path
   const size_t k = m->classes_.size();
   if (k == 0 || m->buckets_ == 0)
     return Status(ErrorCode::kCorrupt, path.string() + ": a model without classes");
+  // The header's counts must account for the rest of the file exactly, so that a damaged header
+  // cannot ask for more memory than the file holds.
+  const std::streamoff body = in.tellg();
+  in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  in.seekg(body);
+  const uint64_t row_bytes = sizeof(uint32_t) + k * sizeof(int16_t);
+  const uint64_t have = body >= 0 && end >= body ? static_cast<uint64_t>(end - body) : 0;
+  if (rows > have / row_bytes || have != 2 * k * sizeof(float) + rows * row_bytes) {
+    return Status(
+        ErrorCode::kCorrupt,
+        fmt::format("{}: {} bytes of weights, but the header's {} classes and {} rows "
+                    "need {}",
+                    path.string(), have, k, rows,
+                    rows > have / row_bytes ? std::string("more")
+                                            : std::to_string(2 * k * sizeof(float) + rows * row_bytes)));
+  }
   m->bias_.resize(k);
   m->scale_.resize(k);
   in.read(reinterpret_cast<char*>(m->bias_.data()), static_cast<std::streamsize>(k * sizeof(float)));
