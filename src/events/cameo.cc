@@ -6,21 +6,11 @@
 #include <fstream>
 #include <vector>
 
+#include "core/lines.h"
+
 namespace caspian::events {
 
 namespace {
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    const size_t tab = line.find('\t', start);
-    fields.push_back(
-        line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) return fields;
-    start = tab + 1;
-  }
-}
 
 bool is_code(std::string_view s) {
   constexpr size_t kMinDigits = 2;

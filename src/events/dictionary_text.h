@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "caspian/result.h"
+#include "core/lines.h"  // for_each_line, shared with the other line-oriented readers
 
 namespace caspian::events {
 
@@ -31,22 +32,6 @@ inline Result<std::string> read_text_file(const std::filesystem::path& path, std
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Calls f(line_number, line) for each line of `text` (1-based, without the "\n"); stops at the
-// first non-ok Status f returns and returns it.
-template <class F>
-Status for_each_line(std::string_view text, F&& f) {
-  size_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    if (Status s = f(line_no, text.substr(start, end - start)); !s.ok()) return s;
-    start = end + 1;
-  }
-  return Status();
 }
 
 }  // namespace caspian::events

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "caspian/utf8.h"
+#include "core/lines.h"
 #include "nlp/conllu.h"
 
 namespace caspian::nlp {
@@ -23,27 +24,6 @@ static_assert(std::endian::native == std::endian::little, "the model's binary ro
 constexpr std::string_view kTaxonomyHeader = "#caspian-taxonomy\t1";
 constexpr std::string_view kModelMagic = "#caspian-topics";
 constexpr int kModelVersion = 1;
-
-// Splits `text` into lines (without '\n'), calling f(line, 1-based number).
-template <class F>
-void for_each_line(std::string_view text, F f) {
-  size_t line_no = 0;
-  while (!text.empty()) {
-    const size_t eol = text.find('\n');
-    f(text.substr(0, eol), ++line_no);
-    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
-  }
-}
-
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> out;
-  for (;;) {
-    const size_t tab = line.find('\t');
-    out.push_back(line.substr(0, tab));
-    if (tab == std::string_view::npos) return out;
-    line = line.substr(tab + 1);
-  }
-}
 
 // The word as a feature: case-folded, each ASCII digit as '0' (a count of dead or of goals says
 // little by its value).
@@ -69,28 +49,23 @@ Result<TopicTaxonomy> TopicTaxonomy::load(const std::filesystem::path& path) {
   auto bytes = read_conllu_bytes(path);
   if (!bytes.ok()) return bytes.status();
   TopicTaxonomy t;
-  Status status;
-  for_each_line(*bytes, [&](std::string_view line, size_t n) {
-    if (!status.ok()) return;
+  CASPIAN_RETURN_IF_ERROR(for_each_line(*bytes, [&](size_t n, std::string_view line) -> Status {
     if (n == 1) {
-      if (line != kTaxonomyHeader) {
-        status = Status(ErrorCode::kUnsupportedVersion,
-                        fmt::format("{}:1: not a caspian taxonomy of version 1 (expected '{}')",
-                                    path.string(), kTaxonomyHeader));
-      }
-      return;
+      if (line == kTaxonomyHeader) return Status::Ok();
+      return Status(ErrorCode::kUnsupportedVersion, fmt::format("{}:1: not a caspian taxonomy of version 1 "
+                                                                "(expected '{}')",
+                                                                path.string(), kTaxonomyHeader));
     }
-    if (line.empty() || line.front() == '#') return;
+    if (line.empty() || line.front() == '#') return Status::Ok();
     const auto cols = split_tabs(line);
     const int level = cols.size() == 4 && cols[1].size() == 1 ? cols[1][0] - '0' : 0;
     if (cols.size() != 4 || cols[0].empty() || level < 1 || level > 9) {
-      status = Status(ErrorCode::kParseError,
-                      fmt::format("{}:{}: expected id<TAB>level<TAB>parent<TAB>label", path.string(), n));
-      return;
+      return Status(ErrorCode::kParseError,
+                    fmt::format("{}:{}: expected id<TAB>level<TAB>parent<TAB>label", path.string(), n));
     }
     t.entries_[std::string(cols[0])] = Entry{level, std::string(cols[2]), std::string(cols[3])};
-  });
-  if (!status.ok()) return status;
+    return Status::Ok();
+  }));
   return t;
 }
 
@@ -139,11 +114,10 @@ Result<std::vector<TopicExample>> read_topic_examples(const std::filesystem::pat
   auto bytes = read_conllu_bytes(path);
   if (!bytes.ok()) return bytes.status();
   std::vector<TopicExample> out;
-  Status status;
-  for_each_line(*bytes, [&](std::string_view line, size_t n) {
-    if (!status.ok() || line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  CASPIAN_RETURN_IF_ERROR(for_each_line(*bytes, [&](size_t n, std::string_view line) -> Status {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return Status::Ok();
     const auto bad = [&](std::string_view why) {
-      status = Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", path.string(), n, why));
+      return Status(ErrorCode::kParseError, fmt::format("{}:{}: {}", path.string(), n, why));
     };
     const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
@@ -162,8 +136,8 @@ Result<std::vector<TopicExample>> read_topic_examples(const std::filesystem::pat
     if (ex.labels.empty()) return bad("no \"labels\" (a string or an array of strings)");
     if (utf8::find_invalid(ex.text)) return bad("\"text\" is not valid UTF-8");
     out.push_back(std::move(ex));
-  });
-  if (!status.ok()) return status;
+    return Status::Ok();
+  }));
   return out;
 }
 
