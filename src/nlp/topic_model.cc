@@ -257,7 +257,7 @@ Result<std::unique_ptr<TopicModel>> TopicModel::load(const std::filesystem::path
     if (magic.starts_with(kModelMagic)) {
       return Status(ErrorCode::kUnsupportedVersion,
                     fmt::format("{}: topic model format '{}', this caspian reads version {}", path.string(),
-                                magic.substr(kModelMagic.size() + 1), kModelVersion));
+                                std::string_view(magic).substr(std::min(magic.size(), kModelMagic.size() + 1)), kModelVersion));
     }
     return Status(ErrorCode::kCorrupt, path.string() + ": not a caspian topic model");
   }
