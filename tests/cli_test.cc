@@ -13,13 +13,14 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
 #include "caspian/store.h"
+#include "cli_runner.h"
 #include "nlp/dep_parser.h"
 #include "nlp/pos_tagger.h"
-#include "cli_runner.h"
 
 namespace {
 
@@ -27,7 +28,9 @@ namespace fs = std::filesystem;
 
 using Run = caspian::testing::CliRun;
 
-Run run(const std::string& args) { return caspian::testing::run_cli(args); }
+Run run(const std::string& args) {
+  return caspian::testing::run_cli(args);
+}
 
 const std::string kSeed = std::string(CASPIAN_SOURCE_DIR) + "/data/corpus/almaty.txt";
 
@@ -142,14 +145,17 @@ TEST_F(CliTest, EventsExportCountsReportsAndWritesGdeltRows) {
   std::string header;
   std::getline(lines, header);
   EXPECT_TRUE(header.starts_with("date\tdate_granularity\tsource")) << header;
-  EXPECT_TRUE(header.ends_with("\tsource_entity\ttarget_entity\tstory_id\tstory_articles\tstory_sources"))
+  EXPECT_TRUE(header.ends_with(
+      "\tsource_entity\ttarget_entity\tstory_id\tstory_articles\tstory_sources\ttone\tavg_tone"))
       << header;
   std::vector<std::string> rows;
   for (std::string line; std::getline(lines, line);) rows.push_back(line);
   ASSERT_EQ(rows.size(), 2U) << tsv.out;  // AZE -> ARM and ARM -> AZE, each reported twice
   EXPECT_NE(rows[0].find("2025-07-10\tday\t"), std::string::npos) << rows[0];
   EXPECT_NE(rows[0].find("\t2\t2\t2\t"), std::string::npos) << rows[0];  // mentions, outlets, articles
-  EXPECT_TRUE(rows[0].ends_with("\t3\t3")) << rows[0];  // the story's articles and outlets
+  // The story's articles and outlets, then the sentence's tone and the reports' mean tone.
+  EXPECT_TRUE(std::regex_search(rows[0], std::regex("\t3\t3\t-?[0-9]+\\.[0-9]{4}\t-?[0-9]+\\.[0-9]{4}$")))
+      << rows[0];
   auto gdelt = run("events --db " + db_ + " --format gdelt --code 057");
   ASSERT_EQ(gdelt.exit_code, 0) << gdelt.out;
   std::istringstream grows(gdelt.out);

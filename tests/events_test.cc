@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "caspian/event_export.h"
 #include "caspian/json.h"
 #include "caspian/pipeline.h"
 #include "eval/events_eval.h"
@@ -196,6 +197,24 @@ TEST(CameoTableTest, NamesGoldsteinQuadClassAndPlover) {
   EXPECT_DOUBLE_EQ(t->find("155")->goldstein, t->find("15")->goldstein);  // not in GDELT: the parent's
   EXPECT_EQ(t->find_nearest("0429")->code, "042");
   EXPECT_EQ(t->find("9999"), nullptr);
+}
+
+TEST(CameoTableTest, TheRootNamesAreTheCodebooks) {
+  auto t = CameoTable::load(kDataDir / "events/cameo_codes.tsv");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  for (int root = 1; root <= 20; ++root) {
+    const std::string code = (root < 10 ? "0" : "") + std::to_string(root);
+    const CameoCode* c = t->find(code);
+    ASSERT_NE(c, nullptr) << code;
+    std::string upper(cameo_root_name(code));
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char ch) { return std::toupper(ch); });
+    EXPECT_EQ(upper, c->name) << code;
+  }
+  EXPECT_EQ(cameo_root_name("00"), "");
+  EXPECT_EQ(cameo_root_name("21"), "");
+  EXPECT_EQ(cameo_root_name("042"), "");
+  EXPECT_EQ(cameo_root_name("x4"), "");
 }
 
 TEST(ValidationRecordsTest, ReadsRecordsLineByLine) {

@@ -85,6 +85,19 @@ TEST_F(StoriesTest, ReportsOfOneStoryJoinAndAnUnrelatedOneStaysApart) {
   for (const StoryEntity& e : s.top_entities) ids.insert(e.entity_id);
   EXPECT_TRUE(ids.contains("iso3166:IRN")) << story_to_json(s);
   EXPECT_FALSE(s.title.empty());
+  // Both reports are about a closure: the story's events are those of its articles.
+  ASSERT_FALSE(s.top_events.empty()) << story_to_json(s);
+  int64_t events = 0;
+  for (const StoryEventKind& k : s.top_events) {
+    EXPECT_EQ(k.root_code.size(), 2U);
+    EXPECT_GE(k.articles, 1);
+    EXPECT_LE(k.articles, 2);
+    events += k.events;
+  }
+  EXPECT_GT(events, 0);
+  const std::string json = story_to_json(s);
+  EXPECT_NE(json.find(R"("top_events": [{"root_code": ")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("top_topics": [)"), std::string::npos) << json;
 }
 
 TEST_F(StoriesTest, ThePastWindowEndsAStory) {

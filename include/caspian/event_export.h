@@ -35,6 +35,11 @@ struct EventGroup {
   std::optional<double> avg_tone;
 };
 
+// The name of a CAMEO root event code ("04" -> "Consult"), as the CAMEO manual 1.1b3 (Schrodt 2012,
+// section 2) gives the twenty roots; "" for anything else. tests/events_test.cc checks the names
+// against data/events/cameo_codes.tsv.
+[[nodiscard]] std::string_view cameo_root_name(std::string_view root);
+
 // Groups `events` (which must outlive the result) in the order of their first report.
 [[nodiscard]] std::vector<EventGroup> group_events(const std::vector<StoredEvent>& events);
 

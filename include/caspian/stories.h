@@ -55,6 +55,23 @@ struct StoryEntity {
   int64_t articles = 0;  // of the story's articles mentioning it
 };
 
+// A topic of a story's articles (the "topics" stage's, docs/schema.md).
+struct StoryTopic {
+  std::string id;  // "medtop:11000000"
+  std::string label;
+  int level = 0;
+  int64_t articles = 0;  // of the story's articles that have it
+  double score = 0;      // its mean score over those articles
+};
+
+// A kind of event the story's articles report: a CAMEO root with its counts.
+struct StoryEventKind {
+  std::string root_code;  // "04"; its name is cameo_root_name() (caspian/event_export.h)
+  int quad_class = 0;
+  int64_t events = 0;    // coded events of this root in the story's articles
+  int64_t articles = 0;  // the articles they come from
+};
+
 // One dated event of a story's timeline.
 struct StoryEvent {
   std::string date;  // YYYY-MM-DD, YYYY-MM or YYYY as coded
@@ -70,18 +87,20 @@ struct Story {
   std::string title;
   std::optional<std::chrono::year_month_day> first_seen, last_seen;
   int64_t num_articles = 0;
-  int64_t num_sources = 0;                // distinct non-empty sources
-  std::vector<StoryEntity> top_entities;  // by articles, at most 10
-  std::vector<StoryArticle> articles;     // by date then id
-  std::vector<StoryEvent> timeline;       // by date; filled by Store::story only
+  int64_t num_sources = 0;                 // distinct non-empty sources
+  std::vector<StoryEntity> top_entities;   // by articles, at most 10
+  std::vector<StoryTopic> top_topics;      // by articles then mean score, at most 5
+  std::vector<StoryEventKind> top_events;  // by articles then events, at most 5
+  std::vector<StoryArticle> articles;      // by date then id
+  std::vector<StoryEvent> timeline;        // by date; filled by Store::story only
 };
 
 // One JSON object on one line (the jsonl of `caspian stories`; docs/schema.md): story_id, title,
-// first_seen, last_seen, num_articles, num_sources, top_entities, articles and, when the story has
-// one, timeline.
+// first_seen, last_seen, num_articles, num_sources, top_entities, top_topics, top_events, articles
+// and, when the story has one, timeline.
 [[nodiscard]] std::string story_to_json(const Story& story);
 
-// A readable block: title, dates, counts, top entities, articles and timeline.
+// A readable block: title, dates, counts, top entities, topics and events, articles and timeline.
 [[nodiscard]] std::string story_to_text(const Story& story);
 
 }  // namespace caspian

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <map>
 #include <set>
@@ -86,12 +87,15 @@ constexpr std::string_view kColumns[] = {"date",
                                          "target_entity",
                                          "story_id",
                                          "story_articles",
-                                         "story_sources"};
+                                         "story_sources",
+                                         "tone",
+                                         "avg_tone"};
 
 // Columns written as JSON numbers in "jsonl" (null when empty).
 const std::set<std::string_view> kNumericColumns = {
-    "quad_class",  "goldstein",    "lat",        "lon",      "confidence",     "num_mentions",
-    "num_sources", "num_articles", "article_id", "story_id", "story_articles", "story_sources"};
+    "quad_class",     "goldstein",     "lat",          "lon",        "confidence",
+    "num_mentions",   "num_sources",   "num_articles", "article_id", "story_id",
+    "story_articles", "story_sources", "tone",         "avg_tone"};
 
 std::vector<std::string> row_of(const EventGroup& g) {
   const StoredEvent& s = *g.first;
@@ -132,7 +136,9 @@ std::vector<std::string> row_of(const EventGroup& g) {
           e.target.entity_id,
           g.story_id == 0 ? std::string() : std::to_string(g.story_id),
           std::to_string(g.story_articles),
-          std::to_string(g.story_sources)};
+          std::to_string(g.story_sources),
+          e.tone ? fmt::format("{:.4f}", e.tone->avg_tone) : std::string(),
+          g.avg_tone ? fmt::format("{:.4f}", *g.avg_tone) : std::string()};
 }
 
 // ISO 3166-1 alpha-2 -> FIPS 10-4, and the ISO alpha-3 codes that are countries.
@@ -326,6 +332,32 @@ Result<EventFormat> parse_event_format(std::string_view name) {
   if (name == "gdelt") return EventFormat::kGdelt;
   return Status(ErrorCode::kInvalidArgument,
                 fmt::format("unknown event format '{}' (tsv, csv, jsonl, gdelt)", name));
+}
+
+std::string_view cameo_root_name(std::string_view root) {
+  static constexpr std::array<std::string_view, 20> kRoots = {"Make public statement",
+                                                              "Appeal",
+                                                              "Express intent to cooperate",
+                                                              "Consult",
+                                                              "Engage in diplomatic cooperation",
+                                                              "Engage in material cooperation",
+                                                              "Provide aid",
+                                                              "Yield",
+                                                              "Investigate",
+                                                              "Demand",
+                                                              "Disapprove",
+                                                              "Reject",
+                                                              "Threaten",
+                                                              "Protest",
+                                                              "Exhibit force posture",
+                                                              "Reduce relations",
+                                                              "Coerce",
+                                                              "Assault",
+                                                              "Fight",
+                                                              "Use unconventional mass violence"};
+  if (root.size() != 2 || root[0] < '0' || root[0] > '2' || root[1] < '0' || root[1] > '9') return {};
+  const int n = (root[0] - '0') * 10 + (root[1] - '0');
+  return n >= 1 && n <= 20 ? kRoots[static_cast<size_t>(n - 1)] : std::string_view();
 }
 
 std::vector<EventGroup> group_events(const std::vector<StoredEvent>& events) {

@@ -9,6 +9,8 @@ namespace caspian::store {
 namespace {
 
 constexpr int kTopEntities = 10;
+constexpr int kTopTopics = 5;
+constexpr int kTopEventKinds = 5;
 // Merge chains are short (a story joins a larger one once); this bounds a corrupt cycle.
 constexpr int kMaxMergeHops = 64;
 
@@ -56,6 +58,52 @@ Status fill_entities(Database& db, Story& story) {
     story.top_entities.push_back({s.col_text(0), s.col_text(1), s.col_text(2), s.col_int(3)});
   }
   return Status::Ok();
+}
+
+// From the analysis JSON, which keeps each topic's label and level (the topics table keeps ids).
+Status fill_topics(Database& db, Story& story) {
+  CASPIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare(
+          "SELECT json_extract(t.value, '$.id'), json_extract(t.value, '$.label'), "
+          "json_extract(t.value, '$.level'), count(DISTINCT a.id), avg(json_extract(t.value, '$.score')) "
+          "FROM articles a, json_each(CASE WHEN json_valid(a.analysis) THEN a.analysis ELSE '{}' END, "
+          "'$.topics') t WHERE a.story_id = ?1 GROUP BY 1 ORDER BY 4 DESC, 5 DESC, 1 LIMIT ?2"));
+  s.bind(1, story.id);
+  s.bind(2, int64_t{kTopTopics});
+  for (;;) {
+    CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    if (s.col_null(0)) continue;
+    story.top_topics.push_back(
+        {s.col_text(0), s.col_text(1), static_cast<int>(s.col_int(2)), s.col_int(3), s.col_double(4)});
+  }
+  return Status::Ok();
+}
+
+Status fill_event_kinds(Database& db, Story& story) {
+  CASPIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare("SELECT substr(e.cameo_code, 1, 2), max(CASE WHEN json_valid(e.record) THEN "
+                 "json_extract(e.record, '$.quad_class') END), count(*), "
+                 "count(DISTINCT e.article_id) FROM events e JOIN articles a ON a.id = e.article_id "
+                 "WHERE a.story_id = ?1 AND length(e.cameo_code) >= 2 GROUP BY 1 ORDER BY 4 DESC, 3 DESC, 1 "
+                 "LIMIT ?2"));
+  s.bind(1, story.id);
+  s.bind(2, int64_t{kTopEventKinds});
+  for (;;) {
+    CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
+    if (!row) break;
+    story.top_events.push_back({s.col_text(0), static_cast<int>(s.col_int(1)), s.col_int(2), s.col_int(3)});
+  }
+  return Status::Ok();
+}
+
+Status fill_summary(Database& db, Story& story) {
+  CASPIAN_RETURN_IF_ERROR(fill_articles(db, story));
+  CASPIAN_RETURN_IF_ERROR(fill_entities(db, story));
+  CASPIAN_RETURN_IF_ERROR(fill_topics(db, story));
+  return fill_event_kinds(db, story);
 }
 
 Status fill_timeline(Database& db, Story& story) {
@@ -134,10 +182,7 @@ Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
     if (!*row) break;
     out.push_back(story_row(s));
   }
-  for (Story& st : out) {
-    CASPIAN_RETURN_IF_ERROR(fill_articles(db, st));
-    CASPIAN_RETURN_IF_ERROR(fill_entities(db, st));
-  }
+  for (Story& st : out) CASPIAN_RETURN_IF_ERROR(fill_summary(db, st));
   return out;
 }
 
@@ -162,8 +207,7 @@ Result<std::optional<Story>> get_story(Database& db, int64_t id) {
   CASPIAN_ASSIGN_OR_RETURN(bool row, s.step());
   if (!row) return std::optional<Story>();
   Story st = story_row(s);
-  CASPIAN_RETURN_IF_ERROR(fill_articles(db, st));
-  CASPIAN_RETURN_IF_ERROR(fill_entities(db, st));
+  CASPIAN_RETURN_IF_ERROR(fill_summary(db, st));
   CASPIAN_RETURN_IF_ERROR(fill_timeline(db, st));
   return std::optional<Story>(std::move(st));
 }

@@ -1,6 +1,7 @@
 // Stories as JSON and as text (contract in caspian/stories.h).
 #include <fmt/format.h>
 
+#include "caspian/event_export.h"
 #include "caspian/json.h"
 #include "caspian/stories.h"
 
@@ -26,6 +27,19 @@ std::string story_to_json(const Story& story) {
     const StoryEntity& e = story.top_entities[i];
     out += fmt::format(R"({}{{"id": {}, "name": {}, "kind": {}, "articles": {}}})", i ? ", " : "",
                        json_string(e.entity_id), json_string(e.name), json_string(e.kind), e.articles);
+  }
+  out += R"(], "top_topics": [)";
+  for (size_t i = 0; i < story.top_topics.size(); ++i) {
+    const StoryTopic& t = story.top_topics[i];
+    out += fmt::format(R"({}{{"id": {}, "label": {}, "level": {}, "articles": {}, "score": {:.4f}}})",
+                       i ? ", " : "", json_string(t.id), json_string(t.label), t.level, t.articles, t.score);
+  }
+  out += R"(], "top_events": [)";
+  for (size_t i = 0; i < story.top_events.size(); ++i) {
+    const StoryEventKind& k = story.top_events[i];
+    out += fmt::format(R"({}{{"root_code": {}, "name": {}, "quad_class": {}, "events": {}, "articles": {}}})",
+                       i ? ", " : "", json_string(k.root_code), json_string(cameo_root_name(k.root_code)),
+                       k.quad_class, k.events, k.articles);
   }
   out += R"(], "articles": [)";
   for (size_t i = 0; i < story.articles.size(); ++i) {
@@ -57,6 +71,17 @@ std::string story_to_text(const Story& story) {
   if (!story.top_entities.empty()) {
     out += "  entities:";
     for (const StoryEntity& e : story.top_entities) out += fmt::format(" {} ({})", e.name, e.articles);
+    out += "\n";
+  }
+  if (!story.top_topics.empty()) {
+    out += "  topics:";
+    for (const StoryTopic& t : story.top_topics) out += fmt::format(" {} ({})", t.label, t.articles);
+    out += "\n";
+  }
+  if (!story.top_events.empty()) {
+    out += "  events:";
+    for (const StoryEventKind& k : story.top_events)
+      out += fmt::format(" {} {} ({})", k.root_code, cameo_root_name(k.root_code), k.events);
     out += "\n";
   }
   for (const StoryArticle& a : story.articles) {
