@@ -48,9 +48,10 @@ struct SearchQuery {
   std::string text;                                         // FTS5 query; empty: match all
   std::vector<std::string> entity_ids;                      // every one must be mentioned
   std::optional<std::chrono::year_month_day> since, until;  // inclusive, on publication date
-  std::string topic;  // only articles with this topic id ("medtop:16000000"); empty: any
+  std::string topic;     // only articles with this topic id ("medtop:16000000"); empty: any
   std::string language;  // only articles in this language (ISO 639-1, "zh"); empty: any
   int limit = 10;
+  int offset = 0;             // skip this many hits of the ordering (pagination)
   bool oldest_first = false;  // order by date instead of rank
 };
 

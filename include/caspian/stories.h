@@ -37,6 +37,7 @@ struct StoryQuery {
   std::string text;   // FTS5 query: only stories with a matching article
   std::string topic;  // only stories with an article of this topic id ("medtop:16000000")
   int limit = 20;     // 0: all
+  int offset = 0;     // skip this many stories of the ordering (pagination)
 };
 
 struct StoryArticle {

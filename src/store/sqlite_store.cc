@@ -545,7 +545,9 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<std::vector<StoredEvent>> events(const EventQuery& q) override { return store::list_events(*db_, q); }
+  Result<std::vector<StoredEvent>> events(const EventQuery& q) override {
+    return store::list_events(*db_, q);
+  }
 
   Result<StoreStats> stats() override {
     StoreStats st;
@@ -829,10 +831,11 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < q.entity_ids.size(); ++i) {
       sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
     }
-    if (!q.topic.empty()) sql += fmt::format(" AND a.id IN (SELECT article_id FROM topics WHERE topic = ?{})", next++);
+    if (!q.topic.empty())
+      sql += fmt::format(" AND a.id IN (SELECT article_id FROM topics WHERE topic = ?{})", next++);
     sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id"
-                          : (fts ? " ORDER BY score" : " ORDER BY a.published DESC, a.id");
-    sql += fmt::format(" LIMIT ?{}", next);
+                          : (fts ? " ORDER BY score, a.id" : " ORDER BY a.published DESC, a.id");
+    sql += fmt::format(" LIMIT ?{} OFFSET ?{}", next, next + 1);
     auto s = db_->prepare(sql);
     if (!s.ok()) return s.status();
     int b = 1;
@@ -843,6 +846,7 @@ class SqliteStore final : public Store {
     for (const std::string& e : q.entity_ids) s->bind(b++, e);
     if (!q.topic.empty()) s->bind(b++, q.topic);
     s->bind(b, int64_t{q.limit});
+    s->bind(b + 1, int64_t{std::max(q.offset, 0)});
     std::vector<SearchHit> out;
     for (;;) {
       auto row = s->step();

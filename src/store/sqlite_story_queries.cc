@@ -1,6 +1,8 @@
 // Reading stories back from the SQLite store (contract in store/sqlite_stories.h).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "caspian/json.h"
 #include "caspian/store.h"
 #include "store/sqlite_stories.h"
@@ -162,7 +164,7 @@ Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
   if (q.since) sql += " AND max(a.published) >= ?3";
   if (q.until) sql += " AND min(a.published) <= ?4";
   sql += " ORDER BY max(a.published) DESC, count(*) DESC, s.id";
-  if (q.limit > 0) sql += " LIMIT ?5";
+  if (q.limit > 0) sql += " LIMIT ?5 OFFSET ?7";
   CASPIAN_ASSIGN_OR_RETURN(Statement s, db.prepare(sql));
   if (!q.entity_id.empty()) s.bind(1, q.entity_id);
   if (!q.text.empty()) s.bind(2, q.text);
@@ -170,6 +172,7 @@ Result<std::vector<Story>> list_stories(Database& db, const StoryQuery& q) {
   if (q.until) s.bind(4, format_date(*q.until));
   if (q.limit > 0) s.bind(5, int64_t{q.limit});
   if (!q.topic.empty()) s.bind(6, q.topic);
+  if (q.limit > 0) s.bind(7, int64_t{std::max(q.offset, 0)});
   std::vector<Story> out;
   for (;;) {
     auto row = s.step();

@@ -62,6 +62,7 @@ std::unique_ptr<Verb> make_summary(CLI::App& app);
 std::unique_ptr<Verb> make_eval(CLI::App& app);
 std::unique_ptr<Verb> make_extract(CLI::App& app);
 std::unique_ptr<Verb> make_train(CLI::App& app);
+std::unique_ptr<Verb> make_serve(CLI::App& app);
 
 // The flags of verbs that read inputs (analyze, ingest).
 struct ReadFlags {

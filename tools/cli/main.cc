@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   verbs.push_back(cli::make_eval(app));
   verbs.push_back(cli::make_extract(app));
   verbs.push_back(cli::make_train(app));
+  verbs.push_back(cli::make_serve(app));
 
   try {
     app.parse(argc, argv);
