@@ -46,6 +46,9 @@ constexpr StageEntry kStages[] = {
     // Works on the text; sentence numbers come from the sentences when there are any.
     {{"timex", {}, {A::kTimes}, {}}, &stages::make_timex},
     {{"gazetteer", {}, {A::kPlaces}, {}}, &stages::make_place_linker},
+    // Non-English articles: countries named in their language (as labelled by "language" or the
+    // record), beside the gazetteer's mentions when there are any.
+    {{"country-names", {}, {A::kPlaces}, {}}, &stages::make_country_name_linker},
     // The recogniser's names are merged with the gazetteer's places.
     {{"ner", {A::kTokens, A::kSentences, A::kPlaces}, {A::kNames}, {A::kPlaces}},
      &stages::make_entity_linker},

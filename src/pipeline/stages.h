@@ -36,6 +36,9 @@ Result<std::unique_ptr<Stage>> make_parser(Resources& res);
 Result<std::unique_ptr<Stage>> make_timex(Resources& res);
 // "gazetteer": countries, places and features linked to canonical ids (src/kb/place_linker.cc).
 Result<std::unique_ptr<Stage>> make_place_linker(Resources& res);
+// "country-names": countries named in the article's own language when it is not English
+// (data/gazetteer/country_names.tsv; src/kb/country_name_linker.cc).
+Result<std::unique_ptr<Stage>> make_country_name_linker(Resources& res);
 // "ner": people, organisations, locations and misc names by the trained recogniser, merged with the
 // gazetteer's places and given ids (src/kb/entity_linker.cc).
 Result<std::unique_ptr<Stage>> make_entity_linker(Resources& res);
