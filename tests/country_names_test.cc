@@ -69,6 +69,10 @@ TEST(CountryNamesTest, HanAndKanaMatchInsideARunAndArabicTakesAProclitic) {
   EXPECT_EQ(found("zh", "俄罗斯联邦"), (V{"俄罗斯联邦=RU"}));
   EXPECT_EQ(found("ja", "ロシアとカザフスタンの首脳"), (V{"ロシア=RU", "カザフスタン=KZ"}));
   EXPECT_EQ(found("ar", "بين روسيا وكازاخستان"), (V{"روسيا=RU", "كازاخستان=KZ"}));
+  EXPECT_EQ(found("ja", "ロシア・ウクライナ"), (V{"ロシア=RU", "ウクライナ=UA"}));
+  EXPECT_TRUE(found("ja", "タイトルとネクタイ").empty()) << "inside a katakana word";
+  EXPECT_EQ(found("ko", "러시아는 이란과"), (V{"러시아=RU", "이란=IR"})) << "particles attached";
+  EXPECT_TRUE(found("ko", "사랑이란 무엇인가").empty()) << "Hangul names start a word";
 }
 
 TEST(CountryNamesTest, TheLoaderRefusesMalformedFiles) {

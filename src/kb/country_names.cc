@@ -49,6 +49,20 @@ bool is_unspaced(char32_t cp) {
          (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
+// Hangul: Korean puts spaces between words but attaches particles at their end ("러시아는"), so a
+// name in it must start a word and may end inside one ("이란", Iran, is also the particle of
+// "사랑이란").
+bool is_hangul(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
+// Katakana letters and the long-vowel mark (not the middle dot U+30FB, which separates names): a
+// loanword is a whole run of them, so a name in katakana must be one ("タイ", Thailand, is not
+// found in "タイトル").
+bool is_katakana_letter(char32_t cp) {
+  return (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC;
+}
+
 // Arabic one-letter proclitics: wa- (and), fa- (so), bi- (in), li- (for), ka- (like).
 bool is_arabic_proclitic(char32_t cp) {
   return cp == U'\u0648' || cp == U'\u0641' || cp == U'\u0628' || cp == U'\u0644' || cp == U'\u0643';
@@ -183,7 +197,10 @@ std::vector<CountryNameMatch> CountryNames::find(std::string_view language, std:
   size_t i = 0;
   while (i < t.size()) {
     // A name in a spaced script starts a word (or, in Arabic, follows a proclitic that does).
-    bool start_ok = is_unspaced(t[i].cp) || i == 0 || !is_word(t[i - 1].cp);
+    const char32_t prev = i == 0 ? U' ' : t[i - 1].cp;
+    bool start_ok = i == 0 || !is_word(prev) ||
+                    (is_unspaced(t[i].cp) && !is_hangul(t[i].cp) &&
+                     !(is_katakana_letter(t[i].cp) && is_katakana_letter(prev)));
     if (!start_ok && arabic && is_arabic_proclitic(t[i - 1].cp)) start_ok = i == 1 || !is_word(t[i - 2].cp);
     if (!start_ok || t[i].cp == U' ') {
       ++i;
@@ -198,7 +215,9 @@ std::vector<CountryNameMatch> CountryNames::find(std::string_view language, std:
       node = it->second;
       const int32_t entry = trie.terminal[node];
       if (entry < 0) continue;
-      const bool end_ok = is_unspaced(t[j].cp) || j + 1 == t.size() || !is_word(t[j + 1].cp);
+      const char32_t next = j + 1 == t.size() ? U' ' : t[j + 1].cp;
+      const bool end_ok = !is_word(next) || (is_unspaced(t[j].cp) &&
+                                             !(is_katakana_letter(t[j].cp) && is_katakana_letter(next)));
       if (end_ok) {
         best = entry;
         best_end = j + 1;

@@ -11,7 +11,9 @@
 // white space as one space). A name written in a spaced script must stand as a whole word (no
 // letter, mark or digit just before or after it; in Arabic a one-letter proclitic, "و", "ب",
 // "ل", "ف" or "ك", may come before it); a name that begins (ends) in Han, Kana, Hangul or Thai,
-// which are written without spaces, may begin (end) inside a run of characters. At each position
+// which are written without spaces, may begin (end) inside a run of characters, except that a
+// Hangul name must begin a word (Korean attaches particles at the end of words only) and a
+// katakana name must be a whole run of katakana (a loanword: "タイ" is not in "タイトル"). At each position
 // the longest name wins, and matches do not overlap. Inflected forms are not recognised
 // ("России", the genitive of "Россия", is not found).
 //
