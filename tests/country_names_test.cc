@@ -58,7 +58,11 @@ TEST(CountryNamesTest, WholeWordsInSpacedScriptsLongestFirst) {
   EXPECT_EQ(found("ru", "РОССИЯ"), (V{"РОССИЯ=RU"})) << "case folded";
   EXPECT_EQ(found("ru", "Российская  Федерация"), (V{"Российская  Федерация=RU"})) << "one mention, spaces";
   EXPECT_TRUE(found("ru", "Россиянин").empty()) << "not inside a word";
-  EXPECT_TRUE(found("ru", "России").empty()) << "inflected forms are not recognised";
+  EXPECT_EQ(found("ru", "России, Казахстана, Китае и Украиной"),
+            (V{"России=RU", "Казахстана=KZ", "Китае=CN", "Украиной=UA"}))
+      << "Russian case endings";
+  EXPECT_TRUE(found("ru", "Россиями Казахстанский").empty()) << "not any ending";
+  EXPECT_TRUE(found("de", "Kasachstans").empty()) << "inflected forms elsewhere are not recognised";
   EXPECT_EQ(found("fr", "la République d’Arménie"), (V{"République d’Arménie=AM"}));
   EXPECT_EQ(found("de", "(Aserbaidschan)."), (V{"Aserbaidschan=AZ"}));
   EXPECT_TRUE(found("hr", "mali grad").empty()) << "a country name that is a common word is dropped";

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <utility>
 
 #include "caspian/utf8.h"
@@ -66,6 +67,28 @@ bool is_katakana_letter(char32_t cp) {
 // Arabic one-letter proclitics: wa- (and), fa- (so), bi- (in), li- (for), ka- (like).
 bool is_arabic_proclitic(char32_t cp) {
   return cp == U'\u0648' || cp == U'\u0641' || cp == U'\u0628' || cp == U'\u0644' || cp == U'\u0643';
+}
+
+// Russian case endings, cheap and closed: a name whose last letter is `final` may be written with
+// that letter replaced by one of `endings` ("Россия" as "России", "Украина" as "Украины", "Китай"
+// as "Китае"); final 0 stands for any consonant, which the endings follow ("Казахстан" as
+// "Казахстана"). Only the name's last word is inflected ("Российской Федерации" is not found).
+struct Inflection {
+  char32_t final;
+  std::u32string_view endings[6];
+};
+constexpr Inflection kRussianInflections[] = {
+    {U'я', {U"и", U"ю", U"ей", U"ею", U"е"}},
+    {U'а', {U"ы", U"е", U"у", U"ой", U"ою", U"и"}},
+    {U'й', {U"я", U"ю", U"е", U"ем"}},
+    {0, {U"а", U"у", U"е", U"ом"}},
+};
+// The shortest stem an ending may follow, in letters.
+constexpr size_t kMinInflectedStem = 3;
+
+bool is_russian_consonant(char32_t cp) {
+  return cp >= U'а' && cp <= U'я' &&
+         std::u32string_view(U"аеиоуыэюяйь").find(cp) == std::u32string_view::npos;
 }
 
 // The folded code points of `s` (valid UTF-8), white space runs made one space.
@@ -193,6 +216,7 @@ std::vector<CountryNameMatch> CountryNames::find(std::string_view language, std:
   if (lang == by_language_.end()) return out;
   const Trie& trie = lang->second;
   const bool arabic = language == "ar";
+  const bool russian = language == "ru";
   const std::vector<Folded> t = fold_text(text);
   size_t i = 0;
   while (i < t.size()) {
@@ -209,19 +233,44 @@ std::vector<CountryNameMatch> CountryNames::find(std::string_view language, std:
     uint32_t node = 0;
     int32_t best = -1;
     size_t best_end = i;
+    // Whether `ending` follows t[0..from) and ends a word there; its end when so, else 0.
+    const auto ending_at = [&](size_t from, std::u32string_view ending) -> size_t {
+      if (ending.empty() || from + ending.size() > t.size()) return 0;
+      for (size_t k = 0; k < ending.size(); ++k) {
+        if (t[from + k].cp != ending[k]) return 0;
+      }
+      const size_t end = from + ending.size();
+      return end == t.size() || !is_word(t[end].cp) ? end : 0;
+    };
+    const auto consider = [&](int32_t entry, size_t end) {
+      if (entry >= 0 && end > best_end) {
+        best = entry;
+        best_end = end;
+      }
+    };
     for (size_t j = i; j < t.size(); ++j) {
       const auto it = trie.edges.find((uint64_t{node} << 32) | t[j].cp);
       if (it == trie.edges.end()) break;
       node = it->second;
+      if (russian && j + 1 - i >= kMinInflectedStem) {
+        for (const Inflection& inf : kRussianInflections) {
+          int32_t entry = -1;
+          if (inf.final == 0) {
+            if (is_russian_consonant(t[j].cp)) entry = trie.terminal[node];
+          } else if (const auto f = trie.edges.find((uint64_t{node} << 32) | inf.final);
+                     f != trie.edges.end()) {
+            entry = trie.terminal[f->second];
+          }
+          if (entry < 0) continue;
+          for (std::u32string_view ending : inf.endings) consider(entry, ending_at(j + 1, ending));
+        }
+      }
       const int32_t entry = trie.terminal[node];
       if (entry < 0) continue;
       const char32_t next = j + 1 == t.size() ? U' ' : t[j + 1].cp;
       const bool end_ok = !is_word(next) || (is_unspaced(t[j].cp) &&
                                              !(is_katakana_letter(t[j].cp) && is_katakana_letter(next)));
-      if (end_ok) {
-        best = entry;
-        best_end = j + 1;
-      }
+      if (end_ok) consider(entry, j + 1);
     }
     if (best < 0) {
       ++i;

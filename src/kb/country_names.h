@@ -14,8 +14,9 @@
 // which are written without spaces, may begin (end) inside a run of characters, except that a
 // Hangul name must begin a word (Korean attaches particles at the end of words only) and a
 // katakana name must be a whole run of katakana (a loanword: "タイ" is not in "タイトル"). At each position
-// the longest name wins, and matches do not overlap. Inflected forms are not recognised
-// ("России", the genitive of "Россия", is not found).
+// the longest name wins, and matches do not overlap. Inflected forms are recognised in Russian only,
+// by a closed list of case endings on the last word ("России", "Казахстана", "Китае"; see
+// kRussianInflections in the .cc); elsewhere "Kasachstans" is not found.
 //
 // Thread safety: immutable after load(); find() may be called from several threads at once.
 #pragma once
