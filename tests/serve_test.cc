@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -249,6 +250,132 @@ TEST_F(ServeTest, EventsAsJsonCsvAndGdelt) {
   ASSERT_FALSE(gdelt->body.empty());
   const std::string first = gdelt->body.substr(0, gdelt->body.find('\n'));
   EXPECT_EQ(std::count(first.begin(), first.end(), '\t'), 60) << first;
+}
+
+TEST_F(ServeTest, EventsFilterByQuadClassPlaceAndEntityAndPage) {
+  auto [s1, p1] = get("/api/v1/events?limit=3");
+  ASSERT_EQ(s1, 200);
+  EXPECT_EQ(api_.check("EventPage", p1), "") << p1.dump().substr(0, 2000);
+  ASSERT_TRUE(p1["next_cursor"].is_string());
+  auto [s2, p2] = get("/api/v1/events?limit=3&cursor=" + p1["next_cursor"].get<std::string>());
+  ASSERT_EQ(s2, 200);
+  ASSERT_FALSE(p2["events"].empty());
+  EXPECT_NE(p1["events"][0].dump(), p2["events"][0].dump());
+  auto [s3, conflict] = get("/api/v1/events?quad_class=4&limit=100");
+  ASSERT_EQ(s3, 200);
+  for (const auto& e : conflict["events"]) EXPECT_EQ(e["quad_class"], 4) << e.dump();
+  // The seed's talks "on July 10 in Abu Dhabi" are placed there, and Abu Dhabi is in the UAE.
+  auto [s4, in_uae] = get("/api/v1/events?place=iso3166:ARE&limit=100");
+  ASSERT_EQ(s4, 200);
+  ASSERT_FALSE(in_uae["events"].empty());
+  bool abu_dhabi = false;
+  for (const auto& e : in_uae["events"]) abu_dhabi = abu_dhabi || e["location"] == "Abu Dhabi";
+  EXPECT_TRUE(abu_dhabi) << in_uae.dump().substr(0, 2000);
+  auto [s5, armenia] = get("/api/v1/events?entity=iso3166:ARM&limit=100");
+  ASSERT_EQ(s5, 200);
+  ASSERT_FALSE(armenia["events"].empty());
+  for (const auto& e : armenia["events"]) {
+    EXPECT_TRUE(e["source_entity"] == "iso3166:ARM" || e["target_entity"] == "iso3166:ARM" ||
+                e["location_id"] == "iso3166:ARM")
+        << e.dump();
+  }
+  expect_error(get("/api/v1/events?quad_class=5"), 400, "quad_class");
+  expect_error(get("/api/v1/events?entity=iso3166:ARM&entity=iso3166:AZE"), 400, "entity");
+  expect_error(get("/api/v1/events?cursor=x"), 400, "cursor");
+}
+
+TEST_F(ServeTest, AnEntityProfile) {
+  auto [status, profile] = get("/api/v1/entities/iso3166:KAZ");
+  ASSERT_EQ(status, 200) << profile.dump();
+  EXPECT_EQ(api_.check("EntityProfile", profile), "") << profile.dump().substr(0, 2000);
+  EXPECT_EQ(profile["entity"]["name"], "Kazakhstan");
+  ASSERT_GE(profile["articles"].get<int>(), 1);
+  int by_day = 0;
+  for (const auto& d : profile["mentions_by_day"]) by_day += d["articles"].get<int>();
+  EXPECT_LE(by_day, profile["articles"].get<int>());
+  EXPECT_GE(by_day, 1);
+  bool almaty = false;
+  for (const auto& c : profile["co_occurring"]) {
+    EXPECT_NE(c["entity"]["id"], "iso3166:KAZ");
+    almaty = almaty || c["entity"]["name"] == "Almaty";
+  }
+  EXPECT_TRUE(almaty) << profile["co_occurring"].dump();
+  auto [s2, armenia] = get("/api/v1/entities/iso3166:ARM?limit=3");
+  ASSERT_EQ(s2, 200);
+  EXPECT_LE(armenia["co_occurring"].size(), 3u);
+  int events = 0;
+  for (const auto& role : {"as_source", "as_target"})
+    for (const auto& [k, v] : armenia["events"][role].items()) events += v.get<int>();
+  EXPECT_GT(events, 0) << armenia["events"].dump();
+  EXPECT_FALSE(armenia["counterparts"].empty());
+  expect_error(get("/api/v1/entities/iso3166:XXX"), 404, "");
+  expect_error(get("/api/v1/entities/iso3166:KAZ?until=someday"), 400, "until");
+}
+
+TEST_F(ServeTest, TimelineCountsArticlesAndEventsPerDay) {
+  auto [status, tl] = get("/api/v1/timeline?q=Almaty");
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(api_.check("Timeline", tl), "") << tl.dump().substr(0, 2000);
+  auto [s2, hits] = get("/api/v1/search?q=Almaty&limit=100");
+  ASSERT_EQ(s2, 200);
+  int dated = 0;
+  for (const auto& h : hits["hits"]) dated += h["published"].is_string() ? 1 : 0;
+  EXPECT_EQ(tl["totals"]["articles"], dated);
+  std::string last;
+  bool seed_day = false;
+  for (const auto& d : tl["days"]) {
+    EXPECT_LT(last, d["day"].get<std::string>());
+    last = d["day"];
+    if (d["day"] == "2025-08-20") seed_day = d["events"]["verbal_cooperation"].get<int>() > 0;
+  }
+  EXPECT_TRUE(seed_day) << tl.dump();
+  auto [s3, none] = get("/api/v1/timeline?q=zzzyxwv");
+  ASSERT_EQ(s3, 200);
+  EXPECT_TRUE(none["days"].empty());
+  expect_error(get("/api/v1/timeline?limit=5"), 400, "limit");
+}
+
+TEST_F(ServeTest, TheActorNetwork) {
+  auto [status, net] = get("/api/v1/network?actor=ARM");
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(api_.check("Network", net), "") << net.dump().substr(0, 2000);
+  std::set<std::string> nodes;
+  for (const auto& n : net["nodes"]) nodes.insert(n["id"].get<std::string>());
+  EXPECT_TRUE(nodes.contains("ARM")) << net.dump().substr(0, 2000);
+  ASSERT_FALSE(net["edges"].empty());
+  for (const auto& e : net["edges"]) {
+    EXPECT_TRUE(nodes.contains(e["source"].get<std::string>())) << e.dump();
+    EXPECT_TRUE(nodes.contains(e["target"].get<std::string>())) << e.dump();
+  }
+  auto [s2, two] = get("/api/v1/network?limit=2");
+  ASSERT_EQ(s2, 200);
+  EXPECT_LE(two["nodes"].size(), 2u);
+  expect_error(get("/api/v1/network?limit=-1"), 400, "limit");
+}
+
+TEST_F(ServeTest, TheMapIsGeoJson) {
+  auto c = client();
+  auto res = c.Get("/api/v1/map?actor=AZE");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/geo+json");
+  const json map = json::parse(res->body);
+  EXPECT_EQ(api_.check("Map", map), "") << map.dump().substr(0, 2000);
+  bool abu_dhabi = false;
+  for (const auto& f : map["features"]) {
+    const double lon = f["geometry"]["coordinates"][0];
+    const double lat = f["geometry"]["coordinates"][1];
+    EXPECT_TRUE(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) << f.dump();
+    EXPECT_EQ(f["properties"]["entity"]["lat"], lat);
+    if (f["properties"]["layer"] == "events" && f["properties"]["entity"]["name"] == "Abu Dhabi")
+      abu_dhabi = true;
+  }
+  EXPECT_TRUE(abu_dhabi) << map.dump().substr(0, 2000);
+  auto [s2, places] = get("/api/v1/map?layer=places&limit=5");
+  ASSERT_EQ(s2, 200);
+  ASSERT_FALSE(places["features"].empty());
+  for (const auto& f : places["features"]) EXPECT_EQ(f["properties"]["layer"], "places");
+  expect_error(get("/api/v1/map?layer=tiles"), 400, "layer");
 }
 
 TEST_F(ServeTest, StoriesAndOneStory) {

@@ -51,6 +51,8 @@ struct ApiOptions {
   std::string read_token;
   int max_limit = 100;             // a larger `limit` is cut to this
   size_t max_post_articles = 100;  // articles in one POST
+  int max_network_nodes = 200;     // nodes of /api/v1/network (a larger graph is unreadable)
+  int max_map_places = 500;        // features per layer of /api/v1/map
   std::filesystem::path data_dir;  // for openapi.json and the GDELT event format
 };
 

@@ -2,6 +2,7 @@
 // implement the same interface.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -86,7 +87,28 @@ struct EventQuery {
   // Inclusive, on the event's date; a month or a year counts when it overlaps the range.
   std::optional<std::chrono::year_month_day> since, until;
   int limit = 0;      // 0: all
+  int offset = 0;     // skip this many matching events (pagination)
   std::string topic;  // only events of articles with this topic id ("medtop:16000000"); empty: any
+  // Only events whose source or target actor is linked to this entity, or whose place is it
+  // ("iso3166:KAZ"); empty: any.
+  std::string entity_id;
+  int quad_class = 0;  // only this GDELT QuadClass (1 verbal cooperation .. 4 material conflict); 0: any
+  // Only events placed at this entity, or, for a country ("iso3166:KAZ"), anywhere in it; empty: any.
+  std::string place;
+};
+
+// Articles and their events on one publication day (Store::timeline).
+struct TimelineDay {
+  std::chrono::year_month_day day;
+  int64_t articles = 0;
+  std::array<int64_t, 4> events{};  // by QuadClass: events[0] verbal cooperation .. [3] material conflict
+};
+
+// A stored entity with how often it is mentioned (overall, or in the articles of a query).
+struct EntityStat {
+  Entity entity;
+  int64_t mentions = 0;
+  int64_t articles = 0;
 };
 
 // A stored event with its article.
@@ -140,6 +162,17 @@ class Store {
   // Most mentioned entities of `kind`, by number of articles then mentions.
   virtual Result<std::vector<EntityCount>> top_entities(EntityKind kind, int limit) = 0;
   virtual Result<StoreStats> stats() = 0;
+  // Articles and events per publication day of the articles matching q's text and filters (limit,
+  // offset and order are ignored), oldest day first; undated articles are not counted. An invalid
+  // FTS5 text is retried as plain terms, as in search().
+  virtual Result<std::vector<TimelineDay>> timeline(const SearchQuery& q) = 0;
+  // Entities mentioned in the articles matching q (of `kind` when given), by articles, then
+  // mentions, then id; q.limit of them after q.offset. The entities of q.entity_ids are left out,
+  // so that {entity_ids = {X}} gives what co-occurs with X.
+  virtual Result<std::vector<EntityStat>> mentioned_entities(const SearchQuery& q,
+                                                             std::optional<EntityKind> kind) = 0;
+  // One stored entity with its mention and article counts; nullopt when no entity has the id.
+  virtual Result<std::optional<EntityStat>> entity(std::string_view id) = 0;
   // Stored events matching `q`, by event date then article and position.
   virtual Result<std::vector<StoredEvent>> events(const EventQuery& q) = 0;
   // Stories matching `q` (caspian/stories.h), the latest first, with their articles and top

@@ -19,6 +19,7 @@
 #include "caspian/serve.h"
 #include "caspian/stories.h"
 #include "serve/api_util.h"
+#include "serve/api_views.h"
 
 namespace caspian {
 
@@ -101,6 +102,15 @@ Result<ApiResponse> Api::Impl::route(const ApiRequest& r) {
   if (collection == "articles" && id) return article(p, *id);
   if (collection == "events" && !id) return events(p);
   if (collection == "stories") return id ? story(p, *id) : stories(p);
+  if ((collection == "entities" && id) ||
+      ((collection == "timeline" || collection == "network" || collection == "map") && !id)) {
+    CASPIAN_ASSIGN_OR_RETURN(auto lease, pool.acquire());
+    Store& store = *lease.operator->();
+    if (collection == "entities") return api::entity_profile(store, p, *id, options.max_limit);
+    if (collection == "timeline") return api::timeline(store, p);
+    if (collection == "network") return api::network(store, p, options.max_network_nodes);
+    return api::map(store, p, options.max_map_places);
+  }
   return api::not_found(path);
 }
 
@@ -157,29 +167,20 @@ Result<ApiResponse> Api::Impl::article(const Params& p, std::string_view id_text
 }
 
 Result<ApiResponse> Api::Impl::events(const Params& p) {
-  CASPIAN_RETURN_IF_ERROR(p.only({"actor", "code", "root", "since", "until", "topic", "limit", "format"}));
-  EventQuery q;
-  q.actors = p.all("actor");
-  q.code = p.get("code");
-  const std::string root = p.get("root");
-  if (!q.code.empty() && (q.code.size() > 4 || !api::all_digits(q.code)))
-    return ApiError::bad_parameter("code", "a CAMEO code prefix of 1 to 4 digits");
-  if (!root.empty()) {
-    if (cameo_root_name(root).empty()) return ApiError::bad_parameter("root", "a CAMEO root, 01 to 20");
-    if (!q.code.empty() && !q.code.starts_with(root) && !root.starts_with(q.code))
-      return ApiError::bad_parameter("root",
-                                     fmt::format("root {} and code {} cannot both hold", root, q.code));
-    if (q.code.size() < root.size()) q.code = root;
-  }
-  q.topic = p.get("topic");
-  CASPIAN_ASSIGN_OR_RETURN(q.since, p.date("since"));
-  CASPIAN_ASSIGN_OR_RETURN(q.until, p.date("until"));
+  std::vector<std::string_view> allowed(api::kEventParams.begin(), api::kEventParams.end());
+  allowed.insert(allowed.end(), {"limit", "cursor", "format"});
+  CASPIAN_RETURN_IF_ERROR(p.only(allowed));
+  CASPIAN_ASSIGN_OR_RETURN(EventQuery q, api::event_query(p));
   CASPIAN_ASSIGN_OR_RETURN(q.limit, p.limit(options.max_limit, 100));
+  CASPIAN_ASSIGN_OR_RETURN(q.offset, p.cursor());
+  ++q.limit;  // one more tells whether there is a next page
   const std::string format = p.get("format", "json");
   if (format != "json" && format != "csv" && format != "gdelt" && format != "tsv")
     return ApiError::bad_parameter("format", "one of json, csv, tsv, gdelt");
   CASPIAN_ASSIGN_OR_RETURN(auto lease, pool.acquire());
   CASPIAN_ASSIGN_OR_RETURN(std::vector<StoredEvent> stored, lease->events(q));
+  const bool more = stored.size() == static_cast<size_t>(q.limit);
+  if (more) stored.pop_back();
   const std::vector<EventGroup> groups = group_events(stored);
   if (format == "json") {
     CASPIAN_ASSIGN_OR_RETURN(std::string lines, format_events(groups, EventFormat::kJsonl, options.data_dir));
@@ -196,7 +197,9 @@ Result<ApiResponse> Api::Impl::events(const Params& p) {
       }
       start = nl + 1;
     }
-    return api::json_response(out + "]}");
+    out += fmt::format(R"(], "next_cursor": {}}})",
+                       more ? json_string(std::to_string(q.offset + q.limit - 1)) : "null");
+    return api::json_response(std::move(out));
   }
   const EventFormat f = format == "csv"   ? EventFormat::kCsv
                         : format == "tsv" ? EventFormat::kTsv

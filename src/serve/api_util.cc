@@ -136,6 +136,10 @@ Result<int64_t> path_id(std::string_view text, std::string_view what) {
 }
 
 Status Params::only(std::initializer_list<std::string_view> allowed) const {
+  return only(std::vector<std::string_view>(allowed));
+}
+
+Status Params::only(const std::vector<std::string_view>& allowed) const {
   static const std::set<std::string, std::less<>> kRepeatable = {"entity", "actor"};
   for (auto it = p_.begin(); it != p_.end(); it = p_.upper_bound(it->first)) {
     const std::string& name = it->first;

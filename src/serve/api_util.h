@@ -59,6 +59,7 @@ class Params {
   explicit Params(const std::multimap<std::string, std::string>& p) : p_(p) {}
   // Fails on a parameter not in `allowed`, and on a repeated one other than "entity" and "actor".
   [[nodiscard]] Status only(std::initializer_list<std::string_view> allowed) const;
+  [[nodiscard]] Status only(const std::vector<std::string_view>& allowed) const;
   [[nodiscard]] std::string get(const std::string& name, std::string fallback = "") const;
   [[nodiscard]] std::vector<std::string> all(const std::string& name) const;
   // An integer from 1; one above `max` is cut to max; `fallback` when absent.

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "caspian/json.h"
 
 namespace caspian::store {
@@ -54,9 +56,33 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
     }
     sql += ")";
   }
-  const int topic_param = static_cast<int>(q.actors.size()) + 2;
+  int next = static_cast<int>(q.actors.size()) + 2;
+  const int topic_param = next++;
   if (!q.topic.empty())
     sql += fmt::format(" AND e.article_id IN (SELECT article_id FROM topics WHERE topic = ?{})", topic_param);
+  const int entity_param = next++;
+  if (!q.entity_id.empty()) {
+    sql += fmt::format(
+        " AND (json_extract(e.record, '$.source.entity_id') = ?{0} OR "
+        "json_extract(e.record, '$.target.entity_id') = ?{0} OR e.location_id = ?{0})",
+        entity_param);
+  }
+  const int place_param = next++;
+  if (!q.place.empty()) {
+    // A country's own row carries its alpha-2 code, which its places carry too.
+    sql += fmt::format(
+        " AND (e.location_id = ?{0} OR (l.country <> '' AND l.country = "
+        "(SELECT country FROM entities WHERE id = ?{0} AND kind = 'country')))",
+        place_param);
+  }
+  const int quad_param = next++;
+  if (q.quad_class != 0) {
+    // GDELT's QuadClass from the CAMEO root, as quad_class_of in src/events/cameo.cc.
+    sql += fmt::format(
+        " AND (CASE WHEN substr(e.cameo_code, 1, 2) <= '05' THEN 1 WHEN substr(e.cameo_code, 1, 2) <= '08' "
+        "THEN 2 WHEN substr(e.cameo_code, 1, 2) <= '13' THEN 3 ELSE 4 END) = ?{}",
+        quad_param);
+  }
   sql += " ORDER BY e.event_date, e.article_id, e.id";
   auto s = db.prepare(sql);
   if (!s.ok()) return s.status();
@@ -71,6 +97,10 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
   s->bind(1, like_prefix(q.code));
   for (size_t i = 0; i < q.actors.size(); ++i) s->bind(static_cast<int>(i + 2), like_prefix(q.actors[i]));
   if (!q.topic.empty()) s->bind(topic_param, q.topic);
+  if (!q.entity_id.empty()) s->bind(entity_param, q.entity_id);
+  if (!q.place.empty()) s->bind(place_param, q.place);
+  if (q.quad_class != 0) s->bind(quad_param, int64_t{q.quad_class});
+  int64_t skip = std::max(q.offset, 0);
   std::vector<StoredEvent> out;
   for (;;) {
     auto row = s->step();
@@ -82,6 +112,10 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
                     fmt::format("event {}: {}", s->col_int(0), record.status().message()));
     }
     if (!date_overlaps(record->event.date, q.since, q.until)) continue;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
     StoredEvent e;
     e.event_id = s->col_int(0);
     e.article_id = s->col_int(1);

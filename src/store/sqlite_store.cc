@@ -12,6 +12,7 @@
 #include "caspian/utf8.h"
 #include "store/fts_tokenizer.h"
 #include "store/near_duplicate.h"
+#include "store/sqlite_analytics.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_event_queries.h"
 #include "store/sqlite_stories.h"
@@ -545,6 +546,27 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Result<std::vector<TimelineDay>> timeline(const SearchQuery& q) override {
+    auto days = store::timeline(*db_, q, q.text);
+    if (!days.ok() && !q.text.empty()) {
+      const std::string plain = quote_terms(q.text);
+      if (plain != q.text) return store::timeline(*db_, q, plain);
+    }
+    return days;
+  }
+
+  Result<std::vector<EntityStat>> mentioned_entities(const SearchQuery& q,
+                                                     std::optional<EntityKind> kind) override {
+    auto found = store::mentioned_entities(*db_, q, q.text, kind);
+    if (!found.ok() && !q.text.empty()) {
+      const std::string plain = quote_terms(q.text);
+      if (plain != q.text) return store::mentioned_entities(*db_, q, plain, kind);
+    }
+    return found;
+  }
+
+  Result<std::optional<EntityStat>> entity(std::string_view id) override { return store::entity(*db_, id); }
+
   Result<std::vector<StoredEvent>> events(const EventQuery& q) override {
     return store::list_events(*db_, q);
   }
@@ -825,14 +847,7 @@ class SqliteStore final : public Store {
           kLeadBytes);
     }
     int next = 2;
-    if (q.since) sql += fmt::format(" AND a.published >= ?{}", next++);
-    if (q.until) sql += fmt::format(" AND a.published <= ?{}", next++);
-    if (!q.language.empty()) sql += fmt::format(" AND a.language = ?{}", next++);
-    for (size_t i = 0; i < q.entity_ids.size(); ++i) {
-      sql += fmt::format(" AND a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?{})", next++);
-    }
-    if (!q.topic.empty())
-      sql += fmt::format(" AND a.id IN (SELECT article_id FROM topics WHERE topic = ?{})", next++);
+    sql += store::article_filter_sql(q, "", next);
     sql += q.oldest_first ? " ORDER BY a.published IS NULL, a.published, a.id"
                           : (fts ? " ORDER BY score, a.id" : " ORDER BY a.published DESC, a.id");
     sql += fmt::format(" LIMIT ?{} OFFSET ?{}", next, next + 1);
@@ -840,11 +855,7 @@ class SqliteStore final : public Store {
     if (!s.ok()) return s.status();
     int b = 1;
     fts ? s->bind(b++, match) : s->bind_null(b++);
-    if (q.since) s->bind(b++, format_date(*q.since));
-    if (q.until) s->bind(b++, format_date(*q.until));
-    if (!q.language.empty()) s->bind(b++, q.language);
-    for (const std::string& e : q.entity_ids) s->bind(b++, e);
-    if (!q.topic.empty()) s->bind(b++, q.topic);
+    store::bind_article_filter(*s, q, "", b);
     s->bind(b, int64_t{q.limit});
     s->bind(b + 1, int64_t{std::max(q.offset, 0)});
     std::vector<SearchHit> out;
