@@ -18,6 +18,7 @@
 #include "caspian/pipeline.h"
 #include "caspian/store.h"
 #include "cli_runner.h"
+#include "shared_pipeline.h"
 #include "temp_dir_test_base.h"
 
 namespace caspian {
@@ -101,19 +102,6 @@ TEST(CountryNamesTest, TheLoaderRefusesMalformedFiles) {
   EXPECT_EQ(kb::CountryNames::load("/nonexistent/country_names.tsv").status().code(), ErrorCode::kNotFound);
 }
 
-Document article(std::string title, std::string_view body) {
-  Document d = make_document(std::move(title), body);
-  d.published =
-      std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{8}, std::chrono::day{20}};
-  return d;
-}
-
-const Pipeline& pipeline() {
-  static const auto p = Pipeline::create();
-  EXPECT_TRUE(p.ok()) << p.status().to_string();
-  return *p;
-}
-
 // The countries the stage's mentions link to, and checks that they are well-formed.
 std::set<std::string> linked(const Document& d) {
   std::set<std::string> ids;
@@ -177,8 +165,8 @@ const Paragraph kParagraphs[] = {
 
 TEST(CountryNameStageTest, ParagraphsInSixLanguagesLinkTheirCountries) {
   for (const Paragraph& p : kParagraphs) {
-    Document d = article(p.title, p.body);
-    pipeline().run(d);
+    Document d = dated_article(p.title, p.body);
+    default_pipeline().run(d);
     EXPECT_EQ(d.language, p.code) << p.body;
     // The stage's countries and those the English gazetteer finds spelt as in English
     // ("Turkmenistan" in German) together.
@@ -202,12 +190,12 @@ TEST(CountryNameStageTest, EnglishArticlesAreAsBefore) {
   without.erase(std::find(without.begin(), without.end(), "country-names"));
   auto old = Pipeline::create({.stages = without});
   ASSERT_TRUE(old.ok()) << old.status().to_string();
-  Document a =
-      article("Russia and Kazakhstan sign a gas deal",
-              "Russia and Kazakhstan signed a gas supply agreement on Tuesday in Astana. The presidents "
-              "of the two countries also discussed a new pipeline across the Caspian Sea.");
+  Document a = dated_article(
+      "Russia and Kazakhstan sign a gas deal",
+      "Russia and Kazakhstan signed a gas supply agreement on Tuesday in Astana. The presidents "
+      "of the two countries also discussed a new pipeline across the Caspian Sea.");
   Document b = a;
-  pipeline().run(a);
+  default_pipeline().run(a);
   old->run(b);
   EXPECT_EQ(a.language, "en");
   EXPECT_EQ(a, b);
@@ -226,9 +214,9 @@ TEST_F(CountryNameStoreTest, AStoredRussianArticleIsFoundByItsCountries) {
     auto store = open_store(db);
     ASSERT_TRUE(store.ok()) << store.status().to_string();
     for (const Paragraph& p : kParagraphs) {
-      Document d = article(p.title, p.body);
+      Document d = dated_article(p.title, p.body);
       d.url = std::string("https://example.org/") + p.code;
-      pipeline().run(d);
+      default_pipeline().run(d);
       ASSERT_TRUE((*store)->put(d).ok());
     }
     SearchQuery q;

@@ -17,6 +17,7 @@
 #include "caspian/ingest.h"
 #include "caspian/pipeline.h"
 #include "caspian/store.h"
+#include "shared_pipeline.h"
 #include "store/fts_tokenizer.h"
 #include "temp_dir_test_base.h"
 
@@ -70,7 +71,8 @@ const Sample kSamples[] = {
      "ediblər. Rəsmilərin sözlərinə görə, danışıqlar konstruktiv keçib və növbəti raund gələn ay "
      "keçiriləcək."},
     {"fa",
-     "وزیران امور خارجه دو کشور روز سه‌شنبه در ژنو دیدار کردند تا درباره پیمان صلح "
+     "وزیران امور خارجه دو کشور روز سه‌شنبه در ژنو دیدار کردند تا درباره پیمان "
+     "صلح "
      "گفتگو "
      "کنند. "
      "به "
@@ -130,32 +132,19 @@ TEST(LanguageTest, UndecidableTextFallsBackToTheDeclaredLanguageThenUnd) {
   EXPECT_EQ(nlp::decide_language(ru, "en"), "ru");
 }
 
-Document article(std::string title, std::string_view body) {
-  Document d = make_document(std::move(title), body);
-  d.published =
-      std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{8}, std::chrono::day{20}};
-  return d;
-}
-
-const Pipeline& pipeline() {
-  static const auto p = Pipeline::create();
-  EXPECT_TRUE(p.ok()) << p.status().to_string();
-  return *p;
-}
-
 TEST(LanguageStageTest, IsFirstAndLabelsTheDocument) {
   EXPECT_EQ(stage_names().front(), "language");
-  Document d = article("Talks in Geneva", kSamples[0].text);
-  pipeline().run(d);
+  Document d = dated_article("Talks in Geneva", kSamples[0].text);
+  default_pipeline().run(d);
   EXPECT_EQ(d.language, "en");
   EXPECT_TRUE(d.issues.empty());
   EXPECT_FALSE(d.events.empty() && d.mentions.empty());
 }
 
 TEST(LanguageStageTest, EnglishOnlyStagesSkipARussianArticleAndSaySo) {
-  Document d = article("Переговоры в Женеве", kSamples[4].text);
+  Document d = dated_article("Переговоры в Женеве", kSamples[4].text);
   d.language = "en";  // a wrong declaration: the text decides
-  pipeline().run(d);
+  default_pipeline().run(d);
   EXPECT_EQ(d.language, "ru");
   EXPECT_FALSE(d.tokens.empty()) << "the tokenizer runs on every language";
   EXPECT_FALSE(d.sentences.empty());
@@ -164,7 +153,8 @@ TEST(LanguageStageTest, EnglishOnlyStagesSkipARussianArticleAndSaySo) {
     EXPECT_EQ(i.message, "skipped: language 'ru' is not supported (English only)") << i.stage;
     skipped.push_back(i.stage);
   }
-  EXPECT_EQ(skipped, (std::vector<std::string>{"pos", "parse", "timex", "ner", "events", "checks", "tone", "topics"}));
+  EXPECT_EQ(skipped,
+            (std::vector<std::string>{"pos", "parse", "timex", "ner", "events", "checks", "tone", "topics"}));
   for (const Token& t : d.tokens) EXPECT_TRUE(t.xpos.empty());
   EXPECT_TRUE(d.times.empty());
   EXPECT_TRUE(d.events.empty());
@@ -172,8 +162,8 @@ TEST(LanguageStageTest, EnglishOnlyStagesSkipARussianArticleAndSaySo) {
 }
 
 TEST(LanguageStageTest, ChineseIsTokenizedWithoutAnalysisByEnglishModels) {
-  Document d = article("日内瓦会谈", kSamples[5].text);
-  pipeline().run(d);
+  Document d = dated_article("日内瓦会谈", kSamples[5].text);
+  default_pipeline().run(d);
   EXPECT_EQ(d.language, "zh");
   EXPECT_GT(d.tokens.size(), 10u) << "ICU's dictionary breaks the words";
   EXPECT_EQ(d.issues.size(), 8u);  // pos, parse, timex, ner, events, checks, tone, topics
@@ -193,9 +183,9 @@ TEST_F(LanguageStoreTest, NonLatinArticlesAreStoredAndFoundByAWordOfThem) {
     return m;
   }();
   for (const char* code : {"en", "zh", "ja", "ru", "ar", "hy"}) {
-    Document d = article(std::string("Article ") + code, by_code.at(code).text);
+    Document d = dated_article(std::string("Article ") + code, by_code.at(code).text);
     d.url = std::string("https://example.org/") + code;
-    pipeline().run(d);
+    default_pipeline().run(d);
     ASSERT_EQ(d.language, code);
     ASSERT_TRUE((*store)->put(d).ok());
   }
@@ -243,8 +233,8 @@ TEST_F(LanguageStoreTest, TheMigrationToSchema5ReindexesStoredArticles) {
   {
     auto store = open_store(path);
     ASSERT_TRUE(store.ok());
-    Document d = article("会谈", kSamples[5].text);
-    pipeline().run(d);
+    Document d = dated_article("会谈", kSamples[5].text);
+    default_pipeline().run(d);
     ASSERT_TRUE((*store)->put(d).ok());
   }
   // Back to schema 4: articles_fts as migration 1 made it.

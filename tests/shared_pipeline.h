@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "caspian/json.h"
 #include "caspian/pipeline.h"
@@ -36,5 +38,21 @@ class SharedPipelineTest : public ::testing::Test {
  private:
   static inline std::unique_ptr<Pipeline> pipeline_;
 };
+
+// A document of `title` and `body` published on 2025-08-20 (the seed article's date), not analysed.
+inline Document dated_article(std::string title, std::string_view body) {
+  Document d = make_document(std::move(title), body);
+  d.published =
+      std::chrono::year_month_day{std::chrono::year{2025}, std::chrono::month{8}, std::chrono::day{20}};
+  return d;
+}
+
+// The default pipeline (data found as the CLI finds it), loaded on first use, for tests that are
+// not SharedPipelineTest fixtures.
+inline const Pipeline& default_pipeline() {
+  static const auto p = Pipeline::create();
+  EXPECT_TRUE(p.ok()) << p.status().to_string();
+  return *p;
+}
 
 }  // namespace caspian

@@ -125,13 +125,7 @@ Result<ApiResponse> Api::Impl::healthz(const Params& p) {
 
 Result<ApiResponse> Api::Impl::search(const Params& p) {
   CASPIAN_RETURN_IF_ERROR(p.only({"q", "entity", "topic", "language", "since", "until", "limit", "cursor"}));
-  SearchQuery q;
-  q.text = p.get("q");
-  q.entity_ids = p.all("entity");
-  q.topic = p.get("topic");
-  q.language = p.get("language");
-  CASPIAN_ASSIGN_OR_RETURN(q.since, p.date("since"));
-  CASPIAN_ASSIGN_OR_RETURN(q.until, p.date("until"));
+  CASPIAN_ASSIGN_OR_RETURN(SearchQuery q, api::article_query(p));
   CASPIAN_ASSIGN_OR_RETURN(q.limit, p.limit(options.max_limit, 10));
   CASPIAN_ASSIGN_OR_RETURN(q.offset, p.cursor());
   ++q.limit;  // one more tells whether there is a next page

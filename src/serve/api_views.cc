@@ -52,19 +52,6 @@ Result<std::pair<std::vector<StoredEvent>, bool>> scan_events(Store& store, Even
   return std::pair{std::move(events), truncated};
 }
 
-// A search over articles from the parameters that select articles (q, entity*, topic, language,
-// since, until), as timeline and the places of the map take them.
-Result<SearchQuery> article_query(const Params& p) {
-  SearchQuery q;
-  q.text = p.get("q");
-  q.entity_ids = p.all("entity");
-  q.topic = p.get("topic");
-  q.language = p.get("language");
-  CASPIAN_ASSIGN_OR_RETURN(q.since, p.date("since"));
-  CASPIAN_ASSIGN_OR_RETURN(q.until, p.date("until"));
-  return q;
-}
-
 // A name for an actor: its linked entity's, else its CAMEO code.
 struct ActorTally {
   std::string code;
@@ -106,6 +93,17 @@ std::string node_label(const ActorTally& t) {
 }
 
 }  // namespace
+
+Result<SearchQuery> article_query(const Params& p) {
+  SearchQuery q;
+  q.text = p.get("q");
+  q.entity_ids = p.all("entity");
+  q.topic = p.get("topic");
+  q.language = p.get("language");
+  CASPIAN_ASSIGN_OR_RETURN(q.since, p.date("since"));
+  CASPIAN_ASSIGN_OR_RETURN(q.until, p.date("until"));
+  return q;
+}
 
 Result<EventQuery> event_query(const Params& p) {
   EventQuery q;

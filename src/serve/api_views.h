@@ -20,6 +20,10 @@ namespace caspian::api {
 // well under a second). A view that reached it says so ("truncated": true).
 inline constexpr int kMaxScannedEvents = 200000;
 
+// The article parameters of search and timeline: q, entity*, topic, language, since, until (limit,
+// offset and order left at their defaults). Errors: bad_parameter naming a bad date.
+[[nodiscard]] Result<SearchQuery> article_query(const Params& p);
+
 // The event parameters: actor*, code, root, quad_class, place, entity, topic, since, until.
 // Errors: bad_parameter naming the first bad one.
 [[nodiscard]] Result<EventQuery> event_query(const Params& p);
