@@ -250,7 +250,7 @@ TEST_F(LanguageStoreTest, TheMigrationToSchema5ReindexesStoredArticles) {
   sqlite3_close(db);
   auto store = open_store(path);
   ASSERT_TRUE(store.ok()) << store.status().to_string();
-  EXPECT_EQ((*store)->stats()->schema_version, 5);
+  EXPECT_EQ((*store)->stats()->schema_version, 6);
   SearchQuery q;
   q.text = "日内瓦";
   auto r = (*store)->search(q);

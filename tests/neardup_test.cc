@@ -190,7 +190,7 @@ TEST_F(NearDupTest, MigrationFromVersion1IndexesStoredArticles) {
   ASSERT_EQ(
       sqlite3_exec(
           db,
-          "DROP TABLE stories; DROP TABLE story_terms; DROP TABLE story_meta; DROP INDEX articles_story; "
+          "DROP TABLE stories; DROP TABLE story_terms; DROP TABLE story_meta; DROP INDEX articles_story_published; "
           "ALTER TABLE articles DROP COLUMN story_id; ALTER TABLE articles DROP COLUMN record_id; "
           "DROP TABLE fetch_state; DROP TABLE seen_items; DROP TABLE article_copies; "
           "DROP TABLE near_dup_bands; PRAGMA user_version=1;",
@@ -200,7 +200,7 @@ TEST_F(NearDupTest, MigrationFromVersion1IndexesStoredArticles) {
   auto reopened = caspian::open_store(path_.string());
   ASSERT_TRUE(reopened.ok()) << reopened.status().to_string();
   store_ = std::move(reopened).value();
-  EXPECT_EQ(store_->stats()->schema_version, 5);
+  EXPECT_EQ(store_->stats()->schema_version, 6);
   auto copy = store_->put(
       article("Copy", std::string(kWireStory) + " Copyright 2025 B.", "https://b.example/2", "b.example"));
   ASSERT_TRUE(copy.ok());

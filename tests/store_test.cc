@@ -204,14 +204,14 @@ TEST_F(StoreTest, SeenItemsSurviveTheMigrationToItemHashes) {
   ASSERT_EQ(
       sqlite3_exec(
           db,
-          "DROP TABLE stories; DROP TABLE story_terms; DROP TABLE story_meta; DROP INDEX articles_story; "
+          "DROP TABLE stories; DROP TABLE story_terms; DROP TABLE story_meta; DROP INDEX articles_story_published; "
           "ALTER TABLE articles DROP COLUMN story_id; ALTER TABLE articles DROP COLUMN record_id; "
           "ALTER TABLE seen_items DROP COLUMN item_hash; PRAGMA user_version=2",
           nullptr, nullptr, nullptr),
       SQLITE_OK);
   sqlite3_close(db);
   auto s = open();
-  EXPECT_EQ(s->stats()->schema_version, 5);
+  EXPECT_EQ(s->stats()->schema_version, 6);
   auto seen = s->item_seen("https://a.example/1");
   ASSERT_TRUE(seen.ok() && seen->has_value());
   EXPECT_EQ((*seen)->feed_url, "https://a.example/feed");
@@ -280,7 +280,7 @@ TEST_F(StoreTest, ReopenKeepsData) {
   auto st = s->stats();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->articles, 1);
-  EXPECT_EQ(st->schema_version, 5);
+  EXPECT_EQ(st->schema_version, 6);
 }
 
 TEST(CanonicalUrlTest, DropsTrackingAndFragments) {
