@@ -10,14 +10,10 @@
 namespace caspian::store {
 namespace {
 
-// GDELT's QuadClass of an event's CAMEO code, from its root (GDELT Event Codebook 2.0, as
-// quad_class_of in src/events/cameo.cc): 01-05 verbal cooperation, 06-08 material cooperation,
-// 09-13 verbal conflict, 14-20 material conflict; 0 for an empty or malformed code.
-constexpr std::string_view kQuadClassSql =
-    "CASE WHEN length(e.cameo_code) < 2 THEN 0 "
-    "WHEN substr(e.cameo_code, 1, 2) <= '05' THEN 1 "
-    "WHEN substr(e.cameo_code, 1, 2) <= '08' THEN 2 "
-    "WHEN substr(e.cameo_code, 1, 2) <= '13' THEN 3 ELSE 4 END";
+constexpr std::string_view kEntityColumns =
+    "en.id, en.kind, en.name, en.country, en.lat, en.lon, en.population, en.feature_code";
+
+}  // namespace
 
 Entity entity_at(const Statement& s, int first) {
   Entity l;
@@ -31,11 +27,6 @@ Entity entity_at(const Statement& s, int first) {
   l.feature_code = s.col_text(first + 7);
   return l;
 }
-
-constexpr std::string_view kEntityColumns =
-    "en.id, en.kind, en.name, en.country, en.lat, en.lon, en.population, en.feature_code";
-
-}  // namespace
 
 std::string article_filter_sql(const SearchQuery& q, std::string_view match, int& next) {
   std::string sql;

@@ -13,6 +13,19 @@
 
 namespace caspian::store {
 
+// GDELT's QuadClass of the event `e`'s CAMEO code as SQL, from its root (GDELT Event Codebook 2.0,
+// as quad_class_of in src/events/cameo.cc): 01-05 verbal cooperation, 06-08 material cooperation,
+// 09-13 verbal conflict, 14-20 material conflict; 0 for an empty or malformed code.
+inline constexpr std::string_view kQuadClassSql =
+    "CASE WHEN length(e.cameo_code) < 2 THEN 0 "
+    "WHEN substr(e.cameo_code, 1, 2) <= '05' THEN 1 "
+    "WHEN substr(e.cameo_code, 1, 2) <= '08' THEN 2 "
+    "WHEN substr(e.cameo_code, 1, 2) <= '13' THEN 3 ELSE 4 END";
+
+// The entity in the eight columns of `s` from `first`: id, kind, name, country, lat, lon,
+// population, feature code (NULL lat/lon: unknown).
+Entity entity_at(const Statement& s, int first);
+
 // The SQL condition (" AND ..." fragments on the articles alias `a`) for the filters of `q`:
 // since, until, language, every entity, topic, and, when `match` is not empty, the FTS5 query
 // `match` (as a subquery). Placeholders are numbered from `next`, which is advanced past them.

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "caspian/json.h"
+#include "store/sqlite_analytics.h"
 
 namespace caspian::store {
 namespace {
@@ -27,6 +28,12 @@ bool date_overlaps(std::string_view date, const std::optional<std::chrono::year_
   if (since && last < format_date(*since)) return false;
   if (until && first > format_date(*until)) return false;
   return true;
+}
+
+// The entity from the eight columns at `first` (entity_at), if the LEFT JOIN found one.
+std::optional<Entity> optional_entity_at(const Statement& s, int first) {
+  if (s.col_null(first)) return std::nullopt;
+  return entity_at(s, first);
 }
 
 }  // namespace
@@ -77,11 +84,7 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
   }
   const int quad_param = next++;
   if (q.quad_class != 0) {
-    // GDELT's QuadClass from the CAMEO root, as quad_class_of in src/events/cameo.cc.
-    sql += fmt::format(
-        " AND (CASE WHEN substr(e.cameo_code, 1, 2) <= '05' THEN 1 WHEN substr(e.cameo_code, 1, 2) <= '08' "
-        "THEN 2 WHEN substr(e.cameo_code, 1, 2) <= '13' THEN 3 ELSE 4 END) = ?{}",
-        quad_param);
+    sql += fmt::format(" AND ({}) = ?{}", kQuadClassSql, quad_param);
   }
   sql += " ORDER BY e.event_date, e.article_id, e.id";
   auto s = db.prepare(sql);
@@ -127,27 +130,12 @@ Result<std::vector<StoredEvent>> list_events(Database& db, const EventQuery& q) 
     }
     e.ingested_at = s->col_text(6);
     e.record = std::move(record).value();
-    // The entity in the eight columns from `first` (id, kind, name, country, lat, lon,
-    // population, feature code), if the join found one.
-    const auto entity_at = [&](int first) -> std::optional<Entity> {
-      if (s->col_null(first)) return std::nullopt;
-      Entity l;
-      l.id = s->col_text(first);
-      l.kind = entity_kind_from(s->col_text(first + 1)).value_or(EntityKind::kMisc);
-      l.name = s->col_text(first + 2);
-      l.country = s->col_text(first + 3);
-      if (!s->col_null(first + 4)) l.lat = s->col_double(first + 4);
-      if (!s->col_null(first + 5)) l.lon = s->col_double(first + 5);
-      l.population = s->col_int(first + 6);
-      l.feature_code = s->col_text(first + 7);
-      return l;
-    };
     constexpr int kLocationColumn = 8;
     constexpr int kSourceColumn = 16;
     constexpr int kTargetColumn = 24;
-    e.location = entity_at(kLocationColumn);
-    e.source_entity = entity_at(kSourceColumn);
-    e.target_entity = entity_at(kTargetColumn);
+    e.location = optional_entity_at(*s, kLocationColumn);
+    e.source_entity = optional_entity_at(*s, kSourceColumn);
+    e.target_entity = optional_entity_at(*s, kTargetColumn);
     constexpr int kStoryColumn = 32;
     if (!s->col_null(kStoryColumn)) {
       e.story_id = s->col_int(kStoryColumn);
